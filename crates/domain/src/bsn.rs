@@ -1,0 +1,71 @@
+//! Burgerservicenummer: nine digits passing the 11-check (elfproef).
+
+use crate::FieldError;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Bsn(u32);
+
+impl Bsn {
+    pub fn parse(field: &'static str, input: &str) -> Result<Self, FieldError> {
+        let s = input.trim();
+        let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+        if digits.len() != 9 || s.chars().count() != 9 {
+            return Err(FieldError::new(
+                field,
+                "Een BSN bestaat uit precies 9 cijfers.",
+                "A BSN consists of exactly 9 digits.",
+            ));
+        }
+        let sum: i64 = digits
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| {
+                let weight = if i == 8 { -1 } else { 9 - i as i64 };
+                weight * i64::from(d)
+            })
+            .sum();
+        if sum % 11 != 0 || digits.iter().all(|&d| d == 0) {
+            return Err(FieldError::new(
+                field,
+                "Dit BSN voldoet niet aan de elfproef; controleer de cijfers.",
+                "This BSN fails the 11-check; check the digits.",
+            ));
+        }
+        Ok(Bsn(digits.iter().fold(0, |acc, d| acc * 10 + d)))
+    }
+
+    /// Test BSNs (999900006 to 999999990) are reserved for testing and demo data.
+    pub fn is_test_range(self) -> bool {
+        (999_900_006..=999_999_990).contains(&self.0)
+    }
+}
+
+impl fmt::Display for Bsn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:09}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_valid_and_keeps_leading_zeros() {
+        assert_eq!(Bsn::parse("bsn", "123456782").unwrap().to_string(), "123456782");
+        let test = Bsn::parse("bsn", "999900006").unwrap();
+        assert!(test.is_test_range());
+        assert_eq!(Bsn::parse("bsn", "012345672").unwrap().to_string(), "012345672");
+    }
+
+    #[test]
+    fn refuses_bad_check_length_and_characters() {
+        assert!(Bsn::parse("bsn", "123456789").is_err());
+        assert!(Bsn::parse("bsn", "12345678").is_err());
+        assert!(Bsn::parse("bsn", "1234567820").is_err());
+        assert!(Bsn::parse("bsn", "12345678a").is_err());
+        assert!(Bsn::parse("bsn", "000000000").is_err());
+        assert_eq!(Bsn::parse("bsn", "1").unwrap_err().field, "bsn");
+    }
+}

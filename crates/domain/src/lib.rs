@@ -1,0 +1,34 @@
+//! Domain types of eenplan: newtypes parsed at the edge, the roles, and the one
+//! authorization policy. Pure: no IO, no database, no HTTP.
+
+pub mod bsn;
+pub mod codes;
+pub mod credentials;
+pub mod organisation;
+pub mod password;
+pub mod policy;
+pub mod role;
+
+pub use bsn::Bsn;
+pub use organisation::{AgbCode, MunicipalityCode, OrganisationType, TeamType};
+pub use policy::Permission;
+pub use role::Role;
+
+/// A value that failed to parse, naming the field and what is wrong in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message_en}")]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message_nl: String,
+    pub message_en: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, nl: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            field,
+            message_nl: nl.into(),
+            message_en: en.into(),
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The one authorization policy of eenplan: deny by default.
+//!
+//! Every route declares the [`Permission`] it needs; [`allows`] is the only place that
+//! decides which role holds it. A permission not listed for a role is refused. The
+//! integration test `tests/authorization.rs` drives every role against every route.
+
+use crate::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// The own home page, own account and own API tokens.
+    OwnAccount,
+    /// Read the regional directory: municipalities, organisations, teams, code lists.
+    ViewDirectory,
+    /// Create and change organisations, teams and code lists.
+    ManageOrganisations,
+    /// Create and change user accounts and team memberships.
+    ManageUsers,
+    /// Search the audit log (NEN 7513 review).
+    SearchAuditLog,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 5] = [
+        Permission::OwnAccount,
+        Permission::ViewDirectory,
+        Permission::ManageOrganisations,
+        Permission::ManageUsers,
+        Permission::SearchAuditLog,
+    ];
+
+    /// Whether holding this permission exposes data about a client (a youth, a family).
+    /// Municipality staff and administrators may never hold such a permission.
+    pub fn exposes_client_data(self) -> bool {
+        match self {
+            Permission::OwnAccount
+            | Permission::ViewDirectory
+            | Permission::ManageOrganisations
+            | Permission::ManageUsers
+            | Permission::SearchAuditLog => false,
+        }
+    }
+}
+
+/// Deny by default: only the combinations listed here are allowed.
+pub fn allows(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match permission {
+        OwnAccount | ViewDirectory => true,
+        ManageOrganisations | ManageUsers | SearchAuditLog => role == Administrator,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregate_and_admin_roles_never_see_client_data() {
+        for p in Permission::ALL {
+            if p.exposes_client_data() {
+                assert!(!allows(Role::PolicyOfficer, p), "{p:?}");
+                assert!(!allows(Role::Administrator, p), "{p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_administrators_manage_accounts_and_read_the_audit_log() {
+        for r in Role::ALL {
+            let admin = r == Role::Administrator;
+            assert_eq!(allows(r, Permission::ManageUsers), admin);
+            assert_eq!(allows(r, Permission::ManageOrganisations), admin);
+            assert_eq!(allows(r, Permission::SearchAuditLog), admin);
+            assert!(allows(r, Permission::OwnAccount));
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The demo region: the real organisations of Midden-Limburg (municipalities, CJG-ML and
+//! its teams, the seven providers of the treatment-team pilot, a GI, Veilig Thuis and the
+//! Raad voor de Kinderbescherming) with invented people: one demo user of every role.
+//! AGB codes here are invented, not the providers' real codes.
+
+use crate::audit::Actor;
+use crate::directory::{self, OrganisationInput, TeamInput};
+use crate::users::{self, NewUser};
+use crate::{Result, Store, settings};
+use eenplan_domain::{
+    AgbCode, MunicipalityCode, OrganisationType, Role, TeamType, credentials,
+};
+
+/// The password of every demo account (shown on the login page in demo mode).
+pub const DEMO_PASSWORD: &str = "lente-fiets-molen-2026";
+
+const MUNICIPALITIES: [(&str, &str); 7] = [
+    ("1640", "Leudal"),
+    ("0946", "Nederweert"),
+    ("0988", "Weert"),
+    ("0957", "Roermond"),
+    ("1711", "Echt-Susteren"),
+    ("1641", "Maasgouw"),
+    ("1669", "Roerdalen"),
+];
+
+const PROVIDERS: [(&str, &str); 7] = [
+    ("Koraal", "75750101"),
+    ("PSW", "75750102"),
+    ("Pactum", "75750103"),
+    ("Vincent van Gogh", "75750104"),
+    ("Met GGZ", "75750105"),
+    ("Mutsaersstichting", "75750106"),
+    ("PGZ", "75750107"),
+];
+
+/// (username, display name, role, organisation, teams)
+const USERS: [(&str, &str, Role, &str, &[&str]); 8] = [
+    ("demo.gezinswerker", "Iris Vermeulen", Role::FamilyWorker, CJG, &["CJG Leudal"]),
+    (
+        "demo.gedragswetenschapper",
+        "Bram Hendrikx",
+        Role::Reviewer,
+        CJG,
+        &["CJG Leudal", "CJG Nederweert", "CJG Weert"],
+    ),
+    ("demo.behandelteam", "Noor Peeters", Role::TreatmentTeamMember, "Koraal", &["LBT Leudal"]),
+    ("demo.aanbieder", "Luuk Smeets", Role::ProviderStaff, "PSW", &[]),
+    ("demo.ketenpartner", "Eva Claessens", Role::ChainPartner, "Veilig Thuis Limburg-Noord", &[]),
+    (
+        "demo.coordinator",
+        "Daan Geurts",
+        Role::TeamCoordinator,
+        CJG,
+        &["LBT Leudal", "LBT Nederweert-Weert"],
+    ),
+    ("demo.beleid", "Mila Coenen", Role::PolicyOfficer, "Gemeente Leudal", &[]),
+    ("demo.beheerder", "Thijs Driessen", Role::Administrator, CJG, &[]),
+];
+
+const CJG: &str = "Centrum voor Jeugd en Gezin Midden-Limburg";
+
+/// Whether the database holds no organisations and no users yet.
+pub async fn is_empty(store: &Store) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM organisations) + (SELECT COUNT(*) FROM users)",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    Ok(n == 0)
+}
+
+pub async fn is_loaded(store: &Store) -> Result<bool> {
+    Ok(settings::get(store, settings::DEMO_LOADED).await?.as_deref() == Some("true"))
+}
+
+fn code(c: &str) -> MunicipalityCode {
+    MunicipalityCode::parse("municipality", c).expect("demo municipality codes are valid")
+}
+
+/// Loads the demo region in one transaction.
+pub async fn load(store: &Store) -> Result<()> {
+    let actor = Actor::system("demo");
+    let mut tx = store.begin().await?;
+    let org = |name: &str, org_type, agb: Option<&str>, m: Option<&str>| OrganisationInput {
+        name: name.to_owned(),
+        org_type,
+        agb_code: agb.map(|a| AgbCode::parse("agb_code", a).expect("demo AGB codes are valid")),
+        municipality_code: m.map(code),
+    };
+    let mut orgs = vec![org(CJG, OrganisationType::Cjg, None, None)];
+    for (c, name) in MUNICIPALITIES {
+        orgs.push(org(&format!("Gemeente {name}"), OrganisationType::Municipality, None, Some(c)));
+    }
+    for (name, agb) in PROVIDERS {
+        orgs.push(org(name, OrganisationType::Provider, Some(agb), None));
+    }
+    orgs.push(org("Bureau Jeugdzorg Limburg", OrganisationType::Gi, None, None));
+    orgs.push(org("Veilig Thuis Limburg-Noord", OrganisationType::VeiligThuis, None, None));
+    orgs.push(org("Raad voor de Kinderbescherming", OrganisationType::Rvdk, None, None));
+    let mut org_ids = std::collections::HashMap::new();
+    for o in &orgs {
+        let id = directory::create_organisation(&mut tx, &actor, o).await?;
+        org_ids.insert(o.name.clone(), id);
+    }
+
+    let mut teams: Vec<(String, TeamType, Vec<&str>)> = MUNICIPALITIES
+        .iter()
+        .map(|(c, name)| (format!("CJG {name}"), TeamType::LocalTeam, vec![*c]))
+        .collect();
+    teams.push(("LBT Leudal".into(), TeamType::TreatmentTeam, vec!["1640"]));
+    teams.push(("LBT Nederweert-Weert".into(), TeamType::TreatmentTeam, vec!["0946", "0988"]));
+    let mut team_ids = std::collections::HashMap::new();
+    for (name, team_type, served) in teams {
+        let input = TeamInput {
+            organisation_id: org_ids[CJG].clone(),
+            name: name.clone(),
+            team_type,
+            municipalities: served.into_iter().map(code).collect(),
+        };
+        team_ids.insert(name, directory::create_team(&mut tx, &actor, &input).await?);
+    }
+
+    let password_hash = credentials::hash_password(DEMO_PASSWORD);
+    for (username, display_name, role, org_name, user_teams) in USERS {
+        let new = NewUser {
+            username: username.into(),
+            display_name: display_name.into(),
+            role,
+            organisation_id: org_ids[org_name].clone(),
+            password_hash: password_hash.clone(),
+            totp_secret: credentials::new_totp_secret(),
+            totp_confirmed: true,
+            team_ids: user_teams.iter().map(|t| team_ids[*t].clone()).collect(),
+        };
+        users::create_user(&mut tx, &actor, &new).await?;
+    }
+    settings::set(&mut tx, settings::DEMO_LOADED, "true").await?;
+    tx.commit().await
+}
+
+/// A demo account and its current second-factor code, for the demo login list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub totp_code: String,
+}
+
+/// The demo accounts with the TOTP code valid at `unix_time`.
+pub async fn accounts(store: &Store, unix_time: u64) -> Result<Vec<DemoAccount>> {
+    let mut out = Vec::new();
+    for (username, display_name, role, _, _) in USERS {
+        let secret: Option<String> =
+            sqlx::query_scalar("SELECT totp_secret FROM users WHERE username = $1 AND active = 1")
+                .bind(username)
+                .fetch_optional(store.pool())
+                .await?;
+        if let Some(code) = secret.and_then(|s| credentials::totp_code(&s, unix_time)) {
+            out.push(DemoAccount {
+                username: username.into(),
+                display_name: display_name.into(),
+                role,
+                totp_code: code,
+            });
+        }
+    }
+    Ok(out)
+}

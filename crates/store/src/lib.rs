@@ -1,0 +1,222 @@
+//! Database access for eenplan on SQLite (the embedded default) and PostgreSQL.
+//!
+//! One query code path serves both: portable SQL with `$n` placeholders through sqlx's
+//! `Any` driver. Only the migrations differ per backend (`migrations/sqlite`,
+//! `migrations/postgres`), where the dialect demands it (types, triggers).
+//!
+//! Every write goes through [`Store::begin`] and commits together with its audit record
+//! ([`audit::append`]): if the audit write fails, the change fails.
+
+pub mod audit;
+pub mod codelists;
+pub mod demo;
+pub mod directory;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+
+use sqlx::AnyConnection;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+static MIGRATOR_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static MIGRATOR_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Errors of the storage layer. The web layer maps them to HTTP: `NotFound` 404,
+/// `Conflict` 409, `Duplicate` 422 on the named field, the rest an opaque 500.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("record not found")]
+    NotFound,
+    /// The record was changed by someone else since it was read (stale version).
+    #[error("record was changed in the meantime")]
+    Conflict,
+    /// A unique constraint refused the write.
+    #[error("a record with this value already exists")]
+    Duplicate,
+    #[error("unsupported database url: {0}")]
+    UnsupportedUrl(String),
+    #[error("database: {0}")]
+    Db(sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => Error::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => Error::Duplicate,
+            _ => Error::Db(e),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite allows one writer at a time and gives up on lock upgrades inside a
+    /// transaction, so writes are queued here instead of failing with SQLITE_BUSY.
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction. Dereferences to the connection, so queries run with
+/// `.execute(&mut **tx)`. Dropped without [`Tx::commit`], it rolls back.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    _write: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        self.inner.commit().await?;
+        Ok(())
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
+
+impl Store {
+    /// Connects to `sqlite://...` or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(Error::UnsupportedUrl(url.split(':').next().unwrap_or("").into()));
+        };
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        let pool = match backend {
+            Backend::Sqlite => {
+                options
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL for concurrent readers; FULL so an acknowledged write
+                            // survives a power cut; foreign keys are off by default.
+                            for pragma in [
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = FULL",
+                                "PRAGMA foreign_keys = ON",
+                                "PRAGMA busy_timeout = 5000",
+                            ] {
+                                conn.execute(pragma).await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Backend::Postgres => options.max_connections(16).connect(url).await?,
+        };
+        let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Store {
+            pool,
+            backend,
+            write_lock,
+        })
+    }
+
+    /// The SQLite URL of the embedded database in `data_dir`, created when missing.
+    pub fn sqlite_url(data_dir: &std::path::Path) -> String {
+        format!("sqlite://{}?mode=rwc", data_dir.join("eenplan.sqlite3").display())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => MIGRATOR_SQLITE.run(&self.pool).await?,
+            Backend::Postgres => MIGRATOR_POSTGRES.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        let guard = match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let inner = self.pool.begin().await?;
+        Ok(Tx {
+            inner,
+            _write: guard,
+        })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Current UTC time in the stored text form.
+pub fn now() -> String {
+    format_time(chrono::Utc::now())
+}
+
+pub fn format_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub fn parse_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// A new record id: a random UUID, so ids in URLs cannot be guessed.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Checks that an optimistic-locking update touched its row: zero rows means the row is
+/// gone (404) or its version moved on (409).
+async fn check_versioned_update(
+    tx: &mut Tx,
+    table: &'static str,
+    id: &str,
+    rows_affected: u64,
+) -> Result<()> {
+    if rows_affected == 1 {
+        return Ok(());
+    }
+    let sql = format!("SELECT COUNT(*) FROM {table} WHERE id = $1");
+    let n: i64 = sqlx::query_scalar(&sql).bind(id).fetch_one(&mut **tx).await?;
+    Err(if n == 0 { Error::NotFound } else { Error::Conflict })
+}

@@ -1,0 +1,236 @@
+//! Login sessions and personal API tokens. Only SHA-256 hashes of the secrets are
+//! stored, so a copy of the database does not let anyone in.
+
+use crate::audit::{self, Action, Actor, Event};
+use crate::{Result, Store, Tx, new_id, now};
+use eenplan_domain::Role;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A fresh 256-bit secret, hex.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Password checked; the second factor (or its enrolment) is still to come.
+    Mfa,
+    Active,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::Mfa => "mfa",
+            Stage::Active => "active",
+        }
+    }
+}
+
+/// The user behind a session or API token, as the web layer needs it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Principal {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_id: String,
+    pub organisation_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: String,
+    pub stage: Stage,
+    pub csrf_token: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub principal: Principal,
+}
+
+const PRINCIPAL_COLUMNS: &str = "u.id AS user_id, u.username, u.display_name, u.role,
+    u.organisation_id, o.name AS organisation_name";
+
+fn principal_from_row(r: &AnyRow) -> Result<Principal> {
+    let role: String = r.try_get("role")?;
+    Ok(Principal {
+        user_id: r.try_get("user_id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| crate::Error::Corrupt(format!("role {role}")))?,
+        organisation_id: r.try_get("organisation_id")?,
+        organisation_name: r.try_get("organisation_name")?,
+    })
+}
+
+/// Starts a session and returns its token (for the cookie). Called after the password
+/// (stage Mfa) and again after the second factor (stage Active), so the session id
+/// changes at login.
+pub async fn create(tx: &mut Tx, user_id: &str, stage: Stage) -> Result<String> {
+    let token = new_secret();
+    let at = now();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, stage, csrf_token, created_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(hash_secret(&token))
+    .bind(user_id)
+    .bind(stage.as_str())
+    .bind(new_secret())
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(token)
+}
+
+/// The session of a cookie token, when it exists and its user is active.
+pub async fn find(store: &Store, token: &str) -> Result<Option<Session>> {
+    let row = sqlx::query(&format!(
+        "SELECT s.token_hash, s.stage, s.csrf_token, s.created_at, s.last_seen_at, {PRINCIPAL_COLUMNS}
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
+         WHERE s.token_hash = $1 AND u.active = 1"
+    ))
+    .bind(hash_secret(token))
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let stage: String = r.try_get("stage")?;
+    Ok(Some(Session {
+        token_hash: r.try_get("token_hash")?,
+        stage: if stage == "active" { Stage::Active } else { Stage::Mfa },
+        csrf_token: r.try_get("csrf_token")?,
+        created_at: r.try_get("created_at")?,
+        last_seen_at: r.try_get("last_seen_at")?,
+        principal: principal_from_row(&r)?,
+    }))
+}
+
+/// Marks the session as used now (the idle timeout counts from here).
+pub async fn touch(store: &Store, token_hash: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        .bind(now())
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+pub async fn end(tx: &mut Tx, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn end_all_for_user(tx: &mut Tx, user_id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Removes sessions idle since before `idle_before` or started before `started_before`.
+pub async fn purge_expired(store: &Store, idle_before: &str, started_before: &str) -> Result<u64> {
+    let mut tx = store.begin().await?;
+    let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+        .bind(idle_before)
+        .bind(started_before)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+/// Creates a personal API token and returns (id, secret). The secret is shown once.
+pub async fn create_api_token(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: &str,
+    name: &str,
+) -> Result<(String, String)> {
+    let id = new_id();
+    let secret = format!("ep_{}", new_secret());
+    sqlx::query(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(name)
+    .bind(hash_secret(&secret))
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    audit::append(tx, actor, &Event::new("api_token.create", Action::Create).object("api_token", &id))
+        .await?;
+    Ok((id, secret))
+}
+
+pub async fn api_tokens(store: &Store, user_id: &str) -> Result<Vec<ApiToken>> {
+    let rows = sqlx::query(
+        "SELECT id, name, created_at, last_used_at FROM api_tokens
+         WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at",
+    )
+    .bind(user_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApiToken {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                created_at: r.try_get("created_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn revoke_api_token(tx: &mut Tx, actor: &Actor, user_id: &str, id: &str) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(id)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(crate::Error::NotFound);
+    }
+    audit::append(tx, actor, &Event::new("api_token.revoke", Action::Delete).object("api_token", id))
+        .await
+}
+
+/// The principal of a bearer token, when the token is valid and its user active.
+pub async fn find_api_token(store: &Store, secret: &str) -> Result<Option<Principal>> {
+    let row = sqlx::query(&format!(
+        "SELECT {PRINCIPAL_COLUMNS}
+         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.organisation_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
+    ))
+    .bind(hash_secret(secret))
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|r| principal_from_row(&r)).transpose()
+}
