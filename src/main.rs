@@ -1,1 +1,344 @@
-fn main() {}
+//! `eenplan`: the one binary. Serves the product (default), migrates the database,
+//! manages accounts and verifies the audit log.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use eenplan_domain::{Role, credentials, password};
+use eenplan_store::audit::{self, Actor};
+use eenplan_store::{Store, codelists, demo, directory, sessions, users};
+use eenplan_web::{AppState, WebConfig};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::io::AsyncBufReadExt;
+
+#[derive(Parser)]
+#[command(
+    name = "eenplan",
+    version,
+    about = "eenplan: information system for a regional youth-care system"
+)]
+struct Cli {
+    /// Folder for the embedded SQLite database.
+    #[arg(
+        long,
+        env = "EENPLAN_DATA_DIR",
+        default_value = "./eenplan-data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    /// Database URL (postgres://...); when unset, SQLite in the data folder.
+    #[arg(
+        long,
+        env = "EENPLAN_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "EENPLAN_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Start empty: no demo region on a new database, no demo login shortcut.
+    #[arg(long, env = "EENPLAN_NO_DEMO")]
+    no_demo: bool,
+    /// Served over https (behind a TLS proxy): cookies get Secure and the __Host- prefix.
+    #[arg(long, env = "EENPLAN_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Minutes without activity after which a session ends.
+    #[arg(long, env = "EENPLAN_IDLE_TIMEOUT_MINUTES", default_value_t = 15)]
+    idle_timeout_minutes: i64,
+    /// Hours after login after which a session ends regardless of activity.
+    #[arg(long, env = "EENPLAN_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
+    absolute_timeout_hours: i64,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the product over HTTP (the default).
+    Serve(ServeArgs),
+    /// Bring the database schema up to date and load the default code lists.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Work with the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password is read from standard input; prints the otpauth:// URI
+    /// for enrolling the second factor.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// Organisation name or id.
+        #[arg(long)]
+        org: String,
+        /// Team name or id (repeatable).
+        #[arg(long)]
+        team: Vec<String>,
+        /// Full name; defaults to the username.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a personal API token for a user and print it (shown once).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 1 and name the first broken record on tamper.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("EENPLAN_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("eenplan: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+async fn open_store(cli: &Cli) -> Result<Store> {
+    let url = match &cli.database_url {
+        Some(url) => url.clone(),
+        None => {
+            std::fs::create_dir_all(&cli.data_dir)
+                .with_context(|| format!("creating data folder {}", cli.data_dir.display()))?;
+            Store::sqlite_url(&cli.data_dir)
+        }
+    };
+    let store = Store::connect(&url).await.context("opening the database")?;
+    store.migrate().await.context("migrating the database")?;
+    let mut tx = store.begin().await?;
+    codelists::load_defaults(&mut tx).await?;
+    tx.commit().await?;
+    Ok(store)
+}
+
+async fn run(cli: Cli) -> Result<std::process::ExitCode> {
+    let store = open_store(&cli).await?;
+    match cli.command {
+        None => serve(store, ServeArgs::parse_defaults()).await?,
+        Some(Command::Serve(args)) => serve(store, args).await?,
+        Some(Command::Migrate) => println!("database is up to date"),
+        Some(Command::User(UserCommand::Add {
+            username,
+            role,
+            org,
+            team,
+            display_name,
+        })) => add_user(&store, &username, &role, &org, &team, display_name).await?,
+        Some(Command::Token(TokenCommand::Add { username, name })) => {
+            let user = users::users(&store)
+                .await?
+                .into_iter()
+                .find(|u| u.username == username)
+                .with_context(|| format!("no user named {username}"))?;
+            let mut tx = store.begin().await?;
+            let (_, secret) =
+                sessions::create_api_token(&mut tx, &Actor::system("cli"), &user.id, &name).await?;
+            tx.commit().await?;
+            println!("{secret}");
+        }
+        Some(Command::Audit(AuditCommand::Verify)) => {
+            let result = audit::verify(&store).await?;
+            return Ok(match result.broken {
+                None => {
+                    println!("audit log intact: {} records verified", result.checked);
+                    std::process::ExitCode::SUCCESS
+                }
+                Some((seq, why)) => {
+                    println!(
+                        "audit log BROKEN at record {seq}: {why} ({} records before it are intact)",
+                        result.checked
+                    );
+                    std::process::ExitCode::from(1)
+                }
+            });
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+impl ServeArgs {
+    /// The serve options when no subcommand is given (environment still applies).
+    fn parse_defaults() -> ServeArgs {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        Only::parse_from(["eenplan"]).serve
+    }
+}
+
+async fn serve(store: Store, args: ServeArgs) -> Result<()> {
+    if !args.no_demo && demo::is_empty(&store).await? {
+        demo::load(&store)
+            .await
+            .context("loading the demo region")?;
+        tracing::info!("loaded the demo region into the new database");
+    }
+    let demo_mode = !args.no_demo && demo::is_loaded(&store).await?;
+    let config = WebConfig {
+        secure_cookies: args.secure_cookies,
+        idle_timeout: chrono::Duration::minutes(args.idle_timeout_minutes.max(1)),
+        absolute_timeout: chrono::Duration::hours(args.absolute_timeout_hours.max(1)),
+        demo_mode,
+        ..WebConfig::default()
+    };
+    let sweeper = spawn_session_sweeper(store.clone(), config.clone());
+    let app = AppState {
+        store: store.clone(),
+        config: Arc::new(config),
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    println!("eenplan is running at http://{address}/");
+    if demo_mode {
+        println!(
+            "Demo mode: log in as e.g. demo.gezinswerker or demo.beheerder with password {}; \
+             the login page shows each demo account's current code.",
+            demo::DEMO_PASSWORD
+        );
+    } else if users::users(&store).await?.is_empty() {
+        println!(
+            "No accounts yet: add one with `eenplan user add --username ... --role administrator --org ...`."
+        );
+    }
+    axum::serve(
+        listener,
+        eenplan_web::router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    sweeper.abort();
+    store.close().await;
+    Ok(())
+}
+
+/// Removes expired sessions every ten minutes.
+fn spawn_session_sweeper(store: Store, config: WebConfig) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = chrono::Utc::now();
+            let idle = eenplan_store::format_time(now - config.idle_timeout);
+            let start = eenplan_store::format_time(now - config.absolute_timeout);
+            if let Err(e) = sessions::purge_expired(&store, &idle, &start).await {
+                tracing::warn!("purging expired sessions: {e}");
+            }
+        }
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn add_user(
+    store: &Store,
+    username: &str,
+    role: &str,
+    org: &str,
+    teams: &[String],
+    display_name: Option<String>,
+) -> Result<()> {
+    let Some(role) = Role::parse(role) else {
+        let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        bail!("unknown role {role}; choose one of: {}", all.join(", "));
+    };
+    let username = username.trim().to_lowercase();
+    let organisation = directory::organisations(store)
+        .await?
+        .into_iter()
+        .find(|o| o.id == org || o.name == org)
+        .with_context(|| format!("no organisation named {org}"))?;
+    let all_teams = directory::teams(store).await?;
+    let mut team_ids = Vec::new();
+    for t in teams {
+        let team = all_teams
+            .iter()
+            .find(|x| x.id == *t || x.name == *t)
+            .with_context(|| format!("no team named {t}"))?;
+        team_ids.push(team.id.clone());
+    }
+    let display_name = display_name.unwrap_or_else(|| username.clone());
+    eprintln!("Password for {username} (one line on standard input):");
+    let mut line = String::new();
+    tokio::io::BufReader::new(tokio::io::stdin())
+        .read_line(&mut line)
+        .await?;
+    let pw = line.trim_end_matches(['\r', '\n']);
+    if let Err(e) = password::check("password", pw, &[&username, &display_name]) {
+        bail!("password refused: {}", e.message_en);
+    }
+    let secret = credentials::new_totp_secret();
+    let new = users::NewUser {
+        username: username.clone(),
+        display_name,
+        role,
+        organisation_id: organisation.id,
+        password_hash: credentials::hash_password(pw),
+        totp_secret: secret.clone(),
+        totp_confirmed: false,
+        team_ids,
+    };
+    let mut tx = store.begin().await?;
+    match users::create_user(&mut tx, &Actor::system("cli"), &new).await {
+        Err(eenplan_store::Error::Duplicate) => bail!("a user named {username} already exists"),
+        other => other?,
+    };
+    tx.commit().await?;
+    println!("user {username} added as {}", role.as_str());
+    println!(
+        "{}",
+        credentials::totp_uri(&secret, &username).context("building the enrolment URI")?
+    );
+    Ok(())
+}

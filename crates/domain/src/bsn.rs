@@ -53,10 +53,16 @@ mod tests {
 
     #[test]
     fn accepts_valid_and_keeps_leading_zeros() {
-        assert_eq!(Bsn::parse("bsn", "123456782").unwrap().to_string(), "123456782");
+        assert_eq!(
+            Bsn::parse("bsn", "123456782").unwrap().to_string(),
+            "123456782"
+        );
         let test = Bsn::parse("bsn", "999900006").unwrap();
         assert!(test.is_test_range());
-        assert_eq!(Bsn::parse("bsn", "012345672").unwrap().to_string(), "012345672");
+        assert_eq!(
+            Bsn::parse("bsn", "012345672").unwrap().to_string(),
+            "012345672"
+        );
     }
 
     #[test]

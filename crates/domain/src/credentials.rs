@@ -101,6 +101,10 @@ mod tests {
         assert!(check_totp(&secret, &code, now + 30).is_some());
         assert!(check_totp(&secret, &code, now + 120).is_none());
         assert!(check_totp(&secret, "12345", now).is_none());
-        assert!(totp_uri(&secret, "anna").unwrap().starts_with("otpauth://totp/"));
+        assert!(
+            totp_uri(&secret, "anna")
+                .unwrap()
+                .starts_with("otpauth://totp/")
+        );
     }
 }

@@ -84,7 +84,11 @@ pub enum TeamType {
 }
 
 impl TeamType {
-    pub const ALL: [TeamType; 3] = [TeamType::LocalTeam, TeamType::TreatmentTeam, TeamType::Other];
+    pub const ALL: [TeamType; 3] = [
+        TeamType::LocalTeam,
+        TeamType::TreatmentTeam,
+        TeamType::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -184,7 +188,10 @@ mod tests {
         assert!(AgbCode::parse("agb", "75750001").is_ok());
         assert!(AgbCode::parse("agb", "7575000").is_err());
         assert!(AgbCode::parse("agb", "7575000a").is_err());
-        assert_eq!(MunicipalityCode::parse("m", " 0946 ").unwrap().as_str(), "0946");
+        assert_eq!(
+            MunicipalityCode::parse("m", " 0946 ").unwrap().as_str(),
+            "0946"
+        );
         assert!(MunicipalityCode::parse("m", "946").is_err());
         for t in OrganisationType::ALL {
             assert_eq!(OrganisationType::parse(t.as_str()), Some(t));

@@ -231,7 +231,10 @@ pub async fn append(tx: &mut Tx, actor: &Actor, event: &Event) -> Result<()> {
         object_id: event.object_id.clone(),
         action: event.action.as_str().into(),
         address: actor.address.clone(),
-        user_agent: actor.user_agent.as_ref().map(|ua| ua.chars().take(300).collect()),
+        user_agent: actor
+            .user_agent
+            .as_ref()
+            .map(|ua| ua.chars().take(300).collect()),
         purpose: event.purpose.clone(),
         break_glass: event.break_glass,
         prev_hash,
@@ -302,12 +305,17 @@ pub async fn verify(store: &Store) -> Result<Verification> {
         let page_len = rows.len() as i64;
         for row in &rows {
             let r = Record::from_row(row)?;
-            let fail = |why: String| Ok(Verification {
-                checked: expected_seq - 1,
-                broken: Some((r.seq, why)),
-            });
+            let fail = |why: String| {
+                Ok(Verification {
+                    checked: expected_seq - 1,
+                    broken: Some((r.seq, why)),
+                })
+            };
             if r.seq != expected_seq {
-                return fail(format!("record {expected_seq} is missing (next is {})", r.seq));
+                return fail(format!(
+                    "record {expected_seq} is missing (next is {})",
+                    r.seq
+                ));
             }
             if r.prev_hash != expected_prev {
                 return fail("prev_hash does not match the previous record's hash".into());
@@ -372,7 +380,10 @@ pub async fn search(store: &Store, filter: &Filter, limit: i64) -> Result<Vec<Re
     add(" AND outcome = ?", &filter.outcome);
     let client = filter.client_id.as_ref().map(|c| format!("%{c}%"));
     add(" AND client_ids LIKE ?", &client);
-    sql.push_str(&format!(" ORDER BY seq DESC LIMIT {}", limit.clamp(1, 1000)));
+    sql.push_str(&format!(
+        " ORDER BY seq DESC LIMIT {}",
+        limit.clamp(1, 1000)
+    ));
     let mut query = sqlx::query(&sql);
     for a in &args {
         query = query.bind(a);

@@ -124,7 +124,10 @@ mod tests {
 
     #[test]
     fn default_files_parse() {
-        assert_eq!(parse_csv::<Municipality>(MUNICIPALITIES_CSV).unwrap().len(), 7);
+        assert_eq!(
+            parse_csv::<Municipality>(MUNICIPALITIES_CSV).unwrap().len(),
+            7
+        );
         for list in CodeList::ALL {
             assert!(!parse_csv::<CodeItem>(default_csv(list)).unwrap().is_empty());
         }

@@ -7,9 +7,7 @@ use crate::audit::Actor;
 use crate::directory::{self, OrganisationInput, TeamInput};
 use crate::users::{self, NewUser};
 use crate::{Result, Store, settings};
-use eenplan_domain::{
-    AgbCode, MunicipalityCode, OrganisationType, Role, TeamType, credentials,
-};
+use eenplan_domain::{AgbCode, MunicipalityCode, OrganisationType, Role, TeamType, credentials};
 
 /// The password of every demo account (shown on the login page in demo mode).
 pub const DEMO_PASSWORD: &str = "lente-fiets-molen-2026";
@@ -36,7 +34,13 @@ const PROVIDERS: [(&str, &str); 7] = [
 
 /// (username, display name, role, organisation, teams)
 const USERS: [(&str, &str, Role, &str, &[&str]); 8] = [
-    ("demo.gezinswerker", "Iris Vermeulen", Role::FamilyWorker, CJG, &["CJG Leudal"]),
+    (
+        "demo.gezinswerker",
+        "Iris Vermeulen",
+        Role::FamilyWorker,
+        CJG,
+        &["CJG Leudal"],
+    ),
     (
         "demo.gedragswetenschapper",
         "Bram Hendrikx",
@@ -44,9 +48,27 @@ const USERS: [(&str, &str, Role, &str, &[&str]); 8] = [
         CJG,
         &["CJG Leudal", "CJG Nederweert", "CJG Weert"],
     ),
-    ("demo.behandelteam", "Noor Peeters", Role::TreatmentTeamMember, "Koraal", &["LBT Leudal"]),
-    ("demo.aanbieder", "Luuk Smeets", Role::ProviderStaff, "PSW", &[]),
-    ("demo.ketenpartner", "Eva Claessens", Role::ChainPartner, "Veilig Thuis Limburg-Noord", &[]),
+    (
+        "demo.behandelteam",
+        "Noor Peeters",
+        Role::TreatmentTeamMember,
+        "Koraal",
+        &["LBT Leudal"],
+    ),
+    (
+        "demo.aanbieder",
+        "Luuk Smeets",
+        Role::ProviderStaff,
+        "PSW",
+        &[],
+    ),
+    (
+        "demo.ketenpartner",
+        "Eva Claessens",
+        Role::ChainPartner,
+        "Veilig Thuis Limburg-Noord",
+        &[],
+    ),
     (
         "demo.coordinator",
         "Daan Geurts",
@@ -54,8 +76,20 @@ const USERS: [(&str, &str, Role, &str, &[&str]); 8] = [
         CJG,
         &["LBT Leudal", "LBT Nederweert-Weert"],
     ),
-    ("demo.beleid", "Mila Coenen", Role::PolicyOfficer, "Gemeente Leudal", &[]),
-    ("demo.beheerder", "Thijs Driessen", Role::Administrator, CJG, &[]),
+    (
+        "demo.beleid",
+        "Mila Coenen",
+        Role::PolicyOfficer,
+        "Gemeente Leudal",
+        &[],
+    ),
+    (
+        "demo.beheerder",
+        "Thijs Driessen",
+        Role::Administrator,
+        CJG,
+        &[],
+    ),
 ];
 
 const CJG: &str = "Centrum voor Jeugd en Gezin Midden-Limburg";
@@ -71,7 +105,10 @@ pub async fn is_empty(store: &Store) -> Result<bool> {
 }
 
 pub async fn is_loaded(store: &Store) -> Result<bool> {
-    Ok(settings::get(store, settings::DEMO_LOADED).await?.as_deref() == Some("true"))
+    Ok(settings::get(store, settings::DEMO_LOADED)
+        .await?
+        .as_deref()
+        == Some("true"))
 }
 
 fn code(c: &str) -> MunicipalityCode {
@@ -90,14 +127,34 @@ pub async fn load(store: &Store) -> Result<()> {
     };
     let mut orgs = vec![org(CJG, OrganisationType::Cjg, None, None)];
     for (c, name) in MUNICIPALITIES {
-        orgs.push(org(&format!("Gemeente {name}"), OrganisationType::Municipality, None, Some(c)));
+        orgs.push(org(
+            &format!("Gemeente {name}"),
+            OrganisationType::Municipality,
+            None,
+            Some(c),
+        ));
     }
     for (name, agb) in PROVIDERS {
         orgs.push(org(name, OrganisationType::Provider, Some(agb), None));
     }
-    orgs.push(org("Bureau Jeugdzorg Limburg", OrganisationType::Gi, None, None));
-    orgs.push(org("Veilig Thuis Limburg-Noord", OrganisationType::VeiligThuis, None, None));
-    orgs.push(org("Raad voor de Kinderbescherming", OrganisationType::Rvdk, None, None));
+    orgs.push(org(
+        "Bureau Jeugdzorg Limburg",
+        OrganisationType::Gi,
+        None,
+        None,
+    ));
+    orgs.push(org(
+        "Veilig Thuis Limburg-Noord",
+        OrganisationType::VeiligThuis,
+        None,
+        None,
+    ));
+    orgs.push(org(
+        "Raad voor de Kinderbescherming",
+        OrganisationType::Rvdk,
+        None,
+        None,
+    ));
     let mut org_ids = std::collections::HashMap::new();
     for o in &orgs {
         let id = directory::create_organisation(&mut tx, &actor, o).await?;
@@ -109,7 +166,11 @@ pub async fn load(store: &Store) -> Result<()> {
         .map(|(c, name)| (format!("CJG {name}"), TeamType::LocalTeam, vec![*c]))
         .collect();
     teams.push(("LBT Leudal".into(), TeamType::TreatmentTeam, vec!["1640"]));
-    teams.push(("LBT Nederweert-Weert".into(), TeamType::TreatmentTeam, vec!["0946", "0988"]));
+    teams.push((
+        "LBT Nederweert-Weert".into(),
+        TeamType::TreatmentTeam,
+        vec!["0946", "0988"],
+    ));
     let mut team_ids = std::collections::HashMap::new();
     for (name, team_type, served) in teams {
         let input = TeamInput {

@@ -51,18 +51,22 @@ pub async fn organisations(store: &Store) -> Result<Vec<Organisation>> {
 }
 
 pub async fn organisation(store: &Store, id: &str) -> Result<Organisation> {
-    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"))
-        .bind(id)
-        .fetch_one(store.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(store.pool())
+    .await?;
     organisation_from_row(&row)
 }
 
 pub async fn organisation_by_name(store: &Store, name: &str) -> Result<Organisation> {
-    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE name = $1"))
-        .bind(name)
-        .fetch_one(store.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {ORG_COLUMNS} FROM organisations WHERE name = $1"
+    ))
+    .bind(name)
+    .fetch_one(store.pool())
+    .await?;
     organisation_from_row(&row)
 }
 
@@ -109,7 +113,12 @@ pub async fn update_organisation(
     .bind(&input.name)
     .bind(input.org_type.as_str())
     .bind(input.agb_code.as_ref().map(AgbCode::as_str))
-    .bind(input.municipality_code.as_ref().map(MunicipalityCode::as_str))
+    .bind(
+        input
+            .municipality_code
+            .as_ref()
+            .map(MunicipalityCode::as_str),
+    )
     .bind(now())
     .bind(id)
     .bind(version)
@@ -225,7 +234,12 @@ pub async fn create_team(tx: &mut Tx, actor: &Actor, input: &TeamInput) -> Resul
     .execute(&mut **tx)
     .await?;
     set_team_municipalities(tx, &id, &input.municipalities).await?;
-    audit::append(tx, actor, &Event::new("team.create", Action::Create).object("team", &id)).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new("team.create", Action::Create).object("team", &id),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -251,5 +265,10 @@ pub async fn update_team(
     .await?;
     check_versioned_update(tx, "teams", id, done.rows_affected()).await?;
     set_team_municipalities(tx, id, &input.municipalities).await?;
-    audit::append(tx, actor, &Event::new("team.update", Action::Update).object("team", id)).await
+    audit::append(
+        tx,
+        actor,
+        &Event::new("team.update", Action::Update).object("team", id),
+    )
+    .await
 }

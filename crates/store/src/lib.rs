@@ -111,7 +111,9 @@ impl Store {
         } else if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else {
-            return Err(Error::UnsupportedUrl(url.split(':').next().unwrap_or("").into()));
+            return Err(Error::UnsupportedUrl(
+                url.split(':').next().unwrap_or("").into(),
+            ));
         };
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         let pool = match backend {
@@ -148,7 +150,10 @@ impl Store {
 
     /// The SQLite URL of the embedded database in `data_dir`, created when missing.
     pub fn sqlite_url(data_dir: &std::path::Path) -> String {
-        format!("sqlite://{}?mode=rwc", data_dir.join("eenplan.sqlite3").display())
+        format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("eenplan.sqlite3").display()
+        )
     }
 
     pub fn backend(&self) -> Backend {
@@ -217,6 +222,13 @@ async fn check_versioned_update(
         return Ok(());
     }
     let sql = format!("SELECT COUNT(*) FROM {table} WHERE id = $1");
-    let n: i64 = sqlx::query_scalar(&sql).bind(id).fetch_one(&mut **tx).await?;
-    Err(if n == 0 { Error::NotFound } else { Error::Conflict })
+    let n: i64 = sqlx::query_scalar(&sql)
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Err(if n == 0 {
+        Error::NotFound
+    } else {
+        Error::Conflict
+    })
 }

@@ -107,7 +107,11 @@ pub async fn find(store: &Store, token: &str) -> Result<Option<Session>> {
     let stage: String = r.try_get("stage")?;
     Ok(Some(Session {
         token_hash: r.try_get("token_hash")?,
-        stage: if stage == "active" { Stage::Active } else { Stage::Mfa },
+        stage: if stage == "active" {
+            Stage::Active
+        } else {
+            Stage::Mfa
+        },
         csrf_token: r.try_get("csrf_token")?,
         created_at: r.try_get("created_at")?,
         last_seen_at: r.try_get("last_seen_at")?,
@@ -181,8 +185,12 @@ pub async fn create_api_token(
     .bind(now())
     .execute(&mut **tx)
     .await?;
-    audit::append(tx, actor, &Event::new("api_token.create", Action::Create).object("api_token", &id))
-        .await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new("api_token.create", Action::Create).object("api_token", &id),
+    )
+    .await?;
     Ok((id, secret))
 }
 
@@ -218,8 +226,12 @@ pub async fn revoke_api_token(tx: &mut Tx, actor: &Actor, user_id: &str, id: &st
     if done.rows_affected() == 0 {
         return Err(crate::Error::NotFound);
     }
-    audit::append(tx, actor, &Event::new("api_token.revoke", Action::Delete).object("api_token", id))
-        .await
+    audit::append(
+        tx,
+        actor,
+        &Event::new("api_token.revoke", Action::Delete).object("api_token", id),
+    )
+    .await
 }
 
 /// The principal of a bearer token, when the token is valid and its user active.

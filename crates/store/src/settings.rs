@@ -6,10 +6,12 @@ use crate::{Result, Store, Tx};
 pub const DEMO_LOADED: &str = "demo_loaded";
 
 pub async fn get(store: &Store, key: &str) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(store.pool())
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(store.pool())
+            .await?,
+    )
 }
 
 pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {

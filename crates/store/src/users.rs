@@ -72,7 +72,8 @@ async fn users_from_rows(store: &Store, rows: Vec<AnyRow>) -> Result<Vec<User>> 
         users.push(User {
             username: r.try_get("username")?,
             display_name: r.try_get("display_name")?,
-            role: Role::parse(&role).ok_or_else(|| crate::Error::Corrupt(format!("role {role}")))?,
+            role: Role::parse(&role)
+                .ok_or_else(|| crate::Error::Corrupt(format!("role {role}")))?,
             organisation_id: r.try_get("organisation_id")?,
             organisation_name: r.try_get("organisation_name")?,
             active: r.try_get::<i64, _>("active")? == 1,
@@ -98,7 +99,10 @@ pub async fn user(store: &Store, id: &str) -> Result<User> {
         .bind(id)
         .fetch_all(store.pool())
         .await?;
-    users_from_rows(store, rows).await?.pop().ok_or(crate::Error::NotFound)
+    users_from_rows(store, rows)
+        .await?
+        .pop()
+        .ok_or(crate::Error::NotFound)
 }
 
 pub async fn credentials(store: &Store, username: &str) -> Result<Option<Credentials>> {
@@ -169,7 +173,12 @@ pub async fn create_user(tx: &mut Tx, actor: &Actor, new: &NewUser) -> Result<St
     .execute(&mut **tx)
     .await?;
     set_teams(tx, &id, &new.team_ids).await?;
-    audit::append(tx, actor, &Event::new("user.create", Action::Create).object("user", &id)).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new("user.create", Action::Create).object("user", &id),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -199,7 +208,12 @@ pub async fn update_user(
     if !update.active {
         crate::sessions::end_all_for_user(tx, id).await?;
     }
-    audit::append(tx, actor, &Event::new("user.update", Action::Update).object("user", id)).await
+    audit::append(
+        tx,
+        actor,
+        &Event::new("user.update", Action::Update).object("user", id),
+    )
+    .await
 }
 
 /// Sets a new password and ends the user's other sessions.
@@ -216,7 +230,12 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, id: &str, password_hash: &
         return Err(crate::Error::NotFound);
     }
     crate::sessions::end_all_for_user(tx, id).await?;
-    audit::append(tx, actor, &Event::new("user.password_set", Action::Update).object("user", id)).await
+    audit::append(
+        tx,
+        actor,
+        &Event::new("user.password_set", Action::Update).object("user", id),
+    )
+    .await
 }
 
 /// Replaces the second factor with a new, unconfirmed secret (lost phone). The user
@@ -235,7 +254,12 @@ pub async fn reset_mfa(tx: &mut Tx, actor: &Actor, id: &str, new_secret: &str) -
         return Err(crate::Error::NotFound);
     }
     crate::sessions::end_all_for_user(tx, id).await?;
-    audit::append(tx, actor, &Event::new("mfa.reset", Action::Update).object("user", id)).await
+    audit::append(
+        tx,
+        actor,
+        &Event::new("mfa.reset", Action::Update).object("user", id),
+    )
+    .await
 }
 
 /// Records a used TOTP step (no replay) and, at enrolment, that the factor is confirmed.

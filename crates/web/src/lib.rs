@@ -1,1 +1,196 @@
+//! The HTTP face of eenplan: server-rendered pages, the JSON API under `/api/v1` with its
+//! OpenAPI document, authentication, and the cross-cutting layers (security headers,
+//! body limit, error pages, metrics).
+//!
+//! Request path: `metrics` -> security headers -> body limit -> `render_errors` ->
+//! `auth::load_session` -> route guard (`auth::require`, one [`Permission`] per route
+//! group) -> handler -> store.
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod observability;
+pub mod pages;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use eenplan_domain::Permission;
+use eenplan_store::Store;
+use std::sync::Arc;
+
+/// Settings of the web layer, built once at startup.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Set when served over https: cookies get `Secure` and the `__Host-` prefix.
+    pub secure_cookies: bool,
+    pub idle_timeout: chrono::Duration,
+    pub absolute_timeout: chrono::Duration,
+    /// Demo mode: the login page lists the demo accounts with their current codes.
+    pub demo_mode: bool,
+    pub throttle_window: chrono::Duration,
+    pub max_failures_per_account: i64,
+    pub max_failures_per_address: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            idle_timeout: chrono::Duration::minutes(15),
+            absolute_timeout: chrono::Duration::hours(12),
+            demo_mode: false,
+            throttle_window: chrono::Duration::minutes(15),
+            max_failures_per_account: 5,
+            max_failures_per_address: 50,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+}
+
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+const CSS: &str = include_str!("../static/eenplan.css");
+
+/// A group of routes behind one permission.
+fn guarded(app: &AppState, permission: Permission, routes: Router<AppState>) -> Router<AppState> {
+    let guard = Arc::new(auth::Guard {
+        app: app.clone(),
+        permission,
+    });
+    routes.route_layer(from_fn_with_state(guard, auth::require))
+}
+
+pub fn router(app: AppState) -> Router {
+    use pages::{account, admin, audit, directory, home, login};
+
+    let public = Router::new()
+        .route("/login", get(login::show_login).post(login::submit_login))
+        .route("/login/mfa", get(login::show_mfa).post(login::submit_mfa))
+        .route("/lang/{code}", get(login::switch_language))
+        .route("/healthz", get(observability::healthz))
+        .route("/metrics", get(observability::metrics))
+        .route(
+            "/static/eenplan.css",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    CSS,
+                )
+            }),
+        )
+        .route("/api/openapi.json", get(api::openapi_json));
+
+    let own = guarded(
+        &app,
+        Permission::OwnAccount,
+        Router::new()
+            .route("/", get(home::show))
+            .route("/logout", post(login::logout))
+            .route("/account", get(account::show))
+            .route("/account/tokens", post(account::create_token))
+            .route("/account/tokens/{id}/revoke", post(account::revoke_token)),
+    );
+    let directory = guarded(
+        &app,
+        Permission::ViewDirectory,
+        Router::new().route("/organisaties", get(directory::show)),
+    );
+    let manage_orgs = guarded(
+        &app,
+        Permission::ManageOrganisations,
+        Router::new()
+            .route(
+                "/beheer/organisaties/nieuw",
+                get(admin::new_organisation).post(admin::create_organisation),
+            )
+            .route(
+                "/beheer/organisaties/{id}",
+                get(admin::edit_organisation).post(admin::update_organisation),
+            )
+            .route(
+                "/beheer/teams/nieuw",
+                get(admin::new_team).post(admin::create_team),
+            )
+            .route(
+                "/beheer/teams/{id}",
+                get(admin::edit_team).post(admin::update_team),
+            ),
+    );
+    let manage_users = guarded(
+        &app,
+        Permission::ManageUsers,
+        Router::new()
+            .route("/beheer/gebruikers", get(admin::list_users))
+            .route(
+                "/beheer/gebruikers/nieuw",
+                get(admin::new_user).post(admin::create_user),
+            )
+            .route(
+                "/beheer/gebruikers/{id}",
+                get(admin::edit_user).post(admin::update_user),
+            )
+            .route("/beheer/gebruikers/{id}/mfa-reset", post(admin::reset_mfa)),
+    );
+    let audit_log = guarded(
+        &app,
+        Permission::SearchAuditLog,
+        Router::new().route("/beheer/audit", get(audit::show)),
+    );
+
+    Router::new()
+        .merge(public)
+        .merge(own)
+        .merge(directory)
+        .merge(manage_orgs)
+        .merge(manage_users)
+        .merge(audit_log)
+        .merge(api::router(&app))
+        .route_layer(from_fn(observability::stash_route))
+        .fallback(|| async { error::AppError::NotFound })
+        .method_not_allowed_fallback(|| async { error::AppError::MethodNotAllowed })
+        .layer(from_fn_with_state(app.clone(), auth::load_session))
+        .layer(from_fn(error::render_errors))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn(security_headers))
+        .layer(from_fn(observability::track))
+        .with_state(app)
+}
+
+/// Security headers on every response (OWASP ASVS 14.4). Pages never carry inline script,
+/// so the CSP allows none; responses are not cached since they may hold client data
+/// (the stylesheet sets its own cache header).
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    const HEADERS: [(HeaderName, &str); 5] = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    for (name, value) in HEADERS {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    response
+}

@@ -1,0 +1,696 @@
+//! The JSON API under `/api/v1`. Every route is declared with `utoipa::path`, so the
+//! OpenAPI 3.1 document at `/api/openapi.json` is generated from the code (and
+//! snapshot-tested). Clients authenticate with the session cookie (writes then need the
+//! `X-CSRF-Token` header) or with a personal API token (`Authorization: Bearer ...`).
+
+use crate::AppState;
+use crate::auth::{Auth, Guard, require};
+use crate::error::{AppError, ErrorBody};
+use crate::extract::ApiJson;
+use crate::pages::admin::{
+    check_password, parse_organisation, parse_team, parse_user, parse_username,
+};
+use crate::pages::audit::{AuditQuery, parse_filter, search};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use axum::{Json, Router};
+use eenplan_domain::codes::CodeList;
+use eenplan_domain::{Permission, credentials};
+use eenplan_store::{codelists, directory, users};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "eenplan API", description = "JSON API of eenplan, the information system of a regional youth-care system. Every access to client data is audited."),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Personal API token"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("eenplan_session"))),
+        );
+    }
+}
+
+fn guarded(
+    app: &AppState,
+    permission: Permission,
+    routes: OpenApiRouter<AppState>,
+) -> OpenApiRouter<AppState> {
+    let guard = Arc::new(Guard {
+        app: app.clone(),
+        permission,
+    });
+    routes.route_layer(from_fn_with_state(guard, require))
+}
+
+fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(guarded(
+            app,
+            Permission::OwnAccount,
+            OpenApiRouter::new().routes(routes!(me)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ViewDirectory,
+            OpenApiRouter::new()
+                .routes(routes!(list_municipalities))
+                .routes(routes!(list_code_list))
+                .routes(routes!(list_organisations))
+                .routes(routes!(get_organisation))
+                .routes(routes!(list_teams)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ManageOrganisations,
+            OpenApiRouter::new()
+                .routes(routes!(create_organisation))
+                .routes(routes!(update_organisation))
+                .routes(routes!(create_team))
+                .routes(routes!(update_team)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ManageUsers,
+            OpenApiRouter::new()
+                .routes(routes!(list_users, create_user))
+                .routes(routes!(get_user, update_user)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::SearchAuditLog,
+            OpenApiRouter::new().routes(routes!(search_audit)),
+        ))
+}
+
+/// The generated OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let app_less = OpenApiRouter::<()>::with_openapi(ApiDoc::openapi());
+    drop(app_less);
+    // The document does not depend on state; build the routes against a placeholder
+    // guard-free router to collect the paths.
+    let (_, doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me))
+        .routes(routes!(list_municipalities))
+        .routes(routes!(list_code_list))
+        .routes(routes!(list_organisations))
+        .routes(routes!(get_organisation))
+        .routes(routes!(list_teams))
+        .routes(routes!(create_organisation))
+        .routes(routes!(update_organisation))
+        .routes(routes!(create_team))
+        .routes(routes!(update_team))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user))
+        .routes(routes!(search_audit))
+        .split_for_parts();
+    doc
+}
+
+pub fn router(app: &AppState) -> Router<AppState> {
+    let (router, _) = api_routes(app).split_for_parts();
+    router
+}
+
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    Json(DOC.get_or_init(openapi).clone())
+}
+
+type ApiResult<T> = Result<T, AppError>;
+
+// ---- me ----
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    /// One of family_worker, reviewer, treatment_team_member, provider_staff,
+    /// chain_partner, team_coordinator, policy_officer, administrator.
+    pub role: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+}
+
+/// The authenticated user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+async fn me(Auth(ctx): Auth) -> Json<Me> {
+    let p = ctx.principal;
+    Json(Me {
+        id: p.user_id,
+        username: p.username,
+        display_name: p.display_name,
+        role: p.role.as_str().into(),
+        organisation_id: p.organisation_id,
+        organisation_name: p.organisation_name,
+    })
+}
+
+// ---- directory ----
+
+#[derive(Serialize, ToSchema)]
+pub struct MunicipalityDto {
+    /// CBS municipality code, four digits.
+    pub code: String,
+    pub name: String,
+    pub subregion: String,
+    pub region: String,
+}
+
+/// The municipalities of the region.
+#[utoipa::path(get, path = "/api/v1/municipalities", tag = "directory",
+    responses((status = 200, body = [MunicipalityDto]), (status = 401, body = ErrorBody)))]
+async fn list_municipalities(State(app): State<AppState>) -> ApiResult<Json<Vec<MunicipalityDto>>> {
+    let list = codelists::municipalities(&app.store).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|m| MunicipalityDto {
+                code: m.code,
+                name: m.name,
+                subregion: m.subregion,
+                region: m.region,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CodeItemDto {
+    pub code: String,
+    pub label_nl: String,
+    pub label_en: String,
+}
+
+/// The items of a code list: referral_channels, problem_areas, contra_indications or
+/// treatment_team_referrers.
+#[utoipa::path(get, path = "/api/v1/code-lists/{list}", tag = "directory",
+    params(("list" = String, Path, description = "Name of the code list")),
+    responses((status = 200, body = [CodeItemDto]), (status = 404, body = ErrorBody)))]
+async fn list_code_list(
+    State(app): State<AppState>,
+    Path(list): Path<String>,
+) -> ApiResult<Json<Vec<CodeItemDto>>> {
+    let list = CodeList::parse(&list).ok_or(AppError::NotFound)?;
+    let items = codelists::items(&app.store, list).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| CodeItemDto {
+                code: i.code,
+                label_nl: i.label_nl,
+                label_en: i.label_en,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationDto {
+    pub id: String,
+    pub name: String,
+    /// cjg, provider, gi, veilig_thuis, rvdk, school, gp_practice or municipality.
+    pub org_type: String,
+    pub agb_code: Option<String>,
+    pub municipality_code: Option<String>,
+    /// Send this back with a change; a stale version is refused with 409.
+    pub version: i64,
+}
+
+impl From<directory::Organisation> for OrganisationDto {
+    fn from(o: directory::Organisation) -> Self {
+        OrganisationDto {
+            id: o.id,
+            name: o.name,
+            org_type: o.org_type.as_str().into(),
+            agb_code: o.agb_code,
+            municipality_code: o.municipality_code,
+            version: o.version,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OrganisationBody {
+    pub name: String,
+    pub org_type: String,
+    #[serde(default)]
+    pub agb_code: Option<String>,
+    #[serde(default)]
+    pub municipality_code: Option<String>,
+    /// Required when changing: the version that was read.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+fn org_input(b: &OrganisationBody) -> ApiResult<eenplan_store::directory::OrganisationInput> {
+    parse_organisation(
+        &b.name,
+        &b.org_type,
+        b.agb_code.as_deref().unwrap_or(""),
+        b.municipality_code.as_deref().unwrap_or(""),
+    )
+    .map_err(AppError::Invalid)
+}
+
+fn fk_or(e: eenplan_store::Error, field: &str) -> AppError {
+    match e {
+        eenplan_store::Error::Db(sqlx::Error::Database(db))
+            if db.message().to_lowercase().contains("foreign key") =>
+        {
+            AppError::invalid(crate::error::Problem::new(
+                field,
+                "Verwijst naar een onbekend gegeven.",
+                "Refers to an unknown record.",
+            ))
+        }
+        eenplan_store::Error::Duplicate => AppError::invalid(crate::error::Problem::new(
+            field,
+            "Deze waarde bestaat al.",
+            "This value already exists.",
+        )),
+        other => other.into(),
+    }
+}
+
+fn version_of(v: Option<i64>) -> ApiResult<i64> {
+    v.ok_or_else(|| {
+        AppError::invalid(crate::error::Problem::new(
+            "version",
+            "Versie ontbreekt.",
+            "Version is required.",
+        ))
+    })
+}
+
+/// All organisations.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "directory",
+    responses((status = 200, body = [OrganisationDto]), (status = 401, body = ErrorBody)))]
+async fn list_organisations(State(app): State<AppState>) -> ApiResult<Json<Vec<OrganisationDto>>> {
+    Ok(Json(
+        directory::organisations(&app.store)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// One organisation.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "directory",
+    params(("id" = String, Path)),
+    responses((status = 200, body = OrganisationDto), (status = 404, body = ErrorBody)))]
+async fn get_organisation(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OrganisationDto>> {
+    Ok(Json(directory::organisation(&app.store, &id).await?.into()))
+}
+
+/// Creates an organisation (administrator).
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = OrganisationBody,
+    responses((status = 201, body = OrganisationDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_organisation(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    ApiJson(b): ApiJson<OrganisationBody>,
+) -> ApiResult<(StatusCode, Json<OrganisationDto>)> {
+    let input = org_input(&b)?;
+    let mut tx = app.store.begin().await?;
+    let id = directory::create_organisation(&mut tx, &ctx.actor(), &input)
+        .await
+        .map_err(|e| fk_or(e, "name"))?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(directory::organisation(&app.store, &id).await?.into()),
+    ))
+}
+
+/// Changes an organisation (administrator). 409 when `version` is stale.
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "directory", request_body = OrganisationBody,
+    params(("id" = String, Path)),
+    responses((status = 200, body = OrganisationDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_organisation(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<OrganisationBody>,
+) -> ApiResult<Json<OrganisationDto>> {
+    let input = org_input(&b)?;
+    let version = version_of(b.version)?;
+    let mut tx = app.store.begin().await?;
+    directory::update_organisation(&mut tx, &ctx.actor(), &id, version, &input)
+        .await
+        .map_err(|e| fk_or(e, "name"))?;
+    tx.commit().await?;
+    Ok(Json(directory::organisation(&app.store, &id).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamDto {
+    pub id: String,
+    pub organisation_id: String,
+    pub name: String,
+    /// local_team, treatment_team or other.
+    pub team_type: String,
+    pub municipalities: Vec<String>,
+    pub version: i64,
+}
+
+impl From<directory::Team> for TeamDto {
+    fn from(t: directory::Team) -> Self {
+        TeamDto {
+            id: t.id,
+            organisation_id: t.organisation_id,
+            name: t.name,
+            team_type: t.team_type.as_str().into(),
+            municipalities: t.municipalities,
+            version: t.version,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TeamBody {
+    pub organisation_id: String,
+    pub name: String,
+    pub team_type: String,
+    #[serde(default)]
+    pub municipalities: Vec<String>,
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// All teams.
+#[utoipa::path(get, path = "/api/v1/teams", tag = "directory",
+    responses((status = 200, body = [TeamDto]), (status = 401, body = ErrorBody)))]
+async fn list_teams(State(app): State<AppState>) -> ApiResult<Json<Vec<TeamDto>>> {
+    Ok(Json(
+        directory::teams(&app.store)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Creates a team (administrator).
+#[utoipa::path(post, path = "/api/v1/teams", tag = "directory", request_body = TeamBody,
+    responses((status = 201, body = TeamDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_team(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    ApiJson(b): ApiJson<TeamBody>,
+) -> ApiResult<(StatusCode, Json<TeamDto>)> {
+    let input = parse_team(&b.organisation_id, &b.name, &b.team_type, &b.municipalities)
+        .map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    let id = directory::create_team(&mut tx, &ctx.actor(), &input)
+        .await
+        .map_err(|e| fk_or(e, "organisation_id"))?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(directory::team(&app.store, &id).await?.into()),
+    ))
+}
+
+/// Changes a team (administrator). 409 when `version` is stale.
+#[utoipa::path(put, path = "/api/v1/teams/{id}", tag = "directory", request_body = TeamBody,
+    params(("id" = String, Path)),
+    responses((status = 200, body = TeamDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_team(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<TeamBody>,
+) -> ApiResult<Json<TeamDto>> {
+    let input = parse_team(&b.organisation_id, &b.name, &b.team_type, &b.municipalities)
+        .map_err(AppError::Invalid)?;
+    let version = version_of(b.version)?;
+    let mut tx = app.store.begin().await?;
+    directory::update_team(&mut tx, &ctx.actor(), &id, version, &input)
+        .await
+        .map_err(|e| fk_or(e, "organisation_id"))?;
+    tx.commit().await?;
+    Ok(Json(directory::team(&app.store, &id).await?.into()))
+}
+
+// ---- users ----
+
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: String,
+    pub team_ids: Vec<String>,
+    pub active: bool,
+    pub mfa_enrolled: bool,
+    pub last_login_at: Option<String>,
+    pub version: i64,
+}
+
+impl From<users::User> for UserDto {
+    fn from(u: users::User) -> Self {
+        UserDto {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.as_str().into(),
+            organisation_id: u.organisation_id,
+            team_ids: u.team_ids,
+            active: u.active,
+            mfa_enrolled: u.mfa_enrolled,
+            last_login_at: u.last_login_at,
+            version: u.version,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUserBody {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: String,
+    #[serde(default)]
+    pub team_ids: Vec<String>,
+    /// Initial password: at least 12 characters, not a common password.
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UserChangeBody {
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: String,
+    #[serde(default)]
+    pub team_ids: Vec<String>,
+    pub active: bool,
+    pub version: i64,
+}
+
+/// All user accounts (administrator).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+    responses((status = 200, body = [UserDto]), (status = 403, body = ErrorBody)))]
+async fn list_users(State(app): State<AppState>) -> ApiResult<Json<Vec<UserDto>>> {
+    Ok(Json(
+        users::users(&app.store)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Creates a user account (administrator). The user enrols the second factor at first login.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserBody,
+    responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_user(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    ApiJson(b): ApiJson<NewUserBody>,
+) -> ApiResult<(StatusCode, Json<UserDto>)> {
+    let mut problems = Vec::new();
+    let username = parse_username("username", &b.username)
+        .map_err(|p| problems.push(p))
+        .ok();
+    let input = parse_user(&b.display_name, &b.role, &b.organisation_id, &b.team_ids)
+        .map_err(|e| problems.extend(e))
+        .ok();
+    if let Err(p) = check_password("password", &b.password, &b.username, &b.display_name) {
+        problems.push(p);
+    }
+    let (Some(username), Some(input), true) = (username, input, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let pw = b.password.clone();
+    let password_hash = tokio::task::spawn_blocking(move || credentials::hash_password(&pw))
+        .await
+        .map_err(AppError::internal)?;
+    let new = users::NewUser {
+        username,
+        display_name: input.display_name,
+        role: input.role,
+        organisation_id: input.organisation_id,
+        password_hash,
+        totp_secret: credentials::new_totp_secret(),
+        totp_confirmed: false,
+        team_ids: input.team_ids,
+    };
+    let mut tx = app.store.begin().await?;
+    let id = users::create_user(&mut tx, &ctx.actor(), &new)
+        .await
+        .map_err(|e| fk_or(e, "username"))?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(users::user(&app.store, &id).await?.into()),
+    ))
+}
+
+/// One user account (administrator).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)),
+    responses((status = 200, body = UserDto), (status = 404, body = ErrorBody)))]
+async fn get_user(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<UserDto>> {
+    Ok(Json(users::user(&app.store, &id).await?.into()))
+}
+
+/// Changes a user account (administrator). 409 when `version` is stale.
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UserChangeBody,
+    responses((status = 200, body = UserDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_user(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<UserChangeBody>,
+) -> ApiResult<Json<UserDto>> {
+    let input = parse_user(&b.display_name, &b.role, &b.organisation_id, &b.team_ids)
+        .map_err(AppError::Invalid)?;
+    let update = users::UserUpdate {
+        display_name: input.display_name,
+        role: input.role,
+        organisation_id: input.organisation_id,
+        active: b.active,
+        team_ids: input.team_ids,
+    };
+    let mut tx = app.store.begin().await?;
+    users::update_user(&mut tx, &ctx.actor(), &id, b.version, &update)
+        .await
+        .map_err(|e| fk_or(e, "organisation_id"))?;
+    tx.commit().await?;
+    Ok(Json(users::user(&app.store, &id).await?.into()))
+}
+
+// ---- audit ----
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEventDto {
+    pub seq: i64,
+    pub at: String,
+    pub event: String,
+    pub action: String,
+    pub outcome: String,
+    pub user_id: Option<String>,
+    pub username: Option<String>,
+    pub role: Option<String>,
+    pub on_behalf_of: Option<String>,
+    pub organisation_id: Option<String>,
+    pub client_ids: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub address: Option<String>,
+    pub user_agent: Option<String>,
+    pub purpose: Option<String>,
+    pub break_glass: bool,
+    pub hash: String,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// First day, YYYY-MM-DD.
+    from: Option<String>,
+    /// Last day (inclusive), YYYY-MM-DD.
+    to: Option<String>,
+    username: Option<String>,
+    event: Option<String>,
+    object_id: Option<String>,
+    client_id: Option<String>,
+    /// success, refused or failure.
+    outcome: Option<String>,
+}
+
+/// Searches the audit log, newest first, at most 200 records (administrator). Audited.
+#[utoipa::path(get, path = "/api/v1/audit-events", tag = "audit", params(AuditParams),
+    responses((status = 200, body = [AuditEventDto]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn search_audit(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Query(p): Query<AuditParams>,
+) -> ApiResult<Json<Vec<AuditEventDto>>> {
+    let q = AuditQuery {
+        from: p.from.unwrap_or_default(),
+        to: p.to.unwrap_or_default(),
+        username: p.username.unwrap_or_default(),
+        event: p.event.unwrap_or_default(),
+        object_id: p.object_id.unwrap_or_default(),
+        client_id: p.client_id.unwrap_or_default(),
+        outcome: p.outcome.unwrap_or_default(),
+    };
+    let filter = parse_filter(&q).map_err(AppError::Invalid)?;
+    let records = search(&app, &ctx, &filter).await?;
+    Ok(Json(
+        records
+            .into_iter()
+            .map(|r| AuditEventDto {
+                seq: r.seq,
+                at: r.at,
+                event: r.event,
+                action: r.action,
+                outcome: r.outcome,
+                user_id: r.user_id,
+                username: r.username,
+                role: r.role,
+                on_behalf_of: r.on_behalf_of,
+                organisation_id: r.organisation_id,
+                client_ids: r.client_ids,
+                object_type: r.object_type,
+                object_id: r.object_id,
+                address: r.address,
+                user_agent: r.user_agent,
+                purpose: r.purpose,
+                break_glass: r.break_glass,
+                hash: r.hash,
+            })
+            .collect(),
+    ))
+}

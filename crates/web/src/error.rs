@@ -1,0 +1,225 @@
+//! Errors of the web layer and their one mapping to HTTP.
+//!
+//! Domain parsing yields [`eenplan_domain::FieldError`]s, the store yields
+//! [`eenplan_store::Error`]; handlers turn both into [`AppError`]. Its response carries a
+//! JSON body (the API's answer) and the error itself as a response extension, which
+//! [`render_errors`] turns into a translated HTML page for browser routes. Internal
+//! failures are logged with an error id the user sees; their cause never leaves the server.
+
+use crate::i18n::{self, Tr};
+use crate::pages::ErrorPage;
+use axum::Json;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
+
+/// One wrong input: the field and what is wrong, in both languages.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+    pub message_nl: String,
+}
+
+impl From<eenplan_domain::FieldError> for Problem {
+    fn from(e: eenplan_domain::FieldError) -> Self {
+        Problem {
+            field: e.field.into(),
+            message: e.message_en,
+            message_nl: e.message_nl,
+        }
+    }
+}
+
+impl Problem {
+    pub fn new(field: &str, nl: &str, en: &str) -> Problem {
+        Problem {
+            field: field.into(),
+            message: en.into(),
+            message_nl: nl.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum AppError {
+    /// Not logged in (pages redirect to the login page, the API answers 401).
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    /// Stale version: someone else changed the record.
+    Conflict,
+    /// Missing or wrong CSRF token.
+    Csrf,
+    Invalid(Vec<Problem>),
+    TooLarge,
+    Throttled,
+    /// An internal failure, logged under `error_id`.
+    Internal {
+        error_id: String,
+    },
+}
+
+impl AppError {
+    pub fn internal(cause: impl std::fmt::Display) -> AppError {
+        let error_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+        tracing::error!(error_id, "internal error: {cause}");
+        AppError::Internal { error_id }
+    }
+
+    pub fn invalid(problem: impl Into<Problem>) -> AppError {
+        AppError::Invalid(vec![problem.into()])
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict => StatusCode::CONFLICT,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message key of the error page.
+    fn message_key(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "login.expired",
+            AppError::Forbidden => "error.forbidden",
+            AppError::NotFound => "error.not_found",
+            AppError::MethodNotAllowed => "error.method",
+            AppError::Conflict => "error.conflict",
+            AppError::Csrf => "error.csrf",
+            AppError::Invalid(_) => "error.invalid",
+            AppError::TooLarge => "error.too_large",
+            AppError::Throttled => "error.throttled",
+            AppError::Internal { .. } => "error.internal",
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::Conflict => "conflict",
+            AppError::Csrf => "csrf",
+            AppError::Invalid(_) => "invalid",
+            AppError::TooLarge => "too_large",
+            AppError::Throttled => "throttled",
+            AppError::Internal { .. } => "internal",
+        }
+    }
+}
+
+impl From<eenplan_store::Error> for AppError {
+    fn from(e: eenplan_store::Error) -> Self {
+        use eenplan_store::Error as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Conflict => AppError::Conflict,
+            E::Duplicate => AppError::invalid(Problem::new(
+                "",
+                "Er bestaat al een gegeven met deze waarde.",
+                "A record with this value already exists.",
+            )),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<eenplan_domain::FieldError> for AppError {
+    fn from(e: eenplan_domain::FieldError) -> Self {
+        AppError::invalid(e)
+    }
+}
+
+/// The JSON body of every API error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Machine-readable code: not_found, forbidden, conflict, invalid, ...
+    pub error: String,
+    pub message: String,
+    pub message_nl: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_id: Option<String>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let key = self.message_key();
+        let body = ErrorBody {
+            error: self.code().into(),
+            message: Tr(i18n::Lang::En).get(key).into(),
+            message_nl: Tr(i18n::Lang::Nl).get(key).into(),
+            problems: match &self {
+                AppError::Invalid(p) => p.clone(),
+                _ => Vec::new(),
+            },
+            error_id: match &self {
+                AppError::Internal { error_id } => Some(error_id.clone()),
+                _ => None,
+            },
+        };
+        let mut response = (self.status(), Json(body)).into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Turns API-style error responses into pages for browser routes (everything outside
+/// `/api`), in the user's language.
+pub async fn render_errors(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let lang = i18n::from_headers(request.headers());
+    let response = next.run(request).await;
+    if is_api {
+        return response;
+    }
+    let Some(error) = response.extensions().get::<AppError>().cloned() else {
+        return response;
+    };
+    if matches!(error, AppError::Unauthenticated) {
+        return Redirect::to("/login").into_response();
+    }
+    let t = Tr(lang);
+    let page = ErrorPage {
+        t,
+        chrome: crate::pages::Chrome::anonymous(false, "/"),
+        status: error.status().as_u16(),
+        message: t.get(error.message_key()),
+        problems: match &error {
+            AppError::Invalid(p) => p
+                .iter()
+                .map(|p| {
+                    let text = if lang == i18n::Lang::En {
+                        &p.message
+                    } else {
+                        &p.message_nl
+                    };
+                    if p.field.is_empty() {
+                        text.clone()
+                    } else {
+                        format!("{}: {}", p.field, text)
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        error_id: match &error {
+            AppError::Internal { error_id } => Some(error_id.clone()),
+            _ => None,
+        },
+    };
+    (error.status(), crate::pages::render(&page)).into_response()
+}

@@ -1,0 +1,105 @@
+//! The user's own account: details and personal API tokens.
+
+use crate::AppState;
+use crate::auth::{Auth, AuthContext};
+use crate::error::{AppError, Problem};
+use crate::extract::CsrfForm;
+use crate::i18n::{Lang, Tr};
+use crate::pages::{Chrome, has_error, page, render, required_text, role_label};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use eenplan_store::sessions::{self, ApiToken};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub notice: Option<&'static str>,
+    pub new_token: Option<String>,
+    pub errors: Vec<Problem>,
+    pub username: String,
+    pub role_label: &'static str,
+    pub organisation: String,
+    pub tokens: Vec<ApiToken>,
+}
+
+impl AccountPage {
+    pub fn has_error(&self, field: &str) -> bool {
+        has_error(&self.errors, field)
+    }
+}
+
+async fn account_page(
+    app: &AppState,
+    ctx: &AuthContext,
+    lang: Lang,
+    notice: Option<&'static str>,
+    new_token: Option<String>,
+    errors: Vec<Problem>,
+) -> Result<AccountPage, AppError> {
+    let p = &ctx.principal;
+    Ok(AccountPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, "/account"),
+        notice,
+        new_token,
+        errors,
+        username: p.username.clone(),
+        role_label: role_label(p.role, lang),
+        organisation: p.organisation_name.clone(),
+        tokens: sessions::api_tokens(&app.store, &p.user_id).await?,
+    })
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+) -> Result<Html<String>, AppError> {
+    page(&account_page(&app, &ctx, lang, None, None, Vec::new()).await?)
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_token(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    CsrfForm(f): CsrfForm<TokenForm>,
+) -> Result<Response, AppError> {
+    let mut errors = Vec::new();
+    let name = required_text(&mut errors, "name", &f.name, 100);
+    if !errors.is_empty() {
+        let html = render(&account_page(&app, &ctx, lang, None, None, errors).await?);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    let mut tx = app.store.begin().await?;
+    let (_, secret) =
+        sessions::create_api_token(&mut tx, &ctx.actor(), &ctx.principal.user_id, &name).await?;
+    tx.commit().await?;
+    // Shown once, on this response only; never stored in plain text.
+    Ok(
+        render(&account_page(&app, &ctx, lang, None, Some(secret), Vec::new()).await?)
+            .into_response(),
+    )
+}
+
+pub async fn revoke_token(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<crate::pages::login::Empty>,
+) -> Result<Response, AppError> {
+    let mut tx = app.store.begin().await?;
+    sessions::revoke_api_token(&mut tx, &ctx.actor(), &ctx.principal.user_id, &id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/account").into_response())
+}

@@ -1,0 +1,99 @@
+//! The home page: who you are, and what your role can do here.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::i18n::{Lang, Tr};
+use crate::pages::{Chrome, page, role_label};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use eenplan_domain::{Permission, Role, policy};
+use eenplan_store::{directory, users};
+
+pub struct Card {
+    pub href: &'static str,
+    pub title: &'static str,
+    pub text: &'static str,
+}
+
+const CARDS: [(Permission, Card); 4] = [
+    (
+        Permission::ViewDirectory,
+        Card {
+            href: "/organisaties",
+            title: "nav.directory",
+            text: "card.directory",
+        },
+    ),
+    (
+        Permission::ManageUsers,
+        Card {
+            href: "/beheer/gebruikers",
+            title: "nav.users",
+            text: "card.users",
+        },
+    ),
+    (
+        Permission::SearchAuditLog,
+        Card {
+            href: "/beheer/audit",
+            title: "nav.audit",
+            text: "card.audit",
+        },
+    ),
+    (
+        Permission::OwnAccount,
+        Card {
+            href: "/account",
+            title: "nav.account",
+            text: "card.account",
+        },
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub organisation: String,
+    pub teams: Vec<String>,
+    pub cards: Vec<&'static Card>,
+    pub role_notice: Option<&'static str>,
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+) -> Result<Html<String>, AppError> {
+    let p = &ctx.principal;
+    let user = users::user(&app.store, &p.user_id).await?;
+    let all_teams = directory::teams(&app.store).await?;
+    let teams = all_teams
+        .into_iter()
+        .filter(|t| user.team_ids.contains(&t.id))
+        .map(|t| t.name)
+        .collect();
+    page(&HomePage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/"),
+        display_name: p.display_name.clone(),
+        role_label: role_label(p.role, lang),
+        organisation: p.organisation_name.clone(),
+        teams,
+        cards: CARDS
+            .iter()
+            .filter(|(perm, _)| policy::allows(p.role, *perm))
+            .map(|(_, c)| c)
+            .collect(),
+        role_notice: match p.role {
+            Role::PolicyOfficer => Some("home.aggregates_only"),
+            Role::Administrator => Some("home.admin_no_content"),
+            _ => None,
+        },
+    })
+}

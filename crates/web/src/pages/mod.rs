@@ -1,0 +1,144 @@
+//! Server-rendered pages (askama templates in `templates/`). Every page shares the
+//! [`Chrome`]: the signed-in user, the navigation their role may use, and the CSRF token.
+
+pub mod account;
+pub mod admin;
+pub mod audit;
+pub mod directory;
+pub mod home;
+pub mod login;
+
+use crate::auth::AuthContext;
+use crate::error::{AppError, Problem};
+use crate::i18n::{Lang, Tr};
+use askama::Template;
+use axum::response::Html;
+use eenplan_domain::{Permission, Role, policy};
+
+pub fn render<T: Template>(page: &T) -> Html<String> {
+    match page.render() {
+        Ok(html) => Html(html),
+        Err(e) => {
+            let error = AppError::internal(format!("template: {e}"));
+            let id = match error {
+                AppError::Internal { error_id } => error_id,
+                _ => String::new(),
+            };
+            Html(format!(
+                "<!DOCTYPE html><html lang=\"nl\"><title>eenplan</title><p>Er ging iets mis. Foutcode: {id}</p></html>"
+            ))
+        }
+    }
+}
+
+/// Like [`render`], for handlers that return `Result`.
+pub fn page<T: Template>(page: &T) -> Result<Html<String>, AppError> {
+    Ok(render(page))
+}
+
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
+    lang.pick(role.label_nl(), role.label_en())
+}
+
+#[derive(Debug, Clone)]
+pub struct ChromeUser {
+    pub display_name: String,
+    pub role_label: String,
+    pub organisation: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub key: &'static str,
+    pub current: bool,
+}
+
+/// The frame around every page.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub user: Option<ChromeUser>,
+    pub csrf: String,
+    pub demo: bool,
+    pub nav: Vec<NavItem>,
+    /// The current path, for the language switch to return to.
+    pub path: String,
+}
+
+/// The main menu: each entry shown only to roles that hold its permission.
+const NAV: [(&str, &str, Permission); 5] = [
+    ("/", "nav.home", Permission::OwnAccount),
+    ("/organisaties", "nav.directory", Permission::ViewDirectory),
+    ("/beheer/gebruikers", "nav.users", Permission::ManageUsers),
+    ("/beheer/audit", "nav.audit", Permission::SearchAuditLog),
+    ("/account", "nav.account", Permission::OwnAccount),
+];
+
+impl Chrome {
+    pub fn anonymous(demo: bool, path: &str) -> Chrome {
+        Chrome {
+            demo,
+            path: path.into(),
+            ..Chrome::default()
+        }
+    }
+
+    pub fn for_user(ctx: &AuthContext, lang: Lang, demo: bool, path: &str) -> Chrome {
+        let p = &ctx.principal;
+        Chrome {
+            user: Some(ChromeUser {
+                display_name: p.display_name.clone(),
+                role_label: role_label(p.role, lang).into(),
+                organisation: p.organisation_name.clone(),
+            }),
+            csrf: ctx.csrf.clone().unwrap_or_default(),
+            demo,
+            nav: NAV
+                .iter()
+                .filter(|(_, _, perm)| policy::allows(p.role, *perm))
+                .map(|(href, key, _)| NavItem {
+                    href,
+                    key,
+                    current: *href == path || (*href != "/" && path.starts_with(href)),
+                })
+                .collect(),
+            path: path.into(),
+        }
+    }
+}
+
+/// The page of an error (see `error::render_errors`).
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub status: u16,
+    pub message: &'static str,
+    pub problems: Vec<String>,
+    pub error_id: Option<String>,
+}
+
+/// Whether a list of problems names `field` (templates mark that field).
+pub fn has_error(errors: &[Problem], field: &str) -> bool {
+    errors.iter().any(|e| e.field == field)
+}
+
+/// A required text field, trimmed, at most `max` characters.
+pub fn required_text(errors: &mut Vec<Problem>, field: &str, value: &str, max: usize) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.push(Problem::new(
+            field,
+            "Vul dit veld in.",
+            "Fill in this field.",
+        ));
+    } else if v.chars().count() > max {
+        errors.push(Problem::new(
+            field,
+            &format!("Dit veld mag hoogstens {max} tekens bevatten."),
+            &format!("This field may hold at most {max} characters."),
+        ));
+    }
+    v.to_owned()
+}
