@@ -44,7 +44,7 @@ mod tests {
         assert!(check("pw", "password1234", &[]).is_err());
         assert!(check("pw", "123456789012", &[]).is_err());
         assert!(check("pw", "qwertyuiopasdf", &[]).is_err());
-        assert!(check("pw", "jansen-jansen", &["jansen"]).is_err());
+        assert!(check("pw", "irisvermeulen1", &["irisvermeulen"]).is_err());
     }
 
     #[test]

@@ -38,6 +38,12 @@ pub enum Error {
     /// A unique constraint refused the write.
     #[error("a record with this value already exists")]
     Duplicate,
+    /// A foreign key refused the write: it refers to a record that does not exist.
+    #[error("refers to a record that does not exist")]
+    UnknownReference,
+    /// Text the database cannot store (a NUL character, invalid encoding).
+    #[error("text contains characters that cannot be stored")]
+    InvalidText,
     #[error("unsupported database url: {0}")]
     UnsupportedUrl(String),
     #[error("database: {0}")]
@@ -53,6 +59,13 @@ impl From<sqlx::Error> for Error {
         match &e {
             sqlx::Error::RowNotFound => Error::NotFound,
             sqlx::Error::Database(db) if db.is_unique_violation() => Error::Duplicate,
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => Error::UnknownReference,
+            // PostgreSQL refuses NUL and invalid UTF-8 in text (22021, 22P05).
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("22021") | Some("22P05")) =>
+            {
+                Error::InvalidText
+            }
             _ => Error::Db(e),
         }
     }

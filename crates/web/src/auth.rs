@@ -160,10 +160,10 @@ pub async fn load_session(State(app): State<AppState>, mut req: Request, next: N
     }
     // Write the last-seen time at most every 30 seconds: the idle timeout does not
     // need more precision, and reads stay free of writes.
-    if now - seen > chrono::Duration::seconds(30) {
-        if let Err(e) = sessions::touch(&app.store, &session.token_hash).await {
-            return axum::response::IntoResponse::into_response(AppError::from(e));
-        }
+    if now - seen > chrono::Duration::seconds(30)
+        && let Err(e) = sessions::touch(&app.store, &session.token_hash).await
+    {
+        return axum::response::IntoResponse::into_response(AppError::from(e));
     }
     match session.stage {
         Stage::Active => {
@@ -224,15 +224,16 @@ pub async fn require(State(guard): State<Arc<Guard>>, req: Request, next: Next) 
         return AppError::Forbidden.into_response();
     }
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && req.uri().path().starts_with("/api/") {
-        if let Some(expected) = &ctx.csrf {
-            let sent = req
-                .headers()
-                .get("x-csrf-token")
-                .and_then(|v| v.to_str().ok());
-            if sent != Some(expected.as_str()) {
-                return AppError::Csrf.into_response();
-            }
+    if !safe
+        && req.uri().path().starts_with("/api/")
+        && let Some(expected) = &ctx.csrf
+    {
+        let sent = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok());
+        if sent != Some(expected.as_str()) {
+            return AppError::Csrf.into_response();
         }
     }
     next.run(req).await

@@ -131,6 +131,16 @@ impl From<eenplan_store::Error> for AppError {
                 "Er bestaat al een gegeven met deze waarde.",
                 "A record with this value already exists.",
             )),
+            E::UnknownReference => AppError::invalid(Problem::new(
+                "",
+                "Verwijst naar een gegeven dat niet bestaat.",
+                "Refers to a record that does not exist.",
+            )),
+            E::InvalidText => AppError::invalid(Problem::new(
+                "",
+                "De invoer bevat tekens die niet zijn toegestaan.",
+                "The input contains characters that are not allowed.",
+            )),
             other => AppError::internal(other),
         }
     }

@@ -280,15 +280,11 @@ fn org_input(b: &OrganisationBody) -> ApiResult<eenplan_store::directory::Organi
 
 fn fk_or(e: eenplan_store::Error, field: &str) -> AppError {
     match e {
-        eenplan_store::Error::Db(sqlx::Error::Database(db))
-            if db.message().to_lowercase().contains("foreign key") =>
-        {
-            AppError::invalid(crate::error::Problem::new(
-                field,
-                "Verwijst naar een onbekend gegeven.",
-                "Refers to an unknown record.",
-            ))
-        }
+        eenplan_store::Error::UnknownReference => AppError::invalid(crate::error::Problem::new(
+            field,
+            "Verwijst naar een onbekend gegeven.",
+            "Refers to an unknown record.",
+        )),
         eenplan_store::Error::Duplicate => AppError::invalid(crate::error::Problem::new(
             field,
             "Deze waarde bestaat al.",

@@ -113,15 +113,11 @@ async fn org_write_problem(
             "Er bestaat al een organisatie met deze naam of AGB-code.",
             "An organisation with this name or AGB code already exists.",
         )),
-        eenplan_store::Error::Db(sqlx::Error::Database(db))
-            if db.message().contains("FOREIGN KEY") || db.message().contains("foreign key") =>
-        {
-            AppError::invalid(Problem::new(
-                "municipality_code",
-                "Onbekende gemeente.",
-                "Unknown municipality.",
-            ))
-        }
+        eenplan_store::Error::UnknownReference => AppError::invalid(Problem::new(
+            "municipality_code",
+            "Onbekende gemeente.",
+            "Unknown municipality.",
+        )),
         other => other.into(),
     }
 }
@@ -371,15 +367,11 @@ fn team_write_problem(e: eenplan_store::Error) -> AppError {
             "Deze organisatie heeft al een team met deze naam.",
             "This organisation already has a team with this name.",
         )),
-        eenplan_store::Error::Db(sqlx::Error::Database(db))
-            if db.message().to_lowercase().contains("foreign key") =>
-        {
-            AppError::invalid(Problem::new(
-                "organisation_id",
-                "Onbekende organisatie of gemeente.",
-                "Unknown organisation or municipality.",
-            ))
-        }
+        eenplan_store::Error::UnknownReference => AppError::invalid(Problem::new(
+            "organisation_id",
+            "Onbekende organisatie of gemeente.",
+            "Unknown organisation or municipality.",
+        )),
         other => other.into(),
     }
 }
@@ -634,15 +626,11 @@ fn user_write_problem(e: eenplan_store::Error) -> AppError {
             "Deze gebruikersnaam bestaat al.",
             "This username already exists.",
         )),
-        eenplan_store::Error::Db(sqlx::Error::Database(db))
-            if db.message().to_lowercase().contains("foreign key") =>
-        {
-            AppError::invalid(Problem::new(
-                "organisation_id",
-                "Onbekende organisatie of team.",
-                "Unknown organisation or team.",
-            ))
-        }
+        eenplan_store::Error::UnknownReference => AppError::invalid(Problem::new(
+            "organisation_id",
+            "Onbekende organisatie of team.",
+            "Unknown organisation or team.",
+        )),
         other => other.into(),
     }
 }

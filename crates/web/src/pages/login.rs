@@ -191,11 +191,12 @@ pub async fn submit_login(
         let page = login_page(&app, lang, csrf, username, Some("login.throttled"), None).await?;
         return Ok((StatusCode::TOO_MANY_REQUESTS, jar, render(&page)).into_response());
     }
-    let creds = if username.is_empty() || username.len() > 64 {
-        None
-    } else {
-        users::credentials(&app.store, &username).await?
-    };
+    let creds =
+        if username.is_empty() || username.len() > 64 || username.chars().any(char::is_control) {
+            None
+        } else {
+            users::credentials(&app.store, &username).await?
+        };
     // Verify against a dummy hash when the account is unknown: same time, same answer.
     let hash = creds
         .as_ref()

@@ -1,0 +1,453 @@
+use crate::common::{TestApp, csrf_of, demo_config};
+use eenplan_web::WebConfig;
+
+#[tokio::test]
+async fn login_with_password_and_totp_then_logout_ends_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let (client, csrf) = app.login("demo.gezinswerker").await;
+    let home = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.headers()["cache-control"], "no-store");
+    let text = home.text().await.unwrap();
+    assert!(text.contains("Iris Vermeulen"), "home shows the user");
+    assert_eq!(app.audit_count("login").await, 1);
+
+    // Keep the session cookie to replay it after logout.
+    let me = client.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(me.status(), 200);
+    let r = client
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.audit_count("logout").await, 1);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "logout deletes the server-side session");
+    assert_eq!(
+        client
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        client.get(app.url("/")).send().await.unwrap().headers()["location"],
+        "/login"
+    );
+}
+
+#[tokio::test]
+async fn session_id_changes_at_login_and_cookie_flags_are_strict() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let r = app
+        .password_step(
+            &client,
+            "demo.beheerder",
+            eenplan_store::demo::DEMO_PASSWORD,
+        )
+        .await;
+    let first = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        first.contains("HttpOnly") && first.contains("SameSite=Strict"),
+        "{first}"
+    );
+    let mfa = client
+        .get(app.url("/login/mfa"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = app.fresh_code("demo.beheerder").await;
+    let r = client
+        .post(app.url("/login/mfa"))
+        .form(&[("csrf", csrf_of(&mfa).as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let cookies: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let second = cookies
+        .iter()
+        .find(|c| c.starts_with("eenplan_session="))
+        .unwrap();
+    assert_ne!(
+        first.split(';').next(),
+        second.split(';').next(),
+        "a new session id after MFA"
+    );
+}
+
+#[tokio::test]
+async fn secure_mode_uses_host_prefixed_secure_cookies() {
+    let app = TestApp::spawn_with(WebConfig {
+        secure_cookies: true,
+        ..demo_config()
+    })
+    .await;
+    let r = app.client().get(app.url("/login")).send().await.unwrap();
+    let c = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        c.starts_with("__Host-eenplan_login=") && c.contains("Secure") && c.contains("Path=/"),
+        "{c}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_audited_and_throttled_per_account() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    for _ in 0..5 {
+        let r = app
+            .password_step(&client, "demo.beheerder", "verkeerd-wachtwoord-123")
+            .await;
+        assert_eq!(r.status(), 401);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Gebruikersnaam of wachtwoord klopt niet")
+        );
+    }
+    assert_eq!(app.audit_count("login.failed").await, 5);
+    // Now even the right password is refused for a while.
+    let r = app
+        .password_step(
+            &client,
+            "demo.beheerder",
+            eenplan_store::demo::DEMO_PASSWORD,
+        )
+        .await;
+    assert_eq!(r.status(), 429);
+    // Another account from the same address is not locked by this one.
+    let r = app
+        .password_step(
+            &app.client(),
+            "demo.beleid",
+            eenplan_store::demo::DEMO_PASSWORD,
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+}
+
+#[tokio::test]
+async fn unknown_user_gets_the_same_answer_as_a_wrong_password() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .password_step(&app.client(), "niemand", "wat-dan-ook-12345")
+        .await;
+    assert_eq!(r.status(), 401);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Gebruikersnaam of wachtwoord klopt niet")
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_or_replayed_totp_code_is_refused() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    app.password_step(
+        &client,
+        "demo.coordinator",
+        eenplan_store::demo::DEMO_PASSWORD,
+    )
+    .await;
+    let mfa = client
+        .get(app.url("/login/mfa"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&mfa);
+    let r = client
+        .post(app.url("/login/mfa"))
+        .form(&[("csrf", csrf.as_str()), ("code", "000000")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(app.audit_count("mfa.failed").await, 1);
+    let code = app.fresh_code("demo.coordinator").await;
+    let r = client
+        .post(app.url("/login/mfa"))
+        .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    // The same code again, from another login, is a replay.
+    let other = app.client();
+    app.password_step(
+        &other,
+        "demo.coordinator",
+        eenplan_store::demo::DEMO_PASSWORD,
+    )
+    .await;
+    let mfa = other
+        .get(app.url("/login/mfa"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = other
+        .post(app.url("/login/mfa"))
+        .form(&[("csrf", csrf_of(&mfa).as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn the_mfa_step_cannot_be_skipped() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    app.password_step(
+        &client,
+        "demo.beheerder",
+        eenplan_store::demo::DEMO_PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        client.get(app.url("/")).send().await.unwrap().headers()["location"],
+        "/login"
+    );
+    assert_eq!(
+        client
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn demo_shortcut_exists_only_in_demo_mode() {
+    let demo = TestApp::spawn().await;
+    let page = demo
+        .client()
+        .get(demo.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("demo-accounts") && page.contains(eenplan_store::demo::DEMO_PASSWORD));
+
+    let app = TestApp::spawn_with(WebConfig::default()).await;
+    let page = app
+        .client()
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("demo-accounts"));
+    assert!(!page.contains("demo.gezinswerker"));
+    assert!(!page.contains(eenplan_store::demo::DEMO_PASSWORD));
+    assert!(!page.contains("totp-code"));
+}
+
+#[tokio::test]
+async fn a_new_user_enrols_the_second_factor_with_a_qr_code_at_first_login() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.login("demo.beheerder").await;
+    let api_csrf = {
+        let page = admin
+            .get(app.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        csrf_of(&page)
+    };
+    let org = app
+        .id_of("SELECT id FROM organisations WHERE org_type = 'cjg'")
+        .await;
+    let r = admin
+        .post(app.url("/api/v1/users"))
+        .header("x-csrf-token", &api_csrf)
+        .json(&serde_json::json!({"username": "nieuwe.collega", "display_name": "Sem Bakker", "role": "family_worker",
+            "organisation_id": org, "password": "appel-trein-wolk-zeventien"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let client = app.client();
+    let r = app
+        .password_step(&client, "nieuwe.collega", "appel-trein-wolk-zeventien")
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = client
+        .get(app.url("/login/mfa"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<svg") && page.contains("totp-secret"),
+        "enrolment shows a QR code"
+    );
+    let code = app.fresh_code("nieuwe.collega").await;
+    let r = client
+        .post(app.url("/login/mfa"))
+        .form(&[("csrf", csrf_of(&page).as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.audit_count("mfa.enrolled").await, 1);
+}
+
+#[tokio::test]
+async fn common_and_short_passwords_are_refused_with_the_field_named() {
+    let app = TestApp::spawn().await;
+    let (admin, csrf) = app.login("demo.beheerder").await;
+    let org = app
+        .id_of("SELECT id FROM organisations WHERE org_type = 'cjg'")
+        .await;
+    for pw in ["kort", "password1234", "qwertyuiop12"] {
+        let r = admin
+            .post(app.url("/api/v1/users"))
+            .header("x-csrf-token", &csrf)
+            .json(&serde_json::json!({"username": "x.y", "display_name": "X Y", "role": "reviewer", "organisation_id": org, "password": pw}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["problems"][0]["field"], "password", "{body}");
+    }
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let app = TestApp::spawn_with(WebConfig {
+        idle_timeout: chrono::Duration::seconds(1),
+        ..demo_config()
+    })
+    .await;
+    let (client, _) = app.login("demo.aanbieder").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(
+        client
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_authenticate_and_can_be_revoked() {
+    let app = TestApp::spawn().await;
+    let (client, csrf) = app.login("demo.gedragswetenschapper").await;
+    let page = client
+        .post(app.url("/account/tokens"))
+        .form(&[("csrf", csrf.as_str()), ("name", "script")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let token = doc
+        .select(&scraper::Selector::parse("#new-token").unwrap())
+        .next()
+        .unwrap()
+        .text()
+        .collect::<String>();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1")
+        .bind(&token)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "only the hash is stored");
+    let bearer = reqwest::Client::new();
+    let me: serde_json::Value = bearer
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"], "reviewer");
+    let id = app.id_of("SELECT id FROM api_tokens").await;
+    let r = client
+        .post(app.url(&format!("/account/tokens/{id}/revoke")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        bearer
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn language_switch_serves_english() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let r = client
+        .get(app.url("/lang/en?next=/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/login");
+    let page = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html lang=\"en\">") && page.contains("Log in"));
+    let r = client
+        .get(app.url("/lang/nl?next=//evil.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/", "no open redirect");
+}

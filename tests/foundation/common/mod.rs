@@ -1,0 +1,246 @@
+//! Test harness: every test gets its own database (a fresh SQLite file, or a fresh
+//! PostgreSQL database when `EENPLAN_TEST_DATABASE_URL` is set, dropped afterwards) and
+//! the real router on its own port, loaded with the demo region.
+
+#![allow(dead_code)]
+
+use eenplan_store::{Store, codelists, demo};
+use eenplan_web::{AppState, WebConfig};
+use reqwest::redirect::Policy;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    cleanup: Option<(String, String)>,
+    dir: Option<std::path::PathBuf>,
+}
+
+pub fn demo_config() -> WebConfig {
+    WebConfig {
+        demo_mode: true,
+        ..WebConfig::default()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(demo_config()).await
+    }
+
+    pub async fn spawn_with(config: WebConfig) -> TestApp {
+        let name = format!("eenplan_test_{}", uuid::Uuid::new_v4().simple());
+        let (url, cleanup, dir) = match std::env::var("EENPLAN_TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let admin = Store::connect(&admin_url)
+                    .await
+                    .expect("connect to PostgreSQL");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(admin.pool())
+                    .await
+                    .unwrap();
+                admin.close().await;
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_owned())
+                    .unwrap();
+                (format!("{base}/{name}"), Some((admin_url, name)), None)
+            }
+            _ => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).unwrap();
+                (Store::sqlite_url(&dir), None, Some(dir))
+            }
+        };
+        let store = Store::connect(&url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let mut tx = store.begin().await.unwrap();
+        codelists::load_defaults(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        demo::load(&store).await.expect("demo");
+        let app = AppState {
+            store: store.clone(),
+            config: Arc::new(config),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                eenplan_web::router(app).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            store,
+            cleanup,
+            dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub async fn totp_secret(&self, username: &str) -> String {
+        sqlx::query_scalar("SELECT totp_secret FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Logs in with password and TOTP; returns the client and the session's CSRF token.
+    pub async fn login(&self, username: &str) -> (reqwest::Client, String) {
+        let client = self.client();
+        let r = self
+            .password_step(&client, username, demo::DEMO_PASSWORD)
+            .await;
+        assert_eq!(r.status(), 303, "password step for {username}");
+        let mfa = client
+            .get(self.url("/login/mfa"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&mfa);
+        let code = self.fresh_code(username).await;
+        let r = client
+            .post(self.url("/login/mfa"))
+            .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "mfa step for {username}");
+        assert_eq!(r.headers()["location"], "/");
+        let home = client.get(self.url("/")).send().await.unwrap();
+        assert_eq!(home.status(), 200);
+        let csrf = csrf_of(&home.text().await.unwrap());
+        (client, csrf)
+    }
+
+    pub async fn password_step(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let page = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&page);
+        client
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A TOTP code not used before by this user (codes are single-use per 30 s step).
+    pub async fn fresh_code(&self, username: &str) -> String {
+        let secret = self.totp_secret(username).await;
+        loop {
+            let now = unix_now();
+            let last: i64 =
+                sqlx::query_scalar("SELECT totp_last_step FROM users WHERE username = $1")
+                    .bind(username)
+                    .fetch_one(self.store.pool())
+                    .await
+                    .unwrap();
+            if (now / 30) as i64 > last {
+                return eenplan_domain::credentials::totp_code(&secret, now).unwrap();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    }
+
+    pub async fn audit_count(&self, event: &str) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE event = $1")
+            .bind(event)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    pub async fn id_of(&self, sql: &str) -> String {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.store.backend() == eenplan_store::Backend::Postgres
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((admin_url, name)) = self.cleanup.take() {
+            // No pool close here: the server task holding connections runs on the test's
+            // runtime, which this blocking drop stalls. FORCE ends those connections.
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    if let Ok(admin) = Store::connect(&admin_url).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(admin.pool())
+                                .await;
+                        admin.close().await;
+                    }
+                });
+            })
+            .join()
+            .ok();
+        }
+    }
+}
+
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// The CSRF token in the first `name="csrf"` field of a page.
+pub fn csrf_of(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("input[name=csrf]").unwrap();
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .unwrap_or_else(|| panic!("no csrf field in page: {}", &html[..html.len().min(400)]))
+        .to_owned()
+}

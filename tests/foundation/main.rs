@@ -1,0 +1,9 @@
+//! Integration tests through the real router on a real database: SQLite by default, the
+//! same suite on PostgreSQL when `EENPLAN_TEST_DATABASE_URL` is set.
+
+mod common;
+
+mod authentication;
+mod authorization;
+mod input;
+mod storage;
