@@ -451,3 +451,77 @@ async fn language_switch_serves_english() {
         .unwrap();
     assert_eq!(r.headers()["location"], "/", "no open redirect");
 }
+
+#[tokio::test]
+async fn changing_the_own_password_checks_the_current_one_and_ends_all_sessions() {
+    let app = TestApp::spawn().await;
+    let (client, csrf) = app.login("demo.ketenpartner").await;
+    let r = client
+        .post(app.url("/account/password"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("current_password", "niet-het-goede-wachtwoord"),
+            ("new_password", "koffie-kano-lantaarn-88"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("href=\"#current_password\"")
+    );
+    let r = client
+        .post(app.url("/account/password"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("current_password", eenplan_store::demo::DEMO_PASSWORD),
+            ("new_password", "koffie-kano-lantaarn-88"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        client
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    let fresh = app.client();
+    assert_eq!(
+        app.password_step(
+            &fresh,
+            "demo.ketenpartner",
+            eenplan_store::demo::DEMO_PASSWORD
+        )
+        .await
+        .status(),
+        401
+    );
+    assert_eq!(
+        app.password_step(&fresh, "demo.ketenpartner", "koffie-kano-lantaarn-88")
+            .await
+            .status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn the_forbidden_page_keeps_the_users_navigation() {
+    let app = TestApp::spawn().await;
+    let (client, _) = app.login("demo.gezinswerker").await;
+    let r = client
+        .get(app.url("/beheer/gebruikers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Iris Vermeulen") && page.contains("action=\"/logout\""));
+}

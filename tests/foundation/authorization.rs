@@ -28,6 +28,7 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
     vec![
         (M::GET, "/", Everyone),
         (M::GET, "/account", Everyone),
+        (M::POST, "/account/password", Everyone),
         (M::POST, "/account/tokens", Everyone),
         (M::POST, "/account/tokens/{token}/revoke", Everyone),
         (M::GET, "/organisaties", Everyone),

@@ -6,10 +6,11 @@
 //! [`render_errors`] turns into a translated HTML page for browser routes. Internal
 //! failures are logged with an error id the user sees; their cause never leaves the server.
 
+use crate::auth::AuthContext;
 use crate::i18n::{self, Tr};
-use crate::pages::ErrorPage;
+use crate::pages::{Chrome, ErrorPage};
 use axum::Json;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -189,9 +190,15 @@ impl IntoResponse for AppError {
 
 /// Turns API-style error responses into pages for browser routes (everything outside
 /// `/api`), in the user's language.
-pub async fn render_errors(request: Request, next: Next) -> Response {
+pub async fn render_errors(
+    State(app): State<crate::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let lang = i18n::from_headers(request.headers());
+    let path = request.uri().path().to_owned();
+    let user = request.extensions().get::<AuthContext>().cloned();
     let response = next.run(request).await;
     if is_api {
         return response;
@@ -205,7 +212,10 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let t = Tr(lang);
     let page = ErrorPage {
         t,
-        chrome: crate::pages::Chrome::anonymous(false, "/"),
+        chrome: match &user {
+            Some(ctx) => Chrome::for_user(ctx, lang, app.config.demo_mode, &path),
+            None => Chrome::anonymous(app.config.demo_mode, &path),
+        },
         status: error.status().as_u16(),
         message: t.get(error.message_key()),
         problems: match &error {

@@ -399,6 +399,32 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "U heeft geen API-tokens.",
         "You have no API tokens.",
     ),
+    (
+        "account.password_title",
+        "Wachtwoord wijzigen",
+        "Change password",
+    ),
+    (
+        "account.current_password",
+        "Huidig wachtwoord",
+        "Current password",
+    ),
+    ("account.new_password", "Nieuw wachtwoord", "New password"),
+    (
+        "account.password_hint",
+        "Minstens 12 tekens en geen veelgebruikt wachtwoord. Daarna logt u opnieuw in.",
+        "At least 12 characters and not a common password. You then log in again.",
+    ),
+    (
+        "account.password_submit",
+        "Wachtwoord wijzigen",
+        "Change password",
+    ),
+    (
+        "account.password_changed",
+        "Uw wachtwoord is gewijzigd. Log opnieuw in met het nieuwe wachtwoord.",
+        "Your password has been changed. Log in again with the new password.",
+    ),
     ("account.created", "Aangemaakt", "Created"),
     ("account.last_used", "Laatst gebruikt", "Last used"),
     ("error.title", "Er ging iets mis", "Something went wrong"),

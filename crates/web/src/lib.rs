@@ -2,8 +2,8 @@
 //! OpenAPI document, authentication, and the cross-cutting layers (security headers,
 //! body limit, error pages, metrics).
 //!
-//! Request path: `metrics` -> security headers -> body limit -> `render_errors` ->
-//! `auth::load_session` -> route guard (`auth::require`, one [`Permission`] per route
+//! Request path: `metrics` -> security headers -> body limit -> `auth::load_session` ->
+//! `render_errors` -> route guard (`auth::require`, one [`Permission`] per route
 //! group) -> handler -> store.
 
 pub mod api;
@@ -99,6 +99,7 @@ pub fn router(app: AppState) -> Router {
             .route("/", get(home::show))
             .route("/logout", post(login::logout))
             .route("/account", get(account::show))
+            .route("/account/password", post(account::change_password))
             .route("/account/tokens", post(account::create_token))
             .route("/account/tokens/{id}/revoke", post(account::revoke_token)),
     );
@@ -160,8 +161,8 @@ pub fn router(app: AppState) -> Router {
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })
         .method_not_allowed_fallback(|| async { error::AppError::MethodNotAllowed })
+        .layer(from_fn_with_state(app.clone(), error::render_errors))
         .layer(from_fn_with_state(app.clone(), auth::load_session))
-        .layer(from_fn(error::render_errors))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(security_headers))
         .layer(from_fn(observability::track))

@@ -107,38 +107,17 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
         ))
 }
 
-/// The generated OpenAPI document.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    let app_less = OpenApiRouter::<()>::with_openapi(ApiDoc::openapi());
-    drop(app_less);
-    // The document does not depend on state; build the routes against a placeholder
-    // guard-free router to collect the paths.
-    let (_, doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .routes(routes!(me))
-        .routes(routes!(list_municipalities))
-        .routes(routes!(list_code_list))
-        .routes(routes!(list_organisations))
-        .routes(routes!(get_organisation))
-        .routes(routes!(list_teams))
-        .routes(routes!(create_organisation))
-        .routes(routes!(update_organisation))
-        .routes(routes!(create_team))
-        .routes(routes!(update_team))
-        .routes(routes!(list_users, create_user))
-        .routes(routes!(get_user, update_user))
-        .routes(routes!(search_audit))
-        .split_for_parts();
-    doc
-}
+/// The OpenAPI document, generated from the routes when the router is built.
+static OPENAPI: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
 
 pub fn router(app: &AppState) -> Router<AppState> {
-    let (router, _) = api_routes(app).split_for_parts();
+    let (router, doc) = api_routes(app).split_for_parts();
+    OPENAPI.get_or_init(|| doc);
     router
 }
 
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
-    Json(DOC.get_or_init(openapi).clone())
+    Json(OPENAPI.get().cloned().unwrap_or_else(ApiDoc::openapi))
 }
 
 type ApiResult<T> = Result<T, AppError>;

@@ -10,7 +10,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use eenplan_domain::credentials;
 use eenplan_store::sessions::{self, ApiToken};
+use eenplan_store::users;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -102,4 +104,59 @@ pub async fn revoke_token(
     sessions::revoke_api_token(&mut tx, &ctx.actor(), &ctx.principal.user_id, &id).await?;
     tx.commit().await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// Changes the own password. All sessions of the user end, this one included: the user
+/// logs in again with the new password.
+pub async fn change_password(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    CsrfForm(f): CsrfForm<PasswordForm>,
+) -> Result<Response, AppError> {
+    let p = &ctx.principal;
+    let stored = users::credentials_by_id(&app.store, &p.user_id)
+        .await?
+        .password_hash;
+    let current = f.current_password.clone();
+    let current_ok =
+        tokio::task::spawn_blocking(move || credentials::verify_password(&current, &stored))
+            .await
+            .map_err(AppError::internal)?;
+    let mut errors = Vec::new();
+    if !current_ok {
+        errors.push(Problem::new(
+            "current_password",
+            "Het huidige wachtwoord klopt niet.",
+            "The current password is incorrect.",
+        ));
+    }
+    if let Err(e) = crate::pages::admin::check_password(
+        "new_password",
+        &f.new_password,
+        &p.username,
+        &p.display_name,
+    ) {
+        errors.push(e);
+    }
+    if !errors.is_empty() {
+        let html = render(&account_page(&app, &ctx, lang, None, None, errors).await?);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    let new = f.new_password.clone();
+    let hash = tokio::task::spawn_blocking(move || credentials::hash_password(&new))
+        .await
+        .map_err(AppError::internal)?;
+    let mut tx = app.store.begin().await?;
+    users::set_password(&mut tx, &ctx.actor(), &p.user_id, &hash).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/login?wachtwoord=1").into_response())
 }

@@ -117,6 +117,8 @@ async fn login_page(
 pub struct LoginQuery {
     #[serde(default)]
     uitgelogd: Option<String>,
+    #[serde(default)]
+    wachtwoord: Option<String>,
 }
 
 pub async fn show_login(
@@ -130,7 +132,9 @@ pub async fn show_login(
     if auth.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    let notice = if q.uitgelogd.is_some() {
+    let notice = if q.wachtwoord.is_some() {
+        Some("account.password_changed")
+    } else if q.uitgelogd.is_some() {
         Some("login.logged_out")
     } else if expired.is_some() {
         Some("login.expired")
