@@ -67,6 +67,9 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -93,6 +96,24 @@ enum UserCommand {
         /// Full name; defaults to the username.
         #[arg(long)]
         display_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add an organisation (e.g. the first one, on a database started with --no-demo).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// cjg, provider, gi, veilig_thuis, rvdk, school, gp_practice or municipality.
+        #[arg(long = "type")]
+        org_type: String,
+        /// AGB code (8 digits), required for providers.
+        #[arg(long)]
+        agb_code: Option<String>,
+        /// CBS municipality code, required for municipalities.
+        #[arg(long)]
+        municipality: Option<String>,
     },
 }
 
@@ -161,6 +182,38 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             team,
             display_name,
         })) => add_user(&store, &username, &role, &org, &team, display_name).await?,
+        Some(Command::Org(OrgCommand::Add {
+            name,
+            org_type,
+            agb_code,
+            municipality,
+        })) => {
+            let input = eenplan_web::pages::admin::parse_organisation(
+                &name,
+                &org_type,
+                agb_code.as_deref().unwrap_or(""),
+                municipality.as_deref().unwrap_or(""),
+            )
+            .map_err(|problems| {
+                let text: Vec<_> = problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.field, p.message))
+                    .collect();
+                anyhow::anyhow!("{}", text.join("; "))
+            })?;
+            let mut tx = store.begin().await?;
+            let id = match directory::create_organisation(&mut tx, &Actor::system("cli"), &input)
+                .await
+            {
+                Err(eenplan_store::Error::Duplicate) => {
+                    bail!("an organisation with this name or AGB code exists")
+                }
+                Err(eenplan_store::Error::UnknownReference) => bail!("unknown municipality code"),
+                other => other?,
+            };
+            tx.commit().await?;
+            println!("organisation {name} added ({id})");
+        }
         Some(Command::Token(TokenCommand::Add { username, name })) => {
             let user = users::users(&store)
                 .await?
