@@ -7,16 +7,14 @@ use crate::AppState;
 use crate::auth::{Auth, Guard, require};
 use crate::error::{AppError, ErrorBody};
 use crate::extract::ApiJson;
-use crate::pages::admin::{
-    check_password, parse_organisation, parse_team, parse_user, parse_username,
-};
+use crate::pages::admin::{parse_new_user, parse_organisation, parse_team, parse_user};
 use crate::pages::audit::{AuditQuery, parse_filter, search};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::{Json, Router};
+use eenplan_domain::Permission;
 use eenplan_domain::codes::CodeList;
-use eenplan_domain::{Permission, credentials};
 use eenplan_store::{codelists, directory, users};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -514,33 +512,15 @@ async fn create_user(
     Auth(ctx): Auth,
     ApiJson(b): ApiJson<NewUserBody>,
 ) -> ApiResult<(StatusCode, Json<UserDto>)> {
-    let mut problems = Vec::new();
-    let username = parse_username("username", &b.username)
-        .map_err(|p| problems.push(p))
-        .ok();
-    let input = parse_user(&b.display_name, &b.role, &b.organisation_id, &b.team_ids)
-        .map_err(|e| problems.extend(e))
-        .ok();
-    if let Err(p) = check_password("password", &b.password, &b.username, &b.display_name) {
-        problems.push(p);
-    }
-    let (Some(username), Some(input), true) = (username, input, problems.is_empty()) else {
-        return Err(AppError::Invalid(problems));
-    };
-    let pw = b.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || credentials::hash_password(&pw))
-        .await
-        .map_err(AppError::internal)?;
-    let new = users::NewUser {
-        username,
-        display_name: input.display_name,
-        role: input.role,
-        organisation_id: input.organisation_id,
-        password_hash,
-        totp_secret: credentials::new_totp_secret(),
-        totp_confirmed: false,
-        team_ids: input.team_ids,
-    };
+    let new = parse_new_user(
+        &b.username,
+        &b.display_name,
+        &b.role,
+        &b.organisation_id,
+        &b.team_ids,
+        &b.password,
+    )
+    .await?;
     let mut tx = app.store.begin().await?;
     let id = users::create_user(&mut tx, &ctx.actor(), &new)
         .await

@@ -619,6 +619,45 @@ pub fn check_password(
     password::check(field, pw, &[username, display_name]).map_err(Problem::from)
 }
 
+/// The fields of a new account, parsed and checked, with its password hashed and a
+/// fresh, unconfirmed second factor: the user enrols at first login.
+pub async fn parse_new_user(
+    username: &str,
+    display_name: &str,
+    role: &str,
+    organisation_id: &str,
+    team_ids: &[String],
+    password: &str,
+) -> Result<NewUser, AppError> {
+    let mut problems = Vec::new();
+    let parsed_username = parse_username("username", username)
+        .map_err(|p| problems.push(p))
+        .ok();
+    let input = parse_user(display_name, role, organisation_id, team_ids)
+        .map_err(|e| problems.extend(e))
+        .ok();
+    if let Err(p) = check_password("password", password, username, display_name) {
+        problems.push(p);
+    }
+    let (Some(username), Some(input), true) = (parsed_username, input, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let pw = password.to_owned();
+    let password_hash = tokio::task::spawn_blocking(move || credentials::hash_password(&pw))
+        .await
+        .map_err(AppError::internal)?;
+    Ok(NewUser {
+        username,
+        display_name: input.display_name,
+        role: input.role,
+        organisation_id: input.organisation_id,
+        password_hash,
+        totp_secret: credentials::new_totp_secret(),
+        totp_confirmed: false,
+        team_ids: input.team_ids,
+    })
+}
+
 fn user_write_problem(e: eenplan_store::Error) -> AppError {
     match e {
         eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
@@ -820,34 +859,23 @@ pub async fn create_user(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<UserFields>,
 ) -> Result<Response, AppError> {
-    let mut errors = Vec::new();
-    let username = parse_username("username", &f.username)
-        .map_err(|p| errors.push(p))
-        .ok();
-    let input = parse_user(&f.display_name, &f.role, &f.organisation_id, &f.team_ids)
-        .map_err(|e| errors.extend(e))
-        .ok();
-    if let Err(p) = check_password("password", &f.password, &f.username, &f.display_name) {
-        errors.push(p);
-    }
-    let (Some(username), Some(input), true) = (username, input, errors.is_empty()) else {
-        return Ok(invalid_form(render(
-            &user_form(&app, &ctx, lang, None, f, errors, None).await?,
-        )));
-    };
-    let pw = f.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || credentials::hash_password(&pw))
-        .await
-        .map_err(AppError::internal)?;
-    let new = NewUser {
-        username,
-        display_name: input.display_name,
-        role: input.role,
-        organisation_id: input.organisation_id,
-        password_hash,
-        totp_secret: credentials::new_totp_secret(),
-        totp_confirmed: false,
-        team_ids: input.team_ids,
+    let new = match parse_new_user(
+        &f.username,
+        &f.display_name,
+        &f.role,
+        &f.organisation_id,
+        &f.team_ids,
+        &f.password,
+    )
+    .await
+    {
+        Ok(new) => new,
+        Err(AppError::Invalid(errors)) => {
+            return Ok(invalid_form(render(
+                &user_form(&app, &ctx, lang, None, f, errors, None).await?,
+            )));
+        }
+        Err(other) => return Err(other),
     };
     let mut tx = app.store.begin().await?;
     match users::create_user(&mut tx, &ctx.actor(), &new).await {
