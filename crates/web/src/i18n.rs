@@ -227,8 +227,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "card.account",
-        "Uw gegevens en persoonlijke API-tokens.",
-        "Your details and personal API tokens.",
+        "Uw gegevens, uw wachtwoord en persoonlijke API-tokens.",
+        "Your details, your password and personal API tokens.",
     ),
     (
         "directory.title",
