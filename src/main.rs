@@ -346,7 +346,8 @@ async fn add_user(
         let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
         bail!("unknown role {role}; choose one of: {}", all.join(", "));
     };
-    let username = username.trim().to_lowercase();
+    let username = eenplan_web::pages::admin::parse_username("username", username)
+        .map_err(|p| anyhow::anyhow!("username: {}", p.message))?;
     let organisation = directory::organisations(store)
         .await?
         .into_iter()

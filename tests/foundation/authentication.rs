@@ -525,3 +525,43 @@ async fn the_forbidden_page_keeps_the_users_navigation() {
     let page = r.text().await.unwrap();
     assert!(page.contains("Iris Vermeulen") && page.contains("action=\"/logout\""));
 }
+
+#[tokio::test]
+async fn parallel_guesses_cannot_slip_under_the_throttle() {
+    let app = TestApp::spawn().await;
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let client = app.client();
+        let page = client
+            .get(app.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&page);
+        let url = app.url("/login");
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("username", "demo.aanbieder"),
+                    ("password", "raden-raden-raden-1"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut refused = 0;
+    for t in tasks {
+        if t.await.unwrap() == 429 {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 7, "only 5 attempts get through");
+}

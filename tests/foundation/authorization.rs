@@ -62,6 +62,8 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         (M::GET, "/api/v1/users/{user}", AdminOnly),
         (M::PUT, "/api/v1/users/{user}", AdminOnly),
         (M::GET, "/api/v1/audit-events", AdminOnly),
+        // Last: it ends the session the loop uses.
+        (M::POST, "/logout", Everyone),
     ]
 }
 
@@ -212,4 +214,41 @@ async fn aggregate_and_admin_roles_get_no_personal_data_from_any_api_route() {
             .status(),
         403
     );
+}
+
+#[tokio::test]
+async fn the_matrix_covers_every_route_of_the_openapi_document() {
+    let app = TestApp::spawn().await;
+    let doc: serde_json::Value = app
+        .client()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed: Vec<(String, String)> = routes()
+        .into_iter()
+        .map(|(m, p, _)| {
+            (
+                m.to_string(),
+                p.replace("{org}", "{id}")
+                    .replace("{team}", "{id}")
+                    .replace("{user}", "{id}")
+                    .replace("problem_areas", "{list}"),
+            )
+        })
+        .collect();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let key = (method.to_uppercase(), path.clone());
+            assert!(
+                listed.contains(&key),
+                "route {} {} is missing from the authorization matrix",
+                key.0,
+                key.1
+            );
+        }
+    }
 }

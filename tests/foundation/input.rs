@@ -243,3 +243,41 @@ async fn no_route_of_the_openapi_document_answers_5xx_to_garbage() {
         }
     }
 }
+
+#[tokio::test]
+async fn malformed_queries_paths_and_redirect_targets_are_4xx() {
+    let app = TestApp::spawn().await;
+    let (client, _) = app.login("demo.beheerder").await;
+    let r = client
+        .get(app.url("/lang/en?next=/%0d%0aSet-Cookie:x=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/");
+    let r = client
+        .get(app.url("/beheer/audit?from=a&from=b"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = client
+        .get(app.url("/api/v1/audit-events?from=x&from=y"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let r = client
+        .get(app.url("/api/v1/organisations/%ff"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = client
+        .get(app.url("/beheer/gebruikers/%ff%fe"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}

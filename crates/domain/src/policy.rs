@@ -2,7 +2,7 @@
 //!
 //! Every route declares the [`Permission`] it needs; [`allows`] is the only place that
 //! decides which role holds it. A permission not listed for a role is refused. The
-//! integration test `tests/authorization.rs` drives every role against every route.
+//! integration test `tests/foundation/authorization.rs` drives every role against every route.
 
 use crate::Role;
 

@@ -241,5 +241,13 @@ pub async fn render_errors(
             _ => None,
         },
     };
-    (error.status(), crate::pages::render(&page)).into_response()
+    let route = response
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .cloned();
+    let mut page = (error.status(), crate::pages::render(&page)).into_response();
+    if let Some(route) = route {
+        page.extensions_mut().insert(route);
+    }
+    page
 }

@@ -108,3 +108,41 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             })
     }
 }
+
+/// Query parameters. A malformed query is a 422 naming the problem, not axum's plain 400.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for Query<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, AppError> {
+        let query = parts.uri.query().unwrap_or("");
+        serde_html_form::from_str(query).map(Query).map_err(|e| {
+            AppError::invalid(Problem::new(
+                "",
+                &format!("Ongeldige zoekparameters: {e}"),
+                &format!("Invalid query parameters: {e}"),
+            ))
+        })
+    }
+}
+
+/// Path parameters. A path that cannot be decoded names no record: 404.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for Path<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| Path(v))
+            .map_err(|_| AppError::NotFound)
+    }
+}

@@ -7,9 +7,10 @@ use crate::AppState;
 use crate::auth::{Auth, Guard, require};
 use crate::error::{AppError, ErrorBody};
 use crate::extract::ApiJson;
+use crate::extract::{Path, Query};
 use crate::pages::admin::{parse_new_user, parse_organisation, parse_team, parse_user};
 use crate::pages::audit::{AuditQuery, parse_filter, search};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::{Json, Router};
@@ -263,7 +264,11 @@ fn fk_or(e: eenplan_store::Error, field: &str) -> AppError {
             "Refers to an unknown record.",
         )),
         eenplan_store::Error::Duplicate => AppError::invalid(crate::error::Problem::new(
-            field,
+            if field == "municipality_code" {
+                "name"
+            } else {
+                field
+            },
             "Deze waarde bestaat al.",
             "This value already exists.",
         )),
@@ -317,7 +322,7 @@ async fn create_organisation(
     let mut tx = app.store.begin().await?;
     let id = directory::create_organisation(&mut tx, &ctx.actor(), &input)
         .await
-        .map_err(|e| fk_or(e, "name"))?;
+        .map_err(|e| fk_or(e, "municipality_code"))?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -340,7 +345,7 @@ async fn update_organisation(
     let mut tx = app.store.begin().await?;
     directory::update_organisation(&mut tx, &ctx.actor(), &id, version, &input)
         .await
-        .map_err(|e| fk_or(e, "name"))?;
+        .map_err(|e| fk_or(e, "municipality_code"))?;
     tx.commit().await?;
     Ok(Json(directory::organisation(&app.store, &id).await?.into()))
 }

@@ -6,10 +6,11 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, Problem};
 use crate::extract::CsrfForm;
+use crate::extract::{Path, Query};
 use crate::i18n::{Lang, Tr};
 use crate::pages::{Chrome, has_error, page, render, required_text, role_label};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use eenplan_domain::{

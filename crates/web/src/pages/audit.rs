@@ -3,10 +3,11 @@
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
+use crate::extract::Query;
 use crate::i18n::{Lang, Tr};
 use crate::pages::{Chrome, page};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use chrono::NaiveDate;
 use eenplan_store::audit::{self, Action, Event, Filter, Record};

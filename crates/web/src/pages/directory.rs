@@ -3,10 +3,11 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::extract::Query;
 use crate::i18n::{Lang, Tr};
 use crate::pages::{Chrome, page};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use eenplan_domain::codes::CodeList;
 use eenplan_domain::{Permission, policy};

@@ -4,12 +4,13 @@
 use crate::auth::{self, AuthContext, PendingMfa, SessionExpired, cookie};
 use crate::error::AppError;
 use crate::extract::CsrfForm;
+use crate::extract::{Path, Query};
 use crate::i18n::{LANG_COOKIE, Lang, Tr};
 use crate::pages::{Chrome, render, role_label};
 use crate::{AppState, auth::AccessPoint};
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -163,6 +164,18 @@ fn anonymous_actor(access: &AccessPoint, username: &str) -> Actor {
     }
 }
 
+/// Login attempts for one account run one at a time (check, verify, record), so parallel
+/// guesses cannot all slip under the throttle. Striped by username: fixed memory.
+static LOGIN_STRIPES: [tokio::sync::Mutex<()>; 64] =
+    [const { tokio::sync::Mutex::const_new(()) }; 64];
+
+fn login_stripe(username: &str) -> &'static tokio::sync::Mutex<()> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    username.hash(&mut h);
+    &LOGIN_STRIPES[(h.finish() % 64) as usize]
+}
+
 /// Refuses when the account or the address had too many failures in the window.
 async fn throttled(app: &AppState, username: &str, access: &AccessPoint) -> Result<bool, AppError> {
     let since = eenplan_store::format_time(chrono::Utc::now() - app.config.throttle_window);
@@ -185,6 +198,7 @@ pub async fn submit_login(
     let username = form.username.trim().to_lowercase();
     let (jar, csrf) = login_csrf(&app, jar);
     let actor = anonymous_actor(&access, &username);
+    let _attempt = login_stripe(&username).lock().await;
     if throttled(&app, &username, &access).await? {
         audit::record(
             &app.store,
@@ -318,6 +332,7 @@ pub async fn submit_mfa(
         user_agent: access.user_agent.clone(),
     };
     let (jar, csrf) = login_csrf(&app, jar);
+    let _attempt = login_stripe(&p.username).lock().await;
     if throttled(&app, &p.username, &access).await? {
         let mut tx = app.store.begin().await?;
         sessions::end(&mut tx, &pending.token_hash).await?;
@@ -411,7 +426,10 @@ pub async fn switch_language(
 ) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
     // Only local paths: never an open redirect.
-    let next = if q.next.starts_with('/') && !q.next.starts_with("//") && !q.next.contains('\\') {
+    let next = if q.next.starts_with('/')
+        && !q.next.starts_with("//")
+        && q.next.chars().all(|c| c.is_ascii_graphic() && c != '\\')
+    {
         q.next
     } else {
         "/".into()
