@@ -163,7 +163,6 @@ pub struct ApiToken {
     pub id: String,
     pub name: String,
     pub created_at: String,
-    pub last_used_at: Option<String>,
 }
 
 /// Creates a personal API token and returns (id, secret). The secret is shown once.
@@ -196,7 +195,7 @@ pub async fn create_api_token(
 
 pub async fn api_tokens(store: &Store, user_id: &str) -> Result<Vec<ApiToken>> {
     let rows = sqlx::query(
-        "SELECT id, name, created_at, last_used_at FROM api_tokens
+        "SELECT id, name, created_at FROM api_tokens
          WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at",
     )
     .bind(user_id)
@@ -208,7 +207,6 @@ pub async fn api_tokens(store: &Store, user_id: &str) -> Result<Vec<ApiToken>> {
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
                 created_at: r.try_get("created_at")?,
-                last_used_at: r.try_get("last_used_at")?,
             })
         })
         .collect()

@@ -337,11 +337,6 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Kleine letters, cijfers, punt, streepje of liggend streepje; 3 tot 64 tekens.",
         "Lower-case letters, digits, dot, hyphen or underscore; 3 to 64 characters.",
     ),
-    (
-        "users.username_taken",
-        "Deze gebruikersnaam bestaat al.",
-        "This username already exists.",
-    ),
     ("audit.title", "Auditlog", "Audit log"),
     (
         "audit.lead",
@@ -426,7 +421,6 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Your password has been changed. Log in again with the new password.",
     ),
     ("account.created", "Aangemaakt", "Created"),
-    ("account.last_used", "Laatst gebruikt", "Last used"),
     ("error.title", "Er ging iets mis", "Something went wrong"),
     (
         "error.not_found",

@@ -96,7 +96,6 @@ CREATE TABLE api_tokens (
     name         TEXT NOT NULL,
     token_hash   TEXT NOT NULL UNIQUE,
     created_at   TEXT NOT NULL,
-    last_used_at TEXT,
     revoked_at   TEXT
 );
 
