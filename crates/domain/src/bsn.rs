@@ -9,12 +9,16 @@ pub struct Bsn(u32);
 impl Bsn {
     pub fn parse(field: &'static str, input: &str) -> Result<Self, FieldError> {
         let s = input.trim();
-        let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
-        if digits.len() != 9 || s.chars().count() != 9 {
+        let mut digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+        // An 8-digit BSN (from the sofinummer era) is the same number with a leading zero.
+        if digits.len() == 8 && s.chars().count() == 8 {
+            digits.insert(0, 0);
+        }
+        if digits.len() != 9 {
             return Err(FieldError::new(
                 field,
-                "Een BSN bestaat uit precies 9 cijfers.",
-                "A BSN consists of exactly 9 digits.",
+                "Een BSN bestaat uit 9 cijfers (of 8, dan met een voorloopnul).",
+                "A BSN consists of 9 digits (or 8, read with a leading zero).",
             ));
         }
         let sum: i64 = digits
@@ -63,6 +67,24 @@ mod tests {
             Bsn::parse("bsn", "012345672").unwrap().to_string(),
             "012345672"
         );
+    }
+
+    #[test]
+    fn eight_digits_read_with_a_leading_zero() {
+        assert_eq!(
+            Bsn::parse("bsn", "10000008").unwrap().to_string(),
+            "010000008"
+        );
+        assert!(Bsn::parse("bsn", "10000009").is_err());
+    }
+
+    #[test]
+    fn the_test_range_is_999900006_to_999999990() {
+        assert!(Bsn::parse("bsn", "999999990").unwrap().is_test_range());
+        assert!(!Bsn::parse("bsn", "999899995").unwrap().is_test_range());
+        assert!(!Bsn::parse("bsn", "123456782").unwrap().is_test_range());
+        // In the range but failing the 11-check: still refused.
+        assert!(Bsn::parse("bsn", "999900007").is_err());
     }
 
     #[test]

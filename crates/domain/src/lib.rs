@@ -2,10 +2,13 @@
 //! authorization policy. Pure: no IO, no database, no HTTP.
 
 pub mod bsn;
+pub mod case;
 pub mod codes;
 pub mod credentials;
+pub mod family;
 pub mod organisation;
 pub mod password;
+pub mod plan;
 pub mod policy;
 pub mod role;
 

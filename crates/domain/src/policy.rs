@@ -18,15 +18,28 @@ pub enum Permission {
     ManageUsers,
     /// Search the audit log (NEN 7513 review).
     SearchAuditLog,
+    /// Open and work on cases: which cases is decided per case (holding team, explicit
+    /// involvement, break-the-glass), see `store::cases::access`.
+    ViewCases,
+    /// Register families, take up the team's new registrations, search families.
+    RegisterCases,
+    /// Open a case one is not involved in, after giving a reason (flagged in the audit log).
+    BreakGlass,
+    /// Review break-the-glass accesses of the team and move caseloads between workers.
+    SuperviseTeam,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 9] = [
         Permission::OwnAccount,
         Permission::ViewDirectory,
         Permission::ManageOrganisations,
         Permission::ManageUsers,
         Permission::SearchAuditLog,
+        Permission::ViewCases,
+        Permission::RegisterCases,
+        Permission::BreakGlass,
+        Permission::SuperviseTeam,
     ];
 
     /// Whether holding this permission exposes data about a client (a youth, a family).
@@ -38,6 +51,10 @@ impl Permission {
             | Permission::ManageOrganisations
             | Permission::ManageUsers
             | Permission::SearchAuditLog => false,
+            Permission::ViewCases
+            | Permission::RegisterCases
+            | Permission::BreakGlass
+            | Permission::SuperviseTeam => true,
         }
     }
 }
@@ -49,6 +66,14 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     match permission {
         OwnAccount | ViewDirectory => true,
         ManageOrganisations | ManageUsers | SearchAuditLog => role == Administrator,
+        // Professionals who can be involved in a case; the case itself decides the rest.
+        ViewCases => matches!(
+            role,
+            FamilyWorker | Reviewer | TreatmentTeamMember | ProviderStaff | ChainPartner
+        ),
+        // The CJG's own work: registering, taking up, searching, breaking the glass.
+        RegisterCases | BreakGlass => matches!(role, FamilyWorker | Reviewer),
+        SuperviseTeam => role == Reviewer,
     }
 }
 

@@ -4,9 +4,12 @@
 //! AGB codes here are invented, not the providers' real codes.
 
 use crate::audit::Actor;
+use crate::cases::{self, NewRegistration, PersonInput, YouthRef};
 use crate::directory::{self, OrganisationInput, TeamInput};
 use crate::users::{self, NewUser};
-use crate::{Result, Store, settings};
+use crate::{Result, Store, plans, settings};
+use eenplan_domain::Bsn;
+use eenplan_domain::plan::{Action, Goal, OwnerKind, PlanContent};
 use eenplan_domain::{AgbCode, MunicipalityCode, OrganisationType, Role, TeamType, credentials};
 
 /// The password of every demo account (shown on the login page in demo mode).
@@ -33,13 +36,20 @@ const PROVIDERS: [(&str, &str); 7] = [
 ];
 
 /// (username, display name, role, organisation, teams)
-const USERS: [(&str, &str, Role, &str, &[&str]); 8] = [
+const USERS: [(&str, &str, Role, &str, &[&str]); 9] = [
     (
         "demo.gezinswerker",
         "Iris Vermeulen",
         Role::FamilyWorker,
         CJG,
         &["CJG Leudal"],
+    ),
+    (
+        "demo.gezinswerker.weert",
+        "Sanne Wouters",
+        Role::FamilyWorker,
+        CJG,
+        &["CJG Weert"],
     ),
     (
         "demo.gedragswetenschapper",
@@ -183,6 +193,7 @@ pub async fn load(store: &Store) -> Result<()> {
     }
 
     let password_hash = credentials::hash_password(DEMO_PASSWORD);
+    let mut user_ids = std::collections::HashMap::new();
     for (username, display_name, role, org_name, user_teams) in USERS {
         let new = NewUser {
             username: username.into(),
@@ -194,10 +205,194 @@ pub async fn load(store: &Store) -> Result<()> {
             totp_confirmed: true,
             team_ids: user_teams.iter().map(|t| team_ids[*t].clone()).collect(),
         };
-        users::create_user(&mut tx, &actor, &new).await?;
+        user_ids.insert(username, users::create_user(&mut tx, &actor, &new).await?);
     }
+    families(&mut tx, &actor, &user_ids).await?;
     settings::set(&mut tx, settings::DEMO_LOADED, "true").await?;
     tx.commit().await
+}
+
+fn youth(name: &str, born: &str, bsn: Option<&str>, municipality: &str) -> YouthRef {
+    YouthRef::New(PersonInput {
+        name: name.into(),
+        birth_date: Some(born.parse().expect("demo dates are valid")),
+        bsn: bsn.map(|b| Bsn::parse("bsn", b).expect("demo BSNs pass the 11-check")),
+        municipality_code: Some(municipality.into()),
+        ..PersonInput::default()
+    })
+}
+
+fn parent(name: &str, authority: bool, phone: &str) -> PersonInput {
+    PersonInput {
+        name: name.into(),
+        has_authority: Some(authority),
+        phone: Some(phone.into()),
+        ..PersonInput::default()
+    }
+}
+
+/// Three invented families: one in care in Leudal with an agreed plan, one waiting for
+/// pick-up in Leudal, and one in Weert (another team, to show the glass wall).
+async fn families(
+    tx: &mut crate::Tx,
+    actor: &Actor,
+    user_ids: &std::collections::HashMap<&str, String>,
+) -> Result<()> {
+    let iris = &user_ids["demo.gezinswerker"];
+    let sanne = &user_ids["demo.gezinswerker.weert"];
+    let date = |s: &str| -> chrono::NaiveDate { s.parse().expect("demo dates are valid") };
+    let reg = |m: &str, on: &str, channel: &str, areas: &[&str], q: &str, youths, parents| {
+        NewRegistration {
+            municipality_code: m.into(),
+            registered_on: date(on),
+            referral_channel: Some(channel.into()),
+            problem_areas: areas.iter().map(|a| (*a).to_owned()).collect(),
+            question: q.into(),
+            youths,
+            parents,
+        }
+    };
+    let bakker = cases::register(
+        tx,
+        actor,
+        iris,
+        &reg(
+            "1640",
+            "2026-10-05",
+            "onderwijs",
+            &["opvoeding", "onderwijs"],
+            "Lotte gaat niet meer graag naar school en thuis is er elke ochtend ruzie. We willen weer rustige ochtenden.",
+            vec![youth("Lotte Bakker", "2014-03-12", Some("999901011"), "1640")],
+            vec![parent("Mark Bakker", true, "06-12345670"), parent("Anouk Jansen", true, "06-12345671")],
+        ),
+        cases::DEFAULT_REOPEN_DAYS,
+    )
+    .await?;
+    cases::transition(
+        tx,
+        actor,
+        iris,
+        &bakker.case_id,
+        1,
+        &cases::Step::PickUp {
+            worker_id: iris.clone(),
+        },
+        date("2026-10-07"),
+        cases::DEFAULT_REOPEN_DAYS,
+    )
+    .await?;
+    cases::add_network_member(
+        tx,
+        actor,
+        &bakker.family_id,
+        &cases::NetworkMemberInput {
+            name: "Ria Bakker".into(),
+            relation: "Oma (vaders kant)".into(),
+            contact: "06-12345672".into(),
+            contribution: "Brengt Lotte op dinsdag en donderdag naar school.".into(),
+        },
+    )
+    .await?;
+    let goal = Goal {
+        id: "demo-goal-ochtenden".into(),
+        text: "Rustige ochtenden zonder ruzie voordat Lotte naar school gaat".into(),
+        about: "Lotte Bakker".into(),
+        pace: "Eerst twee ochtenden per week, na de kerstvakantie alle dagen".into(),
+        sub_goals: vec![
+            "Avond ervoor samen de tas inpakken".into(),
+            "Ontbijt om half acht aan tafel".into(),
+        ],
+    };
+    let content = PlanContent {
+        actions: vec![
+            Action {
+                id: "demo-action-oma".into(),
+                goal_id: Some(goal.id.clone()),
+                description: "Lotte op dinsdag en donderdag naar school brengen".into(),
+                owner_kind: OwnerKind::NetworkMember,
+                owner: "Ria Bakker".into(),
+                due: Some(date("2026-12-18")),
+                done: false,
+            },
+            Action {
+                id: "demo-action-school".into(),
+                goal_id: Some(goal.id.clone()),
+                description: "Gesprek met de mentor op school plannen".into(),
+                owner_kind: OwnerKind::Professional,
+                owner: "Iris Vermeulen".into(),
+                due: Some(date("2026-11-30")),
+                done: false,
+            },
+        ],
+        goals: vec![goal],
+    };
+    let v = plans::save(
+        tx,
+        actor,
+        iris,
+        &bakker.family_id,
+        1,
+        &content,
+        date("2026-10-14"),
+    )
+    .await?;
+    plans::agree(
+        tx,
+        actor,
+        iris,
+        &bakker.family_id,
+        v,
+        "Anouk Jansen",
+        date("2026-10-14"),
+    )
+    .await?;
+
+    cases::register(
+        tx,
+        actor,
+        iris,
+        &reg(
+            "1640",
+            "2026-11-18",
+            "artsen",
+            &["psychiatrie_ontwikkelingsstoornis"],
+            "De huisarts verwijst: Yasmin slaapt slecht en piekert veel sinds de verhuizing.",
+            vec![youth(
+                "Yasmin El Idrissi",
+                "2011-08-30",
+                Some("999901023"),
+                "1640",
+            )],
+            vec![parent("Samira El Idrissi", true, "06-12345673")],
+        ),
+        cases::DEFAULT_REOPEN_DAYS,
+    )
+    .await?;
+    cases::register(
+        tx,
+        actor,
+        sanne,
+        &reg(
+            "0988",
+            "2026-11-20",
+            "eigen_initiatief",
+            &["echtscheiding"],
+            "Wij gaan scheiden en willen dat Daan daar zo min mogelijk last van heeft.",
+            vec![youth(
+                "Daan Verhoeven",
+                "2016-01-20",
+                Some("999901035"),
+                "0988",
+            )],
+            vec![
+                parent("Tom Verhoeven", true, "06-12345674"),
+                parent("Lisa Verhoeven-Smits", true, "06-12345675"),
+            ],
+        ),
+        cases::DEFAULT_REOPEN_DAYS,
+    )
+    .await?;
+    Ok(())
 }
 
 /// A demo account and its current second-factor code, for the demo login list.

@@ -8,9 +8,11 @@
 //! ([`audit::append`]): if the audit write fails, the change fails.
 
 pub mod audit;
+pub mod cases;
 pub mod codelists;
 pub mod demo;
 pub mod directory;
+pub mod plans;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -52,6 +54,15 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// No local team serves the municipality a registration is for.
+    #[error("no local team serves municipality {0}")]
+    NoLocalTeam(String),
+    /// A case transition that its current status or date does not allow.
+    #[error("case transition refused: {0:?}")]
+    Transition(eenplan_domain::case::TransitionError),
+    /// A person or user named in the input does not belong where it should.
+    #[error("not allowed here: {0}")]
+    NotApplicable(&'static str),
 }
 
 impl From<sqlx::Error> for Error {

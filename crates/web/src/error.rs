@@ -142,6 +142,17 @@ impl From<eenplan_store::Error> for AppError {
                 "De invoer bevat tekens die niet zijn toegestaan.",
                 "The input contains characters that are not allowed.",
             )),
+            E::NoLocalTeam(_) => AppError::invalid(Problem::new(
+                "municipality_code",
+                "Voor deze gemeente is nog geen lokaal team ingericht; vraag de beheerder.",
+                "No local team serves this municipality yet; ask the administrator.",
+            )),
+            E::Transition(t) => AppError::invalid(t.to_field_error()),
+            E::NotApplicable(what) => AppError::invalid(Problem::new(
+                "",
+                &format!("Dit is hier niet mogelijk ({what})."),
+                &format!("This is not possible here ({what})."),
+            )),
             other => AppError::internal(other),
         }
     }

@@ -70,7 +70,7 @@ fn guarded(app: &AppState, permission: Permission, routes: Router<AppState>) -> 
 }
 
 pub fn router(app: AppState) -> Router {
-    use pages::{account, admin, audit, directory, home, login};
+    use pages::{account, admin, audit, cases, directory, home, login, plan};
 
     let public = Router::new()
         .route("/login", get(login::show_login).post(login::submit_login))
@@ -144,6 +144,77 @@ pub fn router(app: AppState) -> Router {
             )
             .route("/beheer/gebruikers/{id}/mfa-reset", post(admin::reset_mfa)),
     );
+    let case_work = guarded(
+        &app,
+        Permission::ViewCases,
+        Router::new()
+            .route("/casussen", get(cases::caseload))
+            .route("/casussen/{id}", get(cases::show_case))
+            .route("/casussen/{id}/hulp", post(cases::update_help))
+            .route("/casussen/{id}/betrokkenen", post(cases::add_involvement))
+            .route(
+                "/casussen/{id}/betrokkenen/{user}/beeindigen",
+                post(cases::end_involvement),
+            )
+            .route(
+                "/casussen/{id}/personen/nieuw",
+                get(cases::new_person).post(cases::create_person),
+            )
+            .route(
+                "/casussen/{id}/personen/{person}",
+                get(cases::edit_person).post(cases::update_person),
+            )
+            .route(
+                "/casussen/{id}/netwerk/nieuw",
+                get(cases::new_network_member).post(cases::create_network_member),
+            )
+            .route(
+                "/casussen/{id}/netwerk/{member}",
+                get(cases::edit_network_member).post(cases::update_network_member),
+            )
+            .route("/casussen/{id}/plan", get(plan::show_plan))
+            .route(
+                "/casussen/{id}/plan/bewerken",
+                get(plan::edit_plan).post(plan::save_plan),
+            )
+            .route(
+                "/casussen/{id}/plan/versies/{number}",
+                get(plan::show_version),
+            )
+            .route("/casussen/{id}/plan/verschil", get(plan::show_diff))
+            .route("/casussen/{id}/plan/afdrukken", get(plan::print_plan))
+            .route("/casussen/{id}/plan/akkoord", post(plan::agree))
+            .route("/casussen/{id}/plan/regie", post(plan::set_coordinator)),
+    );
+    let registration = guarded(
+        &app,
+        Permission::RegisterCases,
+        Router::new()
+            .route(
+                "/aanmelden",
+                get(cases::new_registration).post(cases::create_registration),
+            )
+            .route("/team/aanmeldingen", get(cases::waiting))
+            .route("/zoeken", get(cases::search))
+            // Transitions are taken by the holding team (checked per case).
+            .route("/casussen/{id}/{step}", post(cases::transition)),
+    );
+    let break_glass = guarded(
+        &app,
+        Permission::BreakGlass,
+        Router::new().route("/casussen/{id}/doorbreken", post(cases::break_glass)),
+    );
+    let supervise = guarded(
+        &app,
+        Permission::SuperviseTeam,
+        Router::new()
+            .route("/team/doorbraken", get(cases::break_glass_review))
+            .route("/team/doorbraken/{id}/gezien", post(cases::mark_reviewed))
+            .route(
+                "/team/overdragen",
+                get(cases::show_transfer).post(cases::transfer),
+            ),
+    );
     let audit_log = guarded(
         &app,
         Permission::SearchAuditLog,
@@ -157,6 +228,10 @@ pub fn router(app: AppState) -> Router {
         .merge(manage_orgs)
         .merge(manage_users)
         .merge(audit_log)
+        .merge(case_work)
+        .merge(registration)
+        .merge(break_glass)
+        .merge(supervise)
         .merge(api::router(&app))
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })

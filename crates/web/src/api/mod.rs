@@ -3,6 +3,8 @@
 //! snapshot-tested). Clients authenticate with the session cookie (writes then need the
 //! `X-CSRF-Token` header) or with a personal API token (`Authorization: Bearer ...`).
 
+mod cases;
+
 use crate::AppState;
 use crate::auth::{Auth, Guard, require};
 use crate::error::{AppError, ErrorBody};
@@ -103,6 +105,46 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
             app,
             Permission::SearchAuditLog,
             OpenApiRouter::new().routes(routes!(search_audit)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ViewCases,
+            OpenApiRouter::new()
+                .routes(routes!(cases::caseload))
+                .routes(routes!(cases::get_case, cases::update_case))
+                .routes(routes!(cases::add_person))
+                .routes(routes!(cases::update_person))
+                .routes(routes!(cases::add_network_member))
+                .routes(routes!(cases::update_network_member))
+                .routes(routes!(cases::add_involvement))
+                .routes(routes!(cases::end_involvement))
+                .routes(routes!(cases::get_plan, cases::save_plan))
+                .routes(routes!(cases::plan_version))
+                .routes(routes!(cases::plan_diff))
+                .routes(routes!(cases::agree))
+                .routes(routes!(cases::set_coordinator)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::RegisterCases,
+            OpenApiRouter::new()
+                .routes(routes!(cases::create_registration))
+                .routes(routes!(cases::youth_matches))
+                .routes(routes!(cases::waiting))
+                .routes(routes!(cases::search))
+                .routes(routes!(cases::transition)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::BreakGlass,
+            OpenApiRouter::new().routes(routes!(cases::break_glass)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::SuperviseTeam,
+            OpenApiRouter::new()
+                .routes(routes!(cases::break_glass_accesses))
+                .routes(routes!(cases::transfer)),
         ))
 }
 

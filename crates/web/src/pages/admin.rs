@@ -8,10 +8,11 @@ use crate::error::{AppError, Problem};
 use crate::extract::CsrfForm;
 use crate::extract::{Path, Query};
 use crate::i18n::{Lang, Tr};
-use crate::pages::{Chrome, has_error, page, render, required_text, role_label};
+use crate::pages::{
+    Chrome, has_error, invalid_form, page, parse_version, render, required_text, role_label,
+};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use eenplan_domain::{
     AgbCode, MunicipalityCode, OrganisationType, Role, TeamType, credentials, password,
@@ -27,16 +28,6 @@ fn choose(field: &str) -> Problem {
         "Maak een keuze uit de lijst.",
         "Choose an option from the list.",
     )
-}
-
-fn parse_version(field: &str, v: &str) -> Result<i64, Problem> {
-    v.trim().parse().map_err(|_| {
-        Problem::new(
-            field,
-            "Versie ontbreekt; laad de pagina opnieuw.",
-            "Version missing; reload the page.",
-        )
-    })
 }
 
 pub fn parse_organisation(
@@ -197,10 +188,6 @@ async fn organisation_form(
             .collect(),
         municipality_options,
     })
-}
-
-fn invalid_form(page_html: Html<String>) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, page_html).into_response()
 }
 
 pub async fn new_organisation(

@@ -4,9 +4,11 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod cases;
 pub mod directory;
 pub mod home;
 pub mod login;
+pub mod plan;
 
 use crate::auth::AuthContext;
 use crate::error::{AppError, Problem};
@@ -66,8 +68,21 @@ pub struct Chrome {
 }
 
 /// The main menu: each entry shown only to roles that hold its permission.
-const NAV: [(&str, &str, Permission); 5] = [
+const NAV: [(&str, &str, Permission); 10] = [
     ("/", "nav.home", Permission::OwnAccount),
+    ("/casussen", "nav.caseload", Permission::ViewCases),
+    ("/aanmelden", "nav.register", Permission::RegisterCases),
+    (
+        "/team/aanmeldingen",
+        "nav.waiting",
+        Permission::RegisterCases,
+    ),
+    ("/zoeken", "nav.search", Permission::RegisterCases),
+    (
+        "/team/doorbraken",
+        "nav.break_glass",
+        Permission::SuperviseTeam,
+    ),
     ("/organisaties", "nav.directory", Permission::ViewDirectory),
     ("/beheer/gebruikers", "nav.users", Permission::ManageUsers),
     ("/beheer/audit", "nav.audit", Permission::SearchAuditLog),
@@ -117,6 +132,70 @@ pub struct ErrorPage {
     pub message: &'static str,
     pub problems: Vec<String>,
     pub error_id: Option<String>,
+}
+
+/// The fields of a posted form, in order, as sent. Templates read them back with
+/// `f.get("name")` so a form with errors shows what the user typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.retain(|(k, _)| k != name);
+        self.0.push((name.into(), value.into()));
+    }
+}
+
+/// A form page answered with 422: it shows the problems and keeps the input.
+pub fn invalid_form(html: Html<String>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+}
+
+/// The version a form was loaded at, for optimistic locking.
+pub fn parse_version(field: &str, v: &str) -> Result<i64, Problem> {
+    v.trim().parse().map_err(|_| {
+        Problem::new(
+            field,
+            "Versie ontbreekt; laad de pagina opnieuw.",
+            "Version missing; reload the page.",
+        )
+    })
+}
+
+/// An optional text field, trimmed, at most `max` characters; `None` when empty.
+pub fn optional_text(
+    errors: &mut Vec<Problem>,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> Option<String> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        errors.push(Problem::new(
+            field,
+            &format!("Dit veld mag hoogstens {max} tekens bevatten."),
+            &format!("This field may hold at most {max} characters."),
+        ));
+    }
+    (!v.is_empty()).then(|| v.to_owned())
 }
 
 /// Whether a list of problems names `field` (templates mark that field).

@@ -1,0 +1,1575 @@
+//! Families, registrations and cases: who may see a case, its life from registration to
+//! closing, and the work lists built on it.
+//!
+//! Who may open a case is decided here, in [`access`], and nowhere else: members of the
+//! team that holds it and its worker; professionals explicitly involved (and the
+//! coordinating professional); and someone who broke the glass, for a limited time.
+
+use crate::audit::{self, Action, Actor, Event};
+use crate::{Error, Result, Store, Tx, check_versioned_update, format_time, new_id, now};
+use chrono::NaiveDate;
+use eenplan_domain::Bsn;
+use eenplan_domain::case::{self, CaseStatus, CloseReason, HelpKind, Transition};
+use eenplan_domain::family::{PersonKind, name_key, names_match};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// How long a break-the-glass access lasts.
+pub const BREAK_GLASS_HOURS: i64 = 8;
+/// Setting: days after closing within which a case is reopened rather than a new one
+/// opened. Default [`DEFAULT_REOPEN_DAYS`].
+pub const REOPEN_DAYS_SETTING: &str = "case_reopen_days";
+pub const DEFAULT_REOPEN_DAYS: i64 = 90;
+
+pub async fn reopen_days(store: &Store) -> Result<i64> {
+    Ok(crate::settings::get(store, REOPEN_DAYS_SETTING)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_REOPEN_DAYS))
+}
+
+fn date(s: &str) -> Result<NaiveDate> {
+    s.parse().map_err(|_| Error::Corrupt(format!("date {s}")))
+}
+
+fn opt_date(r: &AnyRow, col: &str) -> Result<Option<NaiveDate>> {
+    let s: Option<String> = r.try_get(col)?;
+    s.as_deref().map(date).transpose()
+}
+
+// ---------------------------------------------------------------- people
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Person {
+    pub id: String,
+    pub family_id: String,
+    pub kind: PersonKind,
+    pub name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub bsn: Option<String>,
+    pub municipality_code: Option<String>,
+    /// Parents and carers: whether they hold legal authority (gezag).
+    pub has_authority: Option<bool>,
+    pub phone: Option<String>,
+    pub version: i64,
+}
+
+/// The fields of a youth or parent, parsed at the edge.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput {
+    pub name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub bsn: Option<Bsn>,
+    pub municipality_code: Option<String>,
+    pub has_authority: Option<bool>,
+    pub phone: Option<String>,
+}
+
+const PERSON_COLUMNS: &str =
+    "id, family_id, kind, name, birth_date, bsn, municipality_code, has_authority, phone, version";
+
+fn person_from_row(r: &AnyRow) -> Result<Person> {
+    let kind: String = r.try_get("kind")?;
+    let authority: Option<i64> = r.try_get("has_authority")?;
+    Ok(Person {
+        id: r.try_get("id")?,
+        family_id: r.try_get("family_id")?,
+        kind: PersonKind::parse(&kind).ok_or_else(|| Error::Corrupt(format!("kind {kind}")))?,
+        name: r.try_get("name")?,
+        birth_date: opt_date(r, "birth_date")?,
+        bsn: r.try_get("bsn")?,
+        municipality_code: r.try_get("municipality_code")?,
+        has_authority: authority.map(|a| a == 1),
+        phone: r.try_get("phone")?,
+        version: r.try_get("version")?,
+    })
+}
+
+async fn insert_person(
+    tx: &mut Tx,
+    family_id: &str,
+    kind: PersonKind,
+    p: &PersonInput,
+) -> Result<String> {
+    let id = new_id();
+    let at = now();
+    sqlx::query(
+        "INSERT INTO persons (id, family_id, kind, name, name_key, birth_date, bsn, municipality_code,
+                              has_authority, phone, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)",
+    )
+    .bind(&id)
+    .bind(family_id)
+    .bind(kind.as_str())
+    .bind(&p.name)
+    .bind(name_key(&p.name))
+    .bind(p.birth_date.map(|d| d.to_string()))
+    .bind(p.bsn.map(|b| b.to_string()))
+    .bind(&p.municipality_code)
+    .bind(p.has_authority.map(i64::from))
+    .bind(&p.phone)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn persons(store: &Store, family_id: &str) -> Result<Vec<Person>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {PERSON_COLUMNS} FROM persons WHERE family_id = $1 ORDER BY kind DESC, birth_date, name"
+    ))
+    .bind(family_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(person_from_row).collect()
+}
+
+/// The ids of a family's youths and parents: the clients named in its audit records.
+pub async fn client_ids(conn: &mut sqlx::AnyConnection, family_id: &str) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM persons WHERE family_id = $1 ORDER BY id")
+            .bind(family_id)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+pub async fn add_person(
+    tx: &mut Tx,
+    actor: &Actor,
+    family_id: &str,
+    kind: PersonKind,
+    p: &PersonInput,
+) -> Result<String> {
+    let id = insert_person(tx, family_id, kind, p).await?;
+    let clients = client_ids(tx, family_id).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new("person.create", Action::Create)
+            .object("person", &id)
+            .clients(clients),
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_person(
+    tx: &mut Tx,
+    actor: &Actor,
+    family_id: &str,
+    id: &str,
+    version: i64,
+    p: &PersonInput,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE persons SET name = $1, name_key = $2, birth_date = $3, bsn = $4, municipality_code = $5,
+                has_authority = $6, phone = $7, version = version + 1, updated_at = $8
+         WHERE id = $9 AND family_id = $10 AND version = $11
+           AND (kind <> 'youth' OR $3 IS NOT NULL)",
+    )
+    .bind(&p.name)
+    .bind(name_key(&p.name))
+    .bind(p.birth_date.map(|d| d.to_string()))
+    .bind(p.bsn.map(|b| b.to_string()))
+    .bind(&p.municipality_code)
+    .bind(p.has_authority.map(i64::from))
+    .bind(&p.phone)
+    .bind(now())
+    .bind(id)
+    .bind(family_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    check_versioned_update(tx, "persons", id, done.rows_affected()).await?;
+    let clients = client_ids(tx, family_id).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new("person.update", Action::Update)
+            .object("person", id)
+            .clients(clients),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NetworkMember {
+    pub id: String,
+    pub name: String,
+    /// Relative, friend, neighbour, JIM mentor, ...
+    pub relation: String,
+    /// How to reach them.
+    pub contact: String,
+    /// What they contribute.
+    pub contribution: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NetworkMemberInput {
+    pub name: String,
+    pub relation: String,
+    pub contact: String,
+    pub contribution: String,
+}
+
+pub async fn network(store: &Store, family_id: &str) -> Result<Vec<NetworkMember>> {
+    let rows = sqlx::query(
+        "SELECT id, name, relation, contact, contribution, version FROM network_members
+         WHERE family_id = $1 ORDER BY name",
+    )
+    .bind(family_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(NetworkMember {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                relation: r.try_get("relation")?,
+                contact: r.try_get("contact")?,
+                contribution: r.try_get("contribution")?,
+                version: r.try_get("version")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn add_network_member(
+    tx: &mut Tx,
+    actor: &Actor,
+    family_id: &str,
+    m: &NetworkMemberInput,
+) -> Result<String> {
+    let id = new_id();
+    let at = now();
+    sqlx::query(
+        "INSERT INTO network_members (id, family_id, name, relation, contact, contribution, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+    )
+    .bind(&id)
+    .bind(family_id)
+    .bind(&m.name)
+    .bind(&m.relation)
+    .bind(&m.contact)
+    .bind(&m.contribution)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    let clients = client_ids(tx, family_id).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new("network_member.create", Action::Create)
+            .object("network_member", &id)
+            .clients(clients),
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_network_member(
+    tx: &mut Tx,
+    actor: &Actor,
+    family_id: &str,
+    id: &str,
+    version: i64,
+    m: &NetworkMemberInput,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE network_members SET name = $1, relation = $2, contact = $3, contribution = $4,
+                version = version + 1, updated_at = $5
+         WHERE id = $6 AND family_id = $7 AND version = $8",
+    )
+    .bind(&m.name)
+    .bind(&m.relation)
+    .bind(&m.contact)
+    .bind(&m.contribution)
+    .bind(now())
+    .bind(id)
+    .bind(family_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    check_versioned_update(tx, "network_members", id, done.rows_affected()).await?;
+    let clients = client_ids(tx, family_id).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new("network_member.update", Action::Update)
+            .object("network_member", id)
+            .clients(clients),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- duplicates
+
+/// An existing youth that likely is the one being registered.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Match {
+    pub person_id: String,
+    pub name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub family_name: String,
+    /// The BSN is the same (certain); otherwise the name and birth date are close.
+    pub same_bsn: bool,
+}
+
+/// Youths whose BSN equals `bsn`, or whose birth date equals `birth_date` and whose name
+/// is close to `name`.
+pub async fn likely_matches(
+    store: &Store,
+    name: &str,
+    birth_date: Option<NaiveDate>,
+    bsn: Option<Bsn>,
+) -> Result<Vec<Match>> {
+    let key = name_key(name);
+    let rows = sqlx::query(
+        "SELECT p.id, p.name, p.name_key, p.birth_date, p.bsn, f.name AS family_name
+         FROM persons p JOIN families f ON f.id = p.family_id
+         WHERE p.kind = 'youth' AND (p.bsn = $1 OR p.birth_date = $2)",
+    )
+    .bind(bsn.map(|b| b.to_string()))
+    .bind(birth_date.map(|d| d.to_string()))
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let other_bsn: Option<String> = r.try_get("bsn")?;
+        let same_bsn = bsn.is_some() && other_bsn == bsn.map(|b| b.to_string());
+        let other_key: String = r.try_get("name_key")?;
+        if same_bsn || (!key.is_empty() && names_match(&key, &other_key)) {
+            out.push(Match {
+                person_id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                birth_date: opt_date(r, "birth_date")?,
+                family_name: r.try_get("family_name")?,
+                same_bsn,
+            });
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- registration
+
+/// A youth on a registration: one already known, or a new one.
+#[derive(Debug, Clone)]
+pub enum YouthRef {
+    Existing(String),
+    New(PersonInput),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    pub municipality_code: String,
+    pub registered_on: NaiveDate,
+    pub referral_channel: Option<String>,
+    /// The primary problem area first.
+    pub problem_areas: Vec<String>,
+    pub question: String,
+    pub youths: Vec<YouthRef>,
+    pub parents: Vec<PersonInput>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Registered {
+    pub case_id: String,
+    pub case_number: String,
+    pub family_id: String,
+    /// `new`, `reopened` (closed within the window) or `added` (to the open case).
+    pub outcome: &'static str,
+}
+
+/// The local team that serves a municipality.
+async fn local_team(tx: &mut Tx, municipality: &str) -> Result<String> {
+    sqlx::query_scalar(
+        "SELECT t.id FROM teams t JOIN team_municipalities tm ON tm.team_id = t.id
+         WHERE t.team_type = 'local_team' AND tm.municipality_code = $1 ORDER BY t.name LIMIT 1",
+    )
+    .bind(municipality)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| Error::NoLocalTeam(municipality.into()))
+}
+
+async fn next_number(tx: &mut Tx, name: &str) -> Result<i64> {
+    sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .execute(&mut **tx)
+        .await?;
+    Ok(
+        sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
+            .bind(name)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+async fn case_event(
+    tx: &mut Tx,
+    case_id: &str,
+    on: NaiveDate,
+    kind: &str,
+    detail: &str,
+    user_id: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO case_events (id, case_id, at, on_date, kind, detail, user_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id())
+    .bind(case_id)
+    .bind(now())
+    .bind(on.to_string())
+    .bind(kind)
+    .bind(detail)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Registers a question. It lands with the local team of the municipality: on the
+/// family's open case, on its case closed within the reopening window (reopened), or on a
+/// new case. Youths already known keep their record; new youths and parents are added.
+pub async fn register(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: &str,
+    input: &NewRegistration,
+    reopen_days: i64,
+) -> Result<Registered> {
+    let team_id = local_team(tx, &input.municipality_code).await?;
+    let at = now();
+
+    // The family: that of the first known youth, or a new one named after the first youth.
+    let mut family_id = None;
+    for y in &input.youths {
+        if let YouthRef::Existing(pid) = y {
+            let fid: Option<String> = sqlx::query_scalar(
+                "SELECT family_id FROM persons WHERE id = $1 AND kind = 'youth'",
+            )
+            .bind(pid)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let fid = fid.ok_or(Error::NotApplicable("existing youth"))?;
+            match &family_id {
+                None => family_id = Some(fid),
+                Some(f) if *f != fid => return Err(Error::NotApplicable("youths of two families")),
+                Some(_) => {}
+            }
+        }
+    }
+    let family_id = match family_id {
+        Some(f) => f,
+        None => {
+            let id = new_id();
+            let first = input.youths.iter().find_map(|y| match y {
+                YouthRef::New(p) => Some(p.name.as_str()),
+                YouthRef::Existing(_) => None,
+            });
+            let surname = first
+                .and_then(|n| n.split_whitespace().last())
+                .unwrap_or("");
+            sqlx::query(
+                "INSERT INTO families (id, name, version, created_at, updated_at) VALUES ($1, $2, 1, $3, $3)",
+            )
+            .bind(&id)
+            .bind(format!("Gezin {surname}").trim())
+            .bind(&at)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO family_plans (family_id, coordinator_kind, current_version, version, created_at, updated_at)
+                 VALUES ($1, 'family', 0, 1, $2, $2)",
+            )
+            .bind(&id)
+            .bind(&at)
+            .execute(&mut **tx)
+            .await?;
+            id
+        }
+    };
+
+    let mut youth_ids = Vec::new();
+    for y in &input.youths {
+        youth_ids.push(match y {
+            YouthRef::Existing(pid) => pid.clone(),
+            YouthRef::New(p) => insert_person(tx, &family_id, PersonKind::Youth, p).await?,
+        });
+    }
+    for p in &input.parents {
+        insert_person(tx, &family_id, PersonKind::Parent, p).await?;
+    }
+
+    // The case: open, recently closed (reopened), or new.
+    let latest = sqlx::query(
+        "SELECT id, number, status, closed_on, worker_id FROM cases WHERE family_id = $1
+         ORDER BY (status = 'afgesloten'), registered_on DESC, created_at DESC LIMIT 1",
+    )
+    .bind(&family_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let on = input.registered_on;
+    let mut outcome = "new";
+    let mut existing = None;
+    if let Some(r) = latest {
+        let status: String = r.try_get("status")?;
+        let closed_on = opt_date(&r, "closed_on")?;
+        let id: String = r.try_get("id")?;
+        let number: String = r.try_get("number")?;
+        if status != CaseStatus::Closed.as_str() {
+            outcome = "added";
+            existing = Some((id, number));
+        } else if closed_on.is_some_and(|c| case::may_reopen(c, on, reopen_days)) {
+            outcome = "reopened";
+            let worker: Option<String> = r.try_get("worker_id")?;
+            let status = if worker.is_some() {
+                CaseStatus::InCare
+            } else {
+                CaseStatus::Registered
+            };
+            sqlx::query(
+                "UPDATE cases SET status = $1, closed_on = NULL, close_reason = NULL,
+                        picked_up_on = CASE WHEN $1 = 'aangemeld' THEN picked_up_on ELSE COALESCE(picked_up_on, $2) END,
+                        version = version + 1, updated_at = $3 WHERE id = $4",
+            )
+            .bind(status.as_str())
+            .bind(on.to_string())
+            .bind(&at)
+            .bind(&id)
+            .execute(&mut **tx)
+            .await?;
+            case_event(tx, &id, on, "reopened", "", Some(user_id)).await?;
+            existing = Some((id, number));
+        }
+    }
+    let (case_id, case_number) = match existing {
+        Some(e) => e,
+        None => {
+            let id = new_id();
+            let year = chrono::Datelike::year(&on);
+            let number = case::case_number(year, next_number(tx, &format!("case_{year}")).await?);
+            sqlx::query(
+                "INSERT INTO cases (id, number, family_id, municipality_code, team_id, status, registered_on,
+                                    drang, version, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, 'aangemeld', $6, 0, 1, $7, $7)",
+            )
+            .bind(&id)
+            .bind(&number)
+            .bind(&family_id)
+            .bind(&input.municipality_code)
+            .bind(&team_id)
+            .bind(on.to_string())
+            .bind(&at)
+            .execute(&mut **tx)
+            .await?;
+            (id, number)
+        }
+    };
+
+    let reg_id = new_id();
+    sqlx::query(
+        "INSERT INTO registrations (id, case_id, municipality_code, registered_on, referral_channel, question, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&reg_id)
+    .bind(&case_id)
+    .bind(&input.municipality_code)
+    .bind(on.to_string())
+    .bind(&input.referral_channel)
+    .bind(&input.question)
+    .bind(user_id)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    for (i, area) in input.problem_areas.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO registration_problem_areas (registration_id, problem_area, is_primary) VALUES ($1, $2, $3)",
+        )
+        .bind(&reg_id)
+        .bind(area)
+        .bind(i64::from(i == 0))
+        .execute(&mut **tx)
+        .await?;
+    }
+    for pid in &youth_ids {
+        sqlx::query(
+            "INSERT INTO registration_youths (registration_id, person_id) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&reg_id)
+        .bind(pid)
+        .execute(&mut **tx)
+        .await?;
+    }
+    case_event(tx, &case_id, on, "registered", "", Some(user_id)).await?;
+    let clients = client_ids(tx, &family_id).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new("registration.create", Action::Create)
+            .object("case", &case_id)
+            .clients(clients),
+    )
+    .await?;
+    Ok(Registered {
+        case_id,
+        case_number,
+        family_id,
+        outcome,
+    })
+}
+
+// ---------------------------------------------------------------- cases and access
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseSummary {
+    pub id: String,
+    pub number: String,
+    pub family_id: String,
+    pub family_name: String,
+    pub municipality_code: String,
+    pub municipality_name: String,
+    pub team_id: String,
+    pub team_name: String,
+    pub worker_id: Option<String>,
+    pub worker_name: Option<String>,
+    pub status: CaseStatus,
+    pub registered_on: NaiveDate,
+    pub picked_up_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub close_reason: Option<CloseReason>,
+    pub help_kind: Option<HelpKind>,
+    pub drang: bool,
+    pub version: i64,
+    /// `None`: the family holds regie itself.
+    pub coordinator_user_id: Option<String>,
+    pub coordinator_name: Option<String>,
+}
+
+/// Why a user may open a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Member of the holding team, or the case's worker: may run the case.
+    Team,
+    /// Explicitly involved, or the coordinating professional.
+    Involved,
+    /// Broke the glass within the last [`BREAK_GLASS_HOURS`].
+    BreakGlass,
+    None,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Team => "team",
+            Access::Involved => "involved",
+            Access::BreakGlass => "break_glass",
+            Access::None => "none",
+        }
+    }
+    pub fn may_open(self) -> bool {
+        self != Access::None
+    }
+    /// Transitions and assignment belong to the holding team.
+    pub fn may_run(self) -> bool {
+        self == Access::Team
+    }
+}
+
+fn case_from_row(r: &AnyRow) -> Result<CaseSummary> {
+    let status: String = r.try_get("status")?;
+    let close_reason: Option<String> = r.try_get("close_reason")?;
+    let help_kind: Option<String> = r.try_get("help_kind")?;
+    let drang: i64 = r.try_get("drang")?;
+    let registered_on: String = r.try_get("registered_on")?;
+    Ok(CaseSummary {
+        id: r.try_get("id")?,
+        number: r.try_get("number")?,
+        family_id: r.try_get("family_id")?,
+        family_name: r.try_get("family_name")?,
+        municipality_code: r.try_get("municipality_code")?,
+        municipality_name: r.try_get("municipality_name")?,
+        team_id: r.try_get("team_id")?,
+        team_name: r.try_get("team_name")?,
+        worker_id: r.try_get("worker_id")?,
+        worker_name: r.try_get("worker_name")?,
+        status: CaseStatus::parse(&status).ok_or_else(|| Error::Corrupt(status.clone()))?,
+        registered_on: date(&registered_on)?,
+        picked_up_on: opt_date(r, "picked_up_on")?,
+        closed_on: opt_date(r, "closed_on")?,
+        close_reason: close_reason.as_deref().and_then(CloseReason::parse),
+        help_kind: help_kind.as_deref().and_then(HelpKind::parse),
+        drang: drang == 1,
+        version: r.try_get("version")?,
+        coordinator_user_id: r.try_get("coordinator_user_id")?,
+        coordinator_name: r.try_get("coordinator_name")?,
+    })
+}
+
+const CASE_COLUMNS: &str =
+    "c.id, c.number, c.family_id, f.name AS family_name, c.municipality_code,
+        m.name AS municipality_name, c.team_id, t.name AS team_name, c.worker_id,
+        w.display_name AS worker_name, c.status, c.registered_on, c.picked_up_on, c.closed_on,
+        c.close_reason, c.help_kind, c.drang, c.version, p.coordinator_user_id,
+        cu.display_name AS coordinator_name";
+
+const CASE_FROM: &str = "FROM cases c
+    JOIN families f ON f.id = c.family_id
+    JOIN municipalities m ON m.code = c.municipality_code
+    JOIN teams t ON t.id = c.team_id
+    LEFT JOIN users w ON w.id = c.worker_id
+    LEFT JOIN family_plans p ON p.family_id = c.family_id
+    LEFT JOIN users cu ON cu.id = p.coordinator_user_id";
+
+/// The condition "user `$U` may open case `c` through team, worker, involvement or
+/// coordination" (not break-the-glass), with `$U` the placeholder given.
+fn visible_to(u: &str) -> String {
+    format!(
+        "(c.worker_id = {u}
+          OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = {u})
+          OR EXISTS (SELECT 1 FROM case_involvements i WHERE i.case_id = c.id AND i.user_id = {u})
+          OR EXISTS (SELECT 1 FROM family_plans fp WHERE fp.family_id = c.family_id AND fp.coordinator_user_id = {u}))"
+    )
+}
+
+/// The case and what `user_id` may do with it. The one place that decides who sees a case.
+pub async fn access(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    case_id: &str,
+) -> Result<(CaseSummary, Access)> {
+    let row = sqlx::query(&format!(
+        "SELECT {CASE_COLUMNS},
+         (SELECT COUNT(*) FROM team_members tm WHERE tm.team_id = c.team_id AND tm.user_id = $2) AS in_team,
+         (SELECT COUNT(*) FROM case_involvements i WHERE i.case_id = c.id AND i.user_id = $2) AS involved,
+         (SELECT COUNT(*) FROM break_glass_accesses b WHERE b.case_id = c.id AND b.user_id = $2 AND b.expires_at > $3) AS glass
+         {CASE_FROM} WHERE c.id = $1"
+    ))
+    .bind(case_id)
+    .bind(user_id)
+    .bind(now())
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let summary = case_from_row(&row)?;
+    let in_team: i64 = row.try_get("in_team")?;
+    let involved: i64 = row.try_get("involved")?;
+    let glass: i64 = row.try_get("glass")?;
+    let access = if in_team > 0 || summary.worker_id.as_deref() == Some(user_id) {
+        Access::Team
+    } else if involved > 0 || summary.coordinator_user_id.as_deref() == Some(user_id) {
+        Access::Involved
+    } else if glass > 0 {
+        Access::BreakGlass
+    } else {
+        Access::None
+    };
+    Ok((summary, access))
+}
+
+/// Records an access refused by [`access`] (the caller answers 403).
+pub async fn record_refusal(store: &Store, actor: &Actor, case_id: &str) -> Result<()> {
+    audit::record(
+        store,
+        actor,
+        &Event::new("case.refused", Action::Refuse)
+            .outcome(audit::Outcome::Refused)
+            .object("case", case_id),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RegistrationRecord {
+    pub id: String,
+    pub registered_on: NaiveDate,
+    pub municipality_code: String,
+    pub referral_channel: Option<String>,
+    pub question: String,
+    /// The primary problem area first.
+    pub problem_areas: Vec<String>,
+    pub youth_ids: Vec<String>,
+}
+
+pub async fn registrations(store: &Store, case_id: &str) -> Result<Vec<RegistrationRecord>> {
+    let rows = sqlx::query(
+        "SELECT id, registered_on, municipality_code, referral_channel, question FROM registrations
+         WHERE case_id = $1 ORDER BY registered_on, created_at",
+    )
+    .bind(case_id)
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        let problem_areas = sqlx::query_scalar(
+            "SELECT problem_area FROM registration_problem_areas WHERE registration_id = $1
+             ORDER BY is_primary DESC, problem_area",
+        )
+        .bind(&id)
+        .fetch_all(store.pool())
+        .await?;
+        let youth_ids = sqlx::query_scalar(
+            "SELECT person_id FROM registration_youths WHERE registration_id = $1 ORDER BY person_id",
+        )
+        .bind(&id)
+        .fetch_all(store.pool())
+        .await?;
+        let on: String = r.try_get("registered_on")?;
+        out.push(RegistrationRecord {
+            id,
+            registered_on: date(&on)?,
+            municipality_code: r.try_get("municipality_code")?,
+            referral_channel: r.try_get("referral_channel")?,
+            question: r.try_get("question")?,
+            problem_areas,
+            youth_ids,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseEvent {
+    pub at: String,
+    pub on_date: NaiveDate,
+    /// registered, picked_up, closed, reopened, assigned, updated, involvement_added,
+    /// involvement_ended, coordinator_changed, break_glass, plan_saved, plan_agreed,
+    /// transferred.
+    pub kind: String,
+    pub detail: String,
+    pub user_name: Option<String>,
+}
+
+pub async fn timeline(store: &Store, case_id: &str) -> Result<Vec<CaseEvent>> {
+    let rows = sqlx::query(
+        "SELECT e.at, e.on_date, e.kind, e.detail, u.display_name FROM case_events e
+         LEFT JOIN users u ON u.id = e.user_id WHERE e.case_id = $1 ORDER BY e.at",
+    )
+    .bind(case_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let on: String = r.try_get("on_date")?;
+            Ok(CaseEvent {
+                at: r.try_get("at")?,
+                on_date: date(&on)?,
+                kind: r.try_get("kind")?,
+                detail: r.try_get("detail")?,
+                user_name: r.try_get("display_name")?,
+            })
+        })
+        .collect()
+}
+
+/// Adds an event to the timeline of every open case of a family (plan changes).
+pub async fn family_event(
+    tx: &mut Tx,
+    family_id: &str,
+    on: NaiveDate,
+    kind: &str,
+    detail: &str,
+    user_id: &str,
+) -> Result<()> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM cases WHERE family_id = $1 AND status <> 'afgesloten'")
+            .bind(family_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    for id in ids {
+        case_event(tx, &id, on, kind, detail, Some(user_id)).await?;
+    }
+    Ok(())
+}
+
+/// A transition of a case, dated `on`.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Taken up by `worker_id`.
+    PickUp {
+        worker_id: String,
+    },
+    Close {
+        reason: CloseReason,
+    },
+    Reopen,
+}
+
+/// Moves a case along (see `eenplan_domain::case::next_status`); dated, on the timeline
+/// and audited.
+#[allow(clippy::too_many_arguments)]
+pub async fn transition(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: &str,
+    case_id: &str,
+    version: i64,
+    step: &Step,
+    on: NaiveDate,
+    reopen_days: i64,
+) -> Result<CaseStatus> {
+    let row =
+        sqlx::query("SELECT status, closed_on, family_id, worker_id FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+    let status: String = row.try_get("status")?;
+    let status = CaseStatus::parse(&status).ok_or(Error::Corrupt(status))?;
+    let family_id: String = row.try_get("family_id")?;
+    let worker: Option<String> = row.try_get("worker_id")?;
+    let transition = match step {
+        Step::PickUp { .. } => Transition::PickUp,
+        Step::Close { .. } => Transition::Close,
+        Step::Reopen => Transition::Reopen,
+    };
+    let next = case::next_status(
+        status,
+        transition,
+        opt_date(&row, "closed_on")?,
+        on,
+        reopen_days,
+    )
+    .map_err(Error::Transition)?;
+    let at = now();
+    let day = on.to_string();
+    let (sql, kind, detail): (&str, &str, String) = match step {
+        Step::PickUp { .. } => (
+            "UPDATE cases SET status = $1, worker_id = $2, picked_up_on = $3, version = version + 1, updated_at = $4
+             WHERE id = $5 AND version = $6",
+            "picked_up",
+            String::new(),
+        ),
+        Step::Close { reason } => (
+            "UPDATE cases SET status = $1, close_reason = $2, closed_on = $3, version = version + 1, updated_at = $4
+             WHERE id = $5 AND version = $6",
+            "closed",
+            reason.as_str().to_owned(),
+        ),
+        Step::Reopen => (
+            "UPDATE cases SET status = $1, close_reason = NULL, closed_on = NULL,
+                    worker_id = COALESCE(worker_id, $2), picked_up_on = COALESCE(picked_up_on, $3),
+                    version = version + 1, updated_at = $4
+             WHERE id = $5 AND version = $6",
+            "reopened",
+            String::new(),
+        ),
+    };
+    let second = match step {
+        Step::PickUp { worker_id } => Some(worker_id.clone()),
+        Step::Close { reason } => Some(reason.as_str().to_owned()),
+        Step::Reopen => worker.or_else(|| Some(user_id.to_owned())),
+    };
+    let done = sqlx::query(sql)
+        .bind(next.as_str())
+        .bind(second)
+        .bind(&day)
+        .bind(&at)
+        .bind(case_id)
+        .bind(version)
+        .execute(&mut **tx)
+        .await?;
+    check_versioned_update(tx, "cases", case_id, done.rows_affected()).await?;
+    case_event(tx, case_id, on, kind, &detail, Some(user_id)).await?;
+    let clients = client_ids(tx, &family_id).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new(format!("case.{kind}"), Action::Update)
+            .object("case", case_id)
+            .clients(clients),
+    )
+    .await?;
+    Ok(next)
+}
+
+/// The kind of help and the drang marker.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_case(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: &str,
+    case_id: &str,
+    version: i64,
+    help_kind: Option<HelpKind>,
+    drang: bool,
+    on: NaiveDate,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE cases SET help_kind = $1, drang = $2, version = version + 1, updated_at = $3
+         WHERE id = $4 AND version = $5",
+    )
+    .bind(help_kind.map(HelpKind::as_str))
+    .bind(i64::from(drang))
+    .bind(now())
+    .bind(case_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    check_versioned_update(tx, "cases", case_id, done.rows_affected()).await?;
+    let detail = format!(
+        "{}{}",
+        help_kind.map_or("", HelpKind::as_str),
+        if drang { " drang" } else { "" }
+    );
+    case_event(tx, case_id, on, "updated", detail.trim(), Some(user_id)).await?;
+    audit_case(tx, actor, case_id, "case.update", Action::Update).await
+}
+
+async fn audit_case(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: &str,
+    event: &str,
+    action: Action,
+) -> Result<()> {
+    let family_id: String = sqlx::query_scalar("SELECT family_id FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let clients = client_ids(tx, &family_id).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new(event, action)
+            .object("case", case_id)
+            .clients(clients),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- involvements
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Involvement {
+    pub user_id: String,
+    pub user_name: String,
+    pub role: String,
+    pub organisation_name: String,
+    pub reason: String,
+    pub added_by_name: String,
+    pub added_at: String,
+}
+
+pub async fn involvements(store: &Store, case_id: &str) -> Result<Vec<Involvement>> {
+    let rows = sqlx::query(
+        "SELECT i.user_id, u.display_name, u.role, o.name AS org_name, i.reason, a.display_name AS added_by, i.added_at
+         FROM case_involvements i JOIN users u ON u.id = i.user_id
+         JOIN organisations o ON o.id = u.organisation_id JOIN users a ON a.id = i.added_by
+         WHERE i.case_id = $1 ORDER BY i.added_at",
+    )
+    .bind(case_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Involvement {
+                user_id: r.try_get("user_id")?,
+                user_name: r.try_get("display_name")?,
+                role: r.try_get("role")?,
+                organisation_name: r.try_get("org_name")?,
+                reason: r.try_get("reason")?,
+                added_by_name: r.try_get("added_by")?,
+                added_at: r.try_get("added_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Involves a professional in a case (with the reason). Only active accounts of roles
+/// that work on cases can be involved.
+pub async fn add_involvement(
+    tx: &mut Tx,
+    actor: &Actor,
+    by_user: &str,
+    case_id: &str,
+    user_id: &str,
+    reason: &str,
+    on: NaiveDate,
+) -> Result<()> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND active = 1")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let role = role
+        .as_deref()
+        .and_then(eenplan_domain::Role::parse)
+        .ok_or(Error::NotApplicable("user"))?;
+    if !eenplan_domain::policy::allows(role, eenplan_domain::Permission::ViewCases) {
+        return Err(Error::NotApplicable("user role"));
+    }
+    sqlx::query(
+        "INSERT INTO case_involvements (case_id, user_id, reason, added_by, added_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id)
+    .bind(user_id)
+    .bind(reason)
+    .bind(by_user)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    case_event(tx, case_id, on, "involvement_added", reason, Some(by_user)).await?;
+    audit_case(tx, actor, case_id, "case.involvement_add", Action::Update).await
+}
+
+pub async fn end_involvement(
+    tx: &mut Tx,
+    actor: &Actor,
+    by_user: &str,
+    case_id: &str,
+    user_id: &str,
+    on: NaiveDate,
+) -> Result<()> {
+    let done = sqlx::query("DELETE FROM case_involvements WHERE case_id = $1 AND user_id = $2")
+        .bind(case_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    case_event(tx, case_id, on, "involvement_ended", "", Some(by_user)).await?;
+    audit_case(tx, actor, case_id, "case.involvement_end", Action::Update).await
+}
+
+// ---------------------------------------------------------------- break the glass
+
+/// Opens a case for `user_id` for [`BREAK_GLASS_HOURS`], with the reason. Flagged in the
+/// audit log and listed for the holding team's reviewer.
+pub async fn break_glass(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: &str,
+    case_id: &str,
+    reason: &str,
+) -> Result<()> {
+    let team_id: String = sqlx::query_scalar("SELECT team_id FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let at = chrono::Utc::now();
+    sqlx::query(
+        "INSERT INTO break_glass_accesses (id, case_id, user_id, team_id, reason, at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id())
+    .bind(case_id)
+    .bind(user_id)
+    .bind(&team_id)
+    .bind(reason)
+    .bind(format_time(at))
+    .bind(format_time(at + chrono::Duration::hours(BREAK_GLASS_HOURS)))
+    .execute(&mut **tx)
+    .await?;
+    case_event(
+        tx,
+        case_id,
+        at.date_naive(),
+        "break_glass",
+        reason,
+        Some(user_id),
+    )
+    .await?;
+    let family_id: String = sqlx::query_scalar("SELECT family_id FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let clients = client_ids(tx, &family_id).await?;
+    let mut event = Event::new("case.break_glass", Action::Read)
+        .object("case", case_id)
+        .clients(clients)
+        .purpose(reason);
+    event.break_glass = true;
+    audit::append(tx, actor, &event).await
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BreakGlassAccess {
+    pub id: String,
+    pub case_id: String,
+    pub case_number: String,
+    pub team_name: String,
+    pub user_name: String,
+    pub reason: String,
+    pub at: String,
+    pub reviewed_by: Option<String>,
+}
+
+/// Break-the-glass accesses to cases of the teams `reviewer_id` belongs to, newest first.
+pub async fn break_glass_accesses(
+    store: &Store,
+    reviewer_id: &str,
+) -> Result<Vec<BreakGlassAccess>> {
+    let rows = sqlx::query(
+        "SELECT b.id, b.case_id, c.number, t.name AS team_name, u.display_name, b.reason, b.at,
+                r.display_name AS reviewed_by
+         FROM break_glass_accesses b JOIN cases c ON c.id = b.case_id JOIN teams t ON t.id = b.team_id
+         JOIN users u ON u.id = b.user_id LEFT JOIN users r ON r.id = b.reviewed_by
+         WHERE b.team_id IN (SELECT team_id FROM team_members WHERE user_id = $1)
+         ORDER BY b.at DESC LIMIT 200",
+    )
+    .bind(reviewer_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(BreakGlassAccess {
+                id: r.try_get("id")?,
+                case_id: r.try_get("case_id")?,
+                case_number: r.try_get("number")?,
+                team_name: r.try_get("team_name")?,
+                user_name: r.try_get("display_name")?,
+                reason: r.try_get("reason")?,
+                at: r.try_get("at")?,
+                reviewed_by: r.try_get("reviewed_by")?,
+            })
+        })
+        .collect()
+}
+
+/// Marks a break-the-glass access as reviewed by a reviewer of the holding team.
+pub async fn review_break_glass(
+    tx: &mut Tx,
+    actor: &Actor,
+    reviewer_id: &str,
+    id: &str,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE break_glass_accesses SET reviewed_by = $1, reviewed_at = $2
+         WHERE id = $3 AND reviewed_by IS NULL
+           AND team_id IN (SELECT team_id FROM team_members WHERE user_id = $1)",
+    )
+    .bind(reviewer_id)
+    .bind(now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    audit::append(
+        tx,
+        actor,
+        &Event::new("break_glass.review", Action::Update).object("break_glass_access", id),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- work lists
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseloadRow {
+    pub id: String,
+    pub number: String,
+    pub family_name: String,
+    pub status: CaseStatus,
+    pub registered_on: NaiveDate,
+    pub next_action_due: Option<NaiveDate>,
+    /// Whether the family agreed to the current version of its plan (false: no plan yet).
+    pub plan_agreed: bool,
+    pub plan_version: i64,
+    pub drang: bool,
+}
+
+/// The open cases of a worker, the next action due first.
+pub async fn caseload(store: &Store, worker_id: &str) -> Result<Vec<CaseloadRow>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.number, f.name AS family_name, c.status, c.registered_on, c.drang,
+                p.next_action_due, p.agreed, p.current_version
+         FROM cases c JOIN families f ON f.id = c.family_id
+         LEFT JOIN family_plans p ON p.family_id = c.family_id
+         WHERE c.worker_id = $1 AND c.status <> 'afgesloten'
+         ORDER BY (p.next_action_due IS NULL), p.next_action_due, c.registered_on",
+    )
+    .bind(worker_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let status: String = r.try_get("status")?;
+            let on: String = r.try_get("registered_on")?;
+            let agreed: Option<i64> = r.try_get("agreed")?;
+            let drang: i64 = r.try_get("drang")?;
+            Ok(CaseloadRow {
+                id: r.try_get("id")?,
+                number: r.try_get("number")?,
+                family_name: r.try_get("family_name")?,
+                status: CaseStatus::parse(&status).ok_or(Error::Corrupt(status))?,
+                registered_on: date(&on)?,
+                next_action_due: opt_date(r, "next_action_due")?,
+                plan_agreed: agreed == Some(1),
+                plan_version: r.try_get::<Option<i64>, _>("current_version")?.unwrap_or(0),
+                drang: drang == 1,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WaitingRow {
+    pub id: String,
+    pub number: String,
+    pub family_name: String,
+    pub team_name: String,
+    pub municipality_name: String,
+    pub registered_on: NaiveDate,
+    pub version: i64,
+}
+
+/// New registrations waiting for pick-up in the teams of `user_id`, longest waiting first.
+pub async fn waiting(store: &Store, user_id: &str) -> Result<Vec<WaitingRow>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.number, f.name AS family_name, t.name AS team_name, m.name AS municipality_name,
+                c.registered_on, c.version
+         FROM cases c JOIN families f ON f.id = c.family_id JOIN teams t ON t.id = c.team_id
+         JOIN municipalities m ON m.code = c.municipality_code
+         WHERE c.status = 'aangemeld' AND c.team_id IN (SELECT team_id FROM team_members WHERE user_id = $1)
+         ORDER BY c.registered_on, c.number",
+    )
+    .bind(user_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let on: String = r.try_get("registered_on")?;
+            Ok(WaitingRow {
+                id: r.try_get("id")?,
+                number: r.try_get("number")?,
+                family_name: r.try_get("family_name")?,
+                team_name: r.try_get("team_name")?,
+                municipality_name: r.try_get("municipality_name")?,
+                registered_on: date(&on)?,
+                version: r.try_get("version")?,
+            })
+        })
+        .collect()
+}
+
+/// What to search for; empty fields are left out, at least one is needed.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub name: Option<String>,
+    pub bsn: Option<Bsn>,
+    pub birth_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    pub case_id: String,
+    pub case_number: String,
+    pub status: CaseStatus,
+    pub family_name: String,
+    pub person_name: String,
+    pub birth_date: Option<NaiveDate>,
+}
+
+pub const SEARCH_LIMIT: i64 = 50;
+
+/// Youths and parents matching the query, in cases `user_id` may open (through team,
+/// worker, involvement or coordination). Audited as a search, with the clients found.
+pub async fn search(
+    store: &Store,
+    actor: &Actor,
+    user_id: &str,
+    q: &SearchQuery,
+) -> Result<Vec<SearchHit>> {
+    let mut conditions = vec![visible_to("$1")];
+    let mut binds: Vec<String> = vec![user_id.to_owned()];
+    if let Some(name) = q.name.as_deref().map(name_key).filter(|k| !k.is_empty()) {
+        binds.push(format!("%{name}%"));
+        conditions.push(format!("p.name_key LIKE ${}", binds.len()));
+    }
+    if let Some(bsn) = q.bsn {
+        binds.push(bsn.to_string());
+        conditions.push(format!("p.bsn = ${}", binds.len()));
+    }
+    if let Some(d) = q.birth_date {
+        binds.push(d.to_string());
+        conditions.push(format!("p.birth_date = ${}", binds.len()));
+    }
+    let sql = format!(
+        "SELECT c.id, c.number, c.status, f.name AS family_name, p.id AS person_id, p.name, p.birth_date
+         FROM persons p JOIN cases c ON c.family_id = p.family_id JOIN families f ON f.id = c.family_id
+         WHERE {} ORDER BY c.registered_on DESC, c.number, p.name LIMIT {SEARCH_LIMIT}",
+        conditions.join(" AND ")
+    );
+    let mut query = sqlx::query(&sql);
+    for b in &binds {
+        query = query.bind(b);
+    }
+    let rows = query.fetch_all(store.pool()).await?;
+    let mut hits = Vec::new();
+    let mut clients = Vec::new();
+    for r in &rows {
+        let status: String = r.try_get("status")?;
+        clients.push(r.try_get::<String, _>("person_id")?);
+        hits.push(SearchHit {
+            case_id: r.try_get("id")?,
+            case_number: r.try_get("number")?,
+            status: CaseStatus::parse(&status).ok_or(Error::Corrupt(status))?,
+            family_name: r.try_get("family_name")?,
+            person_name: r.try_get("name")?,
+            birth_date: opt_date(r, "birth_date")?,
+        });
+    }
+    clients.sort();
+    clients.dedup();
+    let criteria = [
+        q.name.as_ref().map(|_| "name"),
+        q.bsn.map(|_| "bsn"),
+        q.birth_date.map(|_| "birth_date"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(",");
+    audit::record(
+        store,
+        actor,
+        &Event::new("case.search", Action::Search)
+            .object("search", criteria)
+            .clients(clients),
+    )
+    .await?;
+    Ok(hits)
+}
+
+/// Moves the open cases of `from` in `team_id` to `to` (when someone leaves); where
+/// `from` was the family's coordinator, `to` becomes it. Both must be team members.
+/// Returns the number of cases moved.
+pub async fn transfer_caseload(
+    tx: &mut Tx,
+    actor: &Actor,
+    by_user: &str,
+    team_id: &str,
+    from: &str,
+    to: &str,
+    on: NaiveDate,
+) -> Result<u64> {
+    let members: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND user_id IN ($2, $3, $4)",
+    )
+    .bind(team_id)
+    .bind(from)
+    .bind(to)
+    .bind(by_user)
+    .fetch_one(&mut **tx)
+    .await?;
+    let distinct = if from == by_user || to == by_user {
+        2
+    } else {
+        3
+    };
+    if from == to || members != distinct {
+        return Err(Error::NotApplicable("team members"));
+    }
+    let cases = sqlx::query(
+        "SELECT id, family_id FROM cases WHERE worker_id = $1 AND team_id = $2 AND status <> 'afgesloten'",
+    )
+    .bind(from)
+    .bind(team_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let at = now();
+    for r in &cases {
+        let id: String = r.try_get("id")?;
+        let family_id: String = r.try_get("family_id")?;
+        sqlx::query(
+            "UPDATE cases SET worker_id = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(to)
+        .bind(&at)
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+        let moved_regie = sqlx::query(
+            "UPDATE family_plans SET coordinator_user_id = $1, version = version + 1, updated_at = $2
+             WHERE family_id = $3 AND coordinator_user_id = $4",
+        )
+        .bind(to)
+        .bind(&at)
+        .bind(&family_id)
+        .bind(from)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        let detail = if moved_regie > 0 {
+            "worker, coordinator"
+        } else {
+            "worker"
+        };
+        case_event(tx, &id, on, "transferred", detail, Some(by_user)).await?;
+        let clients = client_ids(tx, &family_id).await?;
+        audit::append(
+            tx,
+            actor,
+            &Event::new("case.transfer", Action::Update)
+                .object("case", &id)
+                .clients(clients),
+        )
+        .await?;
+    }
+    Ok(cases.len() as u64)
+}
+
+/// Members of a team, for choosing workers and involvements: (id, name, role).
+pub async fn team_members(store: &Store, team_id: &str) -> Result<Vec<(String, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.role FROM team_members tm JOIN users u ON u.id = tm.user_id
+         WHERE tm.team_id = $1 AND u.active = 1 ORDER BY u.display_name",
+    )
+    .bind(team_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("display_name")?,
+                r.try_get("role")?,
+            ))
+        })
+        .collect()
+}
+
+/// The teams a user belongs to: (id, name).
+pub async fn teams_of(store: &Store, user_id: &str) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id
+         WHERE tm.user_id = $1 ORDER BY t.name",
+    )
+    .bind(user_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect()
+}
+
+/// Records that a user opened a case (or a part of it): the read of client data.
+pub async fn record_read(
+    store: &Store,
+    actor: &Actor,
+    case: &CaseSummary,
+    access: Access,
+    what: &str,
+) -> Result<()> {
+    let mut conn = store.pool().acquire().await?;
+    let clients = client_ids(&mut conn, &case.family_id).await?;
+    drop(conn);
+    let mut event = Event::new(format!("case.{what}"), Action::Read)
+        .object("case", &case.id)
+        .clients(clients);
+    event.break_glass = access == Access::BreakGlass;
+    audit::record(store, actor, &event).await
+}

@@ -1,0 +1,843 @@
+//! The API of families, registrations, cases and the family plan. Every handler asks
+//! `pages::cases::open_case` (or `run_case`) before it touches a case, so the API and the
+//! pages share one access rule, one parser per input and one audit trail.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{AppError, ErrorBody, Problem};
+use crate::extract::{ApiJson, Path, Query};
+use crate::pages::cases::{
+    RegistrationFields, current_plan, duplicate_problems, may_coordinate, open_case,
+    parse_help_kind, parse_network_member, parse_person, parse_reason, parse_registration,
+    parse_search, parse_step, parse_transfer, person_write_error, record_read, run_case, today,
+    transfer_error, unresolved_duplicates,
+};
+use crate::pages::plan::{
+    ActionDraft, GoalDraft, agreement_error, build_plan, coordinator_error, parse_agreement,
+};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use eenplan_domain::Bsn;
+use eenplan_domain::family::{PersonKind, parse_birth_date};
+use eenplan_domain::plan::{self, Change, PlanContent};
+use eenplan_store::cases::{self, Access, CaseSummary};
+use eenplan_store::plans;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+type ApiResult<T> = Result<T, AppError>;
+
+fn invalid(p: Problem) -> AppError {
+    AppError::Invalid(vec![p])
+}
+
+fn version_required(v: Option<i64>) -> ApiResult<i64> {
+    v.ok_or_else(|| {
+        invalid(Problem::new(
+            "version",
+            "Versie ontbreekt.",
+            "Version is required.",
+        ))
+    })
+}
+
+// ---- registrations ----
+
+/// Registers a question: it lands with the local team of the municipality, on the
+/// family's open case, its case closed within the reopening window, or a new case. A youth
+/// that likely exists already is refused (422) until linked (`existing_id`) or, for a
+/// name-and-birth-date match, confirmed as different (`confirm_new`).
+#[utoipa::path(post, path = "/api/v1/registrations", tag = "cases", request_body = RegistrationFields,
+    responses((status = 201, body = cases::Registered), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_registration(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    ApiJson(f): ApiJson<RegistrationFields>,
+) -> ApiResult<(StatusCode, Json<cases::Registered>)> {
+    let reg = parse_registration(&app.store, &f).await?;
+    let dups = unresolved_duplicates(&app, &ctx, &f, &reg).await?;
+    if !dups.is_empty() {
+        return Err(AppError::Invalid(duplicate_problems(&dups)));
+    }
+    let reopen_days = cases::reopen_days(&app.store).await?;
+    let mut tx = app.store.begin().await?;
+    let done = cases::register(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &reg,
+        reopen_days,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(done)))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct MatchQuery {
+    #[serde(default)]
+    pub name: String,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub bsn: String,
+}
+
+/// Known youths that likely are the given one: same BSN, or a close name with the same
+/// birth date. Audited as a search.
+#[utoipa::path(get, path = "/api/v1/youths/matches", tag = "cases", params(MatchQuery),
+    responses((status = 200, body = [cases::Match]), (status = 422, body = ErrorBody)))]
+pub async fn youth_matches(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Query(q): Query<MatchQuery>,
+) -> ApiResult<Json<Vec<cases::Match>>> {
+    let mut errors = Vec::new();
+    let birth = match q.birth_date.trim() {
+        "" => None,
+        s => parse_birth_date("birth_date", s, today())
+            .map_err(|e| errors.push(e.into()))
+            .ok(),
+    };
+    let bsn = match q.bsn.trim() {
+        "" => None,
+        s => Bsn::parse("bsn", s).map_err(|e| errors.push(e.into())).ok(),
+    };
+    if bsn.is_none() && (birth.is_none() || q.name.trim().is_empty()) && errors.is_empty() {
+        errors.push(Problem::new(
+            "",
+            "Geef een BSN, of een naam met geboortedatum.",
+            "Give a BSN, or a name with a birth date.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let matches = cases::likely_matches(&app.store, &q.name, birth, bsn).await?;
+    let event = eenplan_store::audit::Event::new(
+        "youth.duplicate_check",
+        eenplan_store::audit::Action::Search,
+    )
+    .clients(matches.iter().map(|m| m.person_id.clone()));
+    eenplan_store::audit::record(&app.store, &ctx.actor(), &event).await?;
+    Ok(Json(matches))
+}
+
+/// New registrations waiting for pick-up in the caller's teams, longest waiting first.
+#[utoipa::path(get, path = "/api/v1/registrations/waiting", tag = "cases",
+    responses((status = 200, body = [cases::WaitingRow])))]
+pub async fn waiting(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+) -> ApiResult<Json<Vec<cases::WaitingRow>>> {
+    let rows = cases::waiting(&app.store, &ctx.principal.user_id).await?;
+    crate::pages::cases::audit_list(
+        &app,
+        &ctx,
+        "waiting.read",
+        rows.iter().map(|r| r.id.clone()),
+    )
+    .await?;
+    Ok(Json(rows))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub bsn: String,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub birth_date: String,
+}
+
+/// Searches youths and parents by name, BSN and birth date in the cases the caller may
+/// open. Every search is audited.
+#[utoipa::path(get, path = "/api/v1/search", tag = "cases", params(SearchQuery),
+    responses((status = 200, body = [cases::SearchHit]), (status = 422, body = ErrorBody)))]
+pub async fn search(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Query(q): Query<SearchQuery>,
+) -> ApiResult<Json<Vec<cases::SearchHit>>> {
+    let query = parse_search(&q.name, &q.bsn, &q.birth_date).map_err(AppError::Invalid)?;
+    if query.name.is_none() && query.bsn.is_none() && query.birth_date.is_none() {
+        return Err(invalid(Problem::new(
+            "name",
+            "Geef een naam, BSN of geboortedatum.",
+            "Give a name, BSN or birth date.",
+        )));
+    }
+    Ok(Json(
+        cases::search(&app.store, &ctx.actor(), &ctx.principal.user_id, &query).await?,
+    ))
+}
+
+// ---- cases ----
+
+/// The caller's open cases, the next action due first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases",
+    responses((status = 200, body = [cases::CaseloadRow])))]
+pub async fn caseload(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+) -> ApiResult<Json<Vec<cases::CaseloadRow>>> {
+    let rows = cases::caseload(&app.store, &ctx.principal.user_id).await?;
+    crate::pages::cases::audit_list(
+        &app,
+        &ctx,
+        "caseload.read",
+        rows.iter().map(|r| r.id.clone()),
+    )
+    .await?;
+    Ok(Json(rows))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseDetail {
+    pub case: CaseSummary,
+    /// Why the caller may see it: team, involved or break_glass.
+    pub access: Access,
+    pub persons: Vec<cases::Person>,
+    pub network: Vec<cases::NetworkMember>,
+    pub registrations: Vec<cases::RegistrationRecord>,
+    pub involvements: Vec<cases::Involvement>,
+    pub timeline: Vec<cases::CaseEvent>,
+}
+
+/// A case with its family, network, registrations, involvements and timeline.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)),
+    responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_case(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CaseDetail>> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    record_read(&app, &ctx, &case, access, "read").await?;
+    let s = &app.store;
+    Ok(Json(CaseDetail {
+        persons: cases::persons(s, &case.family_id).await?,
+        network: cases::network(s, &case.family_id).await?,
+        registrations: cases::registrations(s, &case.id).await?,
+        involvements: cases::involvements(s, &case.id).await?,
+        timeline: cases::timeline(s, &case.id).await?,
+        access,
+        case,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CaseUpdate {
+    pub version: Option<i64>,
+    /// information_advice, ambulatory_basic or group_work; empty for none.
+    #[serde(default)]
+    pub help_kind: String,
+    #[serde(default)]
+    pub drang: bool,
+}
+
+/// Sets the kind of help and the drang marker (holding team).
+#[utoipa::path(put, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)), request_body = CaseUpdate,
+    responses((status = 200, body = CaseSummary), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_case(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<CaseUpdate>,
+) -> ApiResult<Json<CaseSummary>> {
+    run_case(&app, &ctx, &id).await?;
+    let version = version_required(b.version)?;
+    let help = parse_help_kind(&b.help_kind).map_err(invalid)?;
+    let mut tx = app.store.begin().await?;
+    cases::update_case(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &id,
+        version,
+        help,
+        b.drang,
+        today(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(open_case(&app, &ctx, &id).await?.0))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransitionBody {
+    pub version: Option<i64>,
+    /// pick_up, close or reopen.
+    #[serde(default)]
+    pub step: String,
+    /// For close: goals_reached, referred_specialised, moved, family_stopped or other.
+    #[serde(default)]
+    pub reason: String,
+    /// YYYY-MM-DD; today when empty.
+    #[serde(default)]
+    pub on: String,
+}
+
+/// Moves a case along: pick up (the caller becomes its worker), close (date and reason),
+/// or reopen (only within the reopening window). Holding team only.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", tag = "cases", params(("id" = String, Path)), request_body = TransitionBody,
+    responses((status = 200, body = CaseSummary), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn transition(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<TransitionBody>,
+) -> ApiResult<Json<CaseSummary>> {
+    run_case(&app, &ctx, &id).await?;
+    let version = version_required(b.version)?;
+    let (step, on) =
+        parse_step(&b.step, &b.reason, &b.on, &ctx.principal.user_id).map_err(AppError::Invalid)?;
+    let reopen_days = cases::reopen_days(&app.store).await?;
+    let mut tx = app.store.begin().await?;
+    cases::transition(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &id,
+        version,
+        &step,
+        on,
+        reopen_days,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(open_case(&app, &ctx, &id).await?.0))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PersonBody {
+    /// youth or parent (ignored when changing).
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub bsn: String,
+    #[serde(default)]
+    pub municipality_code: String,
+    #[serde(default)]
+    pub has_authority: bool,
+    #[serde(default)]
+    pub phone: String,
+    pub version: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: String,
+}
+
+/// Adds a youth or a parent/carer to the case's family.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/persons", tag = "cases", params(("id" = String, Path)), request_body = PersonBody,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn add_person(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<PersonBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let kind = PersonKind::parse(&b.kind).ok_or_else(|| {
+        invalid(Problem::new(
+            "kind",
+            "Kies youth of parent.",
+            "Choose youth or parent.",
+        ))
+    })?;
+    let input = parse_person(
+        kind,
+        &b.name,
+        &b.birth_date,
+        &b.bsn,
+        &b.municipality_code,
+        b.has_authority,
+        &b.phone,
+    )
+    .map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    let pid = cases::add_person(&mut tx, &ctx.actor(), &case.family_id, kind, &input)
+        .await
+        .map_err(person_write_error)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(Created { id: pid })))
+}
+
+/// Changes a member of the case's family.
+#[utoipa::path(put, path = "/api/v1/cases/{id}/persons/{person}", tag = "cases", params(("id" = String, Path), ("person" = String, Path)), request_body = PersonBody,
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_person(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path((id, person)): Path<(String, String)>,
+    ApiJson(b): ApiJson<PersonBody>,
+) -> ApiResult<StatusCode> {
+    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let p = cases::persons(&app.store, &case.family_id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == person)
+        .ok_or(AppError::NotFound)?;
+    let version = version_required(b.version)?;
+    let input = parse_person(
+        p.kind,
+        &b.name,
+        &b.birth_date,
+        &b.bsn,
+        &b.municipality_code,
+        b.has_authority,
+        &b.phone,
+    )
+    .map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    cases::update_person(
+        &mut tx,
+        &ctx.actor(),
+        &case.family_id,
+        &person,
+        version,
+        &input,
+    )
+    .await
+    .map_err(person_write_error)?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NetworkBody {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub relation: String,
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub contribution: String,
+    pub version: Option<i64>,
+}
+
+/// Adds a network member (relative, friend, neighbour, JIM mentor) to the family.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/network", tag = "cases", params(("id" = String, Path)), request_body = NetworkBody,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn add_network_member(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<NetworkBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let input = parse_network_member(&b.name, &b.relation, &b.contact, &b.contribution)
+        .map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    let nid = cases::add_network_member(&mut tx, &ctx.actor(), &case.family_id, &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(Created { id: nid })))
+}
+
+/// Changes a network member.
+#[utoipa::path(put, path = "/api/v1/cases/{id}/network/{member}", tag = "cases", params(("id" = String, Path), ("member" = String, Path)), request_body = NetworkBody,
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_network_member(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path((id, member)): Path<(String, String)>,
+    ApiJson(b): ApiJson<NetworkBody>,
+) -> ApiResult<StatusCode> {
+    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let version = version_required(b.version)?;
+    let input = parse_network_member(&b.name, &b.relation, &b.contact, &b.contribution)
+        .map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    cases::update_network_member(
+        &mut tx,
+        &ctx.actor(),
+        &case.family_id,
+        &member,
+        version,
+        &input,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct InvolvementBody {
+    #[serde(default)]
+    pub user_id: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Involves a professional in the case, with the reason (the coordinator, or the holding
+/// team while the family coordinates itself).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/involvements", tag = "cases", params(("id" = String, Path)), request_body = InvolvementBody,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_involvement(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<InvolvementBody>,
+) -> ApiResult<StatusCode> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    may_coordinate(&app, &ctx, &case, access).await?;
+    let reason = parse_reason("reason", &b.reason).map_err(AppError::Invalid)?;
+    if b.user_id.trim().is_empty() {
+        return Err(invalid(Problem::new(
+            "user_id",
+            "Kies een professional.",
+            "Choose a professional.",
+        )));
+    }
+    let mut tx = app.store.begin().await?;
+    cases::add_involvement(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &id,
+        b.user_id.trim(),
+        &reason,
+        today(),
+    )
+    .await
+    .map_err(|e| match e {
+        eenplan_store::Error::Duplicate => invalid(Problem::new(
+            "user_id",
+            "Al betrokken.",
+            "Already involved.",
+        )),
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends the involvement of a professional.
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/involvements/{user}", tag = "cases", params(("id" = String, Path), ("user" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn end_involvement(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path((id, user)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    may_coordinate(&app, &ctx, &case, access).await?;
+    let mut tx = app.store.begin().await?;
+    cases::end_involvement(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &id,
+        &user,
+        today(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BreakGlassBody {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Breaks the glass: opens a case the caller is not involved in for 8 hours, with the
+/// reason. Flagged in the audit log and listed for the holding team's reviewer.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/break-glass", tag = "cases", params(("id" = String, Path)), request_body = BreakGlassBody,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn break_glass(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<BreakGlassBody>,
+) -> ApiResult<StatusCode> {
+    let reason = parse_reason("reason", &b.reason).map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    cases::break_glass(&mut tx, &ctx.actor(), &ctx.principal.user_id, &id, &reason).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- plan ----
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanDto {
+    pub state: plans::PlanState,
+    /// The current version; absent while the family has no plan yet.
+    pub current: Option<plans::PlanVersion>,
+}
+
+/// The family plan of the case's family: who coordinates, and the current version.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/plan", tag = "plan", params(("id" = String, Path)),
+    responses((status = 200, body = PlanDto), (status = 403, body = ErrorBody)))]
+pub async fn get_plan(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PlanDto>> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    record_read(&app, &ctx, &case, access, "plan_read").await?;
+    let state = plans::state(&app.store, &case.family_id).await?;
+    let current = if state.current_version > 0 {
+        Some(plans::version(&app.store, &case.family_id, state.current_version).await?)
+    } else {
+        None
+    };
+    Ok(Json(PlanDto { state, current }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanBody {
+    /// The plan's `state.version` as read; a stale one is refused with 409.
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub goals: Vec<GoalDraft>,
+    #[serde(default)]
+    pub actions: Vec<ActionDraft>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SavedPlan {
+    /// The number of the new version.
+    pub number: i64,
+    pub content: PlanContent,
+}
+
+/// Saves the plan as a new version. Goals and actions keep their ids across versions
+/// (give the id to change one; leave it out for a new one).
+#[utoipa::path(put, path = "/api/v1/cases/{id}/plan", tag = "plan", params(("id" = String, Path)), request_body = PlanBody,
+    responses((status = 200, body = SavedPlan), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save_plan(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<PlanBody>,
+) -> ApiResult<Json<SavedPlan>> {
+    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let version = version_required(b.version)?;
+    let content = build_plan(&b.goals, &b.actions).map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    let number = plans::save(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &case.family_id,
+        version,
+        &content,
+        today(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(SavedPlan { number, content }))
+}
+
+/// One version of the plan, as it was saved (and agreed).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/plan/versions/{number}", tag = "plan", params(("id" = String, Path), ("number" = i64, Path)),
+    responses((status = 200, body = plans::PlanVersion), (status = 404, body = ErrorBody)))]
+pub async fn plan_version(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path((id, number)): Path<(String, i64)>,
+) -> ApiResult<Json<plans::PlanVersion>> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let v = plans::version(&app.store, &case.family_id, number).await?;
+    record_read(&app, &ctx, &case, access, "plan_read").await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct DiffParams {
+    /// Older version (0 = empty plan); default the one before `to`.
+    pub from: Option<i64>,
+    /// Newer version; default the current one.
+    pub to: Option<i64>,
+}
+
+/// What changed between two versions of the plan.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/plan/diff", tag = "plan", params(("id" = String, Path), DiffParams),
+    responses((status = 200, body = [Change]), (status = 404, body = ErrorBody)))]
+pub async fn plan_diff(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    Query(q): Query<DiffParams>,
+) -> ApiResult<Json<Vec<Change>>> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (state, current) = current_plan(&app.store, &case.family_id).await?;
+    let to = q.to.unwrap_or(state.current_version);
+    let from = q.from.unwrap_or(to - 1);
+    let new = if to == state.current_version {
+        current
+    } else {
+        plans::version(&app.store, &case.family_id, to)
+            .await?
+            .content
+    };
+    let old = if from <= 0 {
+        PlanContent::default()
+    } else {
+        plans::version(&app.store, &case.family_id, from)
+            .await?
+            .content
+    };
+    if to <= 0 {
+        return Err(AppError::NotFound);
+    }
+    record_read(&app, &ctx, &case, access, "plan_read").await?;
+    Ok(Json(plan::diff(&old, &new)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AgreementBody {
+    /// The version the family agreed to (must be the current one).
+    pub number: Option<i64>,
+    /// Who in the family agreed.
+    #[serde(default)]
+    pub agreed_by: String,
+    /// YYYY-MM-DD; today when empty.
+    #[serde(default)]
+    pub agreed_on: String,
+}
+
+/// Records the family's agreement with the current version.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/plan/agreement", tag = "plan", params(("id" = String, Path)), request_body = AgreementBody,
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn agree(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AgreementBody>,
+) -> ApiResult<StatusCode> {
+    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let number = b.number.ok_or_else(|| {
+        invalid(Problem::new(
+            "number",
+            "Versienummer ontbreekt.",
+            "Version number is required.",
+        ))
+    })?;
+    let (by, on) = parse_agreement(&b.agreed_by, &b.agreed_on).map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    plans::agree(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &case.family_id,
+        number,
+        &by,
+        on,
+    )
+    .await
+    .map_err(agreement_error)?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CoordinatorBody {
+    pub version: Option<i64>,
+    /// The coordinating professional; absent or empty: the family itself.
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+/// Sets who coordinates: the family itself or a named professional.
+#[utoipa::path(put, path = "/api/v1/cases/{id}/plan/coordinator", tag = "plan", params(("id" = String, Path)), request_body = CoordinatorBody,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_coordinator(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<CoordinatorBody>,
+) -> ApiResult<StatusCode> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    may_coordinate(&app, &ctx, &case, access).await?;
+    let version = version_required(b.version)?;
+    let who = b
+        .user_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
+    let mut tx = app.store.begin().await?;
+    plans::set_coordinator(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &case.family_id,
+        version,
+        who,
+        today(),
+    )
+    .await
+    .map_err(coordinator_error)?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- supervision ----
+
+/// Break-the-glass accesses to cases of the reviewer's teams, newest first.
+#[utoipa::path(get, path = "/api/v1/break-glass-accesses", tag = "cases",
+    responses((status = 200, body = [cases::BreakGlassAccess])))]
+pub async fn break_glass_accesses(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+) -> ApiResult<Json<Vec<cases::BreakGlassAccess>>> {
+    Ok(Json(
+        cases::break_glass_accesses(&app.store, &ctx.principal.user_id).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransferBody {
+    #[serde(default)]
+    pub team_id: String,
+    #[serde(default)]
+    pub from_user_id: String,
+    #[serde(default)]
+    pub to_user_id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Transferred {
+    pub moved: u64,
+}
+
+/// Moves the open cases of a worker to a colleague in the same team; the coordinator
+/// role follows where it was the leaving worker.
+#[utoipa::path(post, path = "/api/v1/caseload-transfers", tag = "cases", request_body = TransferBody,
+    responses((status = 200, body = Transferred), (status = 422, body = ErrorBody)))]
+pub async fn transfer(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    ApiJson(b): ApiJson<TransferBody>,
+) -> ApiResult<Json<Transferred>> {
+    let (team, from, to) =
+        parse_transfer(&b.team_id, &b.from_user_id, &b.to_user_id).map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    let moved = cases::transfer_caseload(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &team,
+        &from,
+        &to,
+        today(),
+    )
+    .await
+    .map_err(transfer_error)?;
+    tx.commit().await?;
+    Ok(Json(Transferred { moved }))
+}

@@ -1,0 +1,2087 @@
+//! Registration, the case page, the family around it, and the work lists. The parsing
+//! of each input lives here once and serves both the pages and the JSON API; who may open
+//! a case is asked of `store::cases::access` through [`open_case`].
+
+use crate::AppState;
+use crate::auth::{Auth, AuthContext};
+use crate::error::{AppError, Problem};
+use crate::extract::{CsrfForm, Path, Query};
+use crate::i18n::{Lang, Tr};
+use crate::pages::{
+    Chrome, Fields, has_error, invalid_form, optional_text, page, parse_version, render,
+    required_text, role_label,
+};
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use eenplan_domain::case::{CloseReason, HelpKind};
+use eenplan_domain::codes::CodeList;
+use eenplan_domain::family::{PersonKind, parse_birth_date, parse_date};
+use eenplan_domain::plan::PlanContent;
+use eenplan_domain::{Bsn, Permission, Role, policy};
+use eenplan_store::cases::{
+    self, Access, CaseSummary, Match, NetworkMemberInput, NewRegistration, PersonInput, Step,
+    YouthRef,
+};
+use eenplan_store::{Store, codelists, plans, users};
+use serde::Deserialize;
+
+/// Today in the Netherlands: the date work is recorded on.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
+}
+
+/// Opens a case for the signed-in user: 404 when it does not exist, 403 (audited) when
+/// the user may not see it. Reads are audited by the caller with [`record_read`].
+pub async fn open_case(
+    app: &AppState,
+    ctx: &AuthContext,
+    case_id: &str,
+) -> Result<(CaseSummary, Access), AppError> {
+    let mut conn = app
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(eenplan_store::Error::from)?;
+    let (case, access) = cases::access(&mut conn, &ctx.principal.user_id, case_id).await?;
+    drop(conn);
+    if !access.may_open() {
+        cases::record_refusal(&app.store, &ctx.actor(), case_id).await?;
+        return Err(AppError::Forbidden);
+    }
+    Ok((case, access))
+}
+
+/// Like [`open_case`], for the steps only the holding team takes (transitions).
+pub async fn run_case(
+    app: &AppState,
+    ctx: &AuthContext,
+    case_id: &str,
+) -> Result<CaseSummary, AppError> {
+    let (case, access) = open_case(app, ctx, case_id).await?;
+    if !access.may_run() {
+        cases::record_refusal(&app.store, &ctx.actor(), case_id).await?;
+        return Err(AppError::Forbidden);
+    }
+    Ok(case)
+}
+
+/// Who may involve professionals and set the coordinator: the coordinating professional,
+/// or, while the family holds regie itself, the holding team.
+pub async fn may_coordinate(
+    app: &AppState,
+    ctx: &AuthContext,
+    case: &CaseSummary,
+    access: Access,
+) -> Result<(), AppError> {
+    let ok = match &case.coordinator_user_id {
+        Some(u) => *u == ctx.principal.user_id,
+        None => access.may_run(),
+    };
+    if ok {
+        Ok(())
+    } else {
+        cases::record_refusal(&app.store, &ctx.actor(), &case.id).await?;
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn record_read(
+    app: &AppState,
+    ctx: &AuthContext,
+    case: &CaseSummary,
+    access: Access,
+    what: &str,
+) -> Result<(), AppError> {
+    Ok(cases::record_read(&app.store, &ctx.actor(), case, access, what).await?)
+}
+
+// ------------------------------------------------------------------ parsing
+
+fn choose(field: &str) -> Problem {
+    Problem::new(
+        field,
+        "Maak een keuze uit de lijst.",
+        "Choose an option from the list.",
+    )
+}
+
+fn field_problem(field: &str, e: eenplan_domain::FieldError) -> Problem {
+    Problem {
+        field: field.into(),
+        message: e.message_en,
+        message_nl: e.message_nl,
+    }
+}
+
+fn optional_bsn(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<Bsn> {
+    match s.trim() {
+        "" => None,
+        v => Bsn::parse("bsn", v)
+            .map_err(|e| errors.push(field_problem(field, e)))
+            .ok(),
+    }
+}
+
+fn required_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
+    if s.trim().is_empty() {
+        errors.push(Problem::new(field, "Vul een datum in.", "Enter a date."));
+        return None;
+    }
+    parse_date("date", s)
+        .map_err(|e| errors.push(field_problem(field, e)))
+        .ok()
+}
+
+fn optional_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
+    if s.trim().is_empty() {
+        return None;
+    }
+    required_date(errors, field, s)
+}
+
+fn not_in_future(errors: &mut Vec<Problem>, field: &str, d: Option<NaiveDate>) {
+    if d.is_some_and(|d| d > today()) {
+        errors.push(Problem::new(
+            field,
+            "Deze datum ligt in de toekomst.",
+            "This date lies in the future.",
+        ));
+    }
+}
+
+async fn known_code(store: &Store, list: CodeList, code: &str) -> Result<bool, AppError> {
+    Ok(codelists::items(store, list)
+        .await?
+        .iter()
+        .any(|i| i.code == code))
+}
+
+async fn known_municipality(store: &Store, code: &str) -> Result<bool, AppError> {
+    Ok(codelists::municipalities(store)
+        .await?
+        .iter()
+        .any(|m| m.code == code))
+}
+
+/// A youth on a registration: `existing_id` links a known youth; otherwise a new one.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct YouthFields {
+    /// Id of a known youth (from the duplicate check); the other fields are then ignored.
+    #[serde(default)]
+    pub existing_id: String,
+    #[serde(default)]
+    pub name: String,
+    /// YYYY-MM-DD (or DD-MM-YYYY).
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub bsn: String,
+    /// Confirms that a close name-and-birth-date match is a different child.
+    #[serde(default)]
+    pub confirm_new: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ParentFields {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub has_authority: bool,
+    #[serde(default)]
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct RegistrationFields {
+    /// CBS code of the municipality.
+    #[serde(default)]
+    pub municipality_code: String,
+    /// YYYY-MM-DD; today when empty.
+    #[serde(default)]
+    pub registered_on: String,
+    #[serde(default)]
+    pub referral_channel: String,
+    #[serde(default)]
+    pub primary_problem_area: String,
+    /// Further problem areas.
+    #[serde(default)]
+    pub problem_areas: Vec<String>,
+    /// The question in the family's words.
+    #[serde(default)]
+    pub question: String,
+    #[serde(default)]
+    pub youths: Vec<YouthFields>,
+    #[serde(default)]
+    pub parents: Vec<ParentFields>,
+}
+
+/// Rows offered on the registration page (no script: fixed rows, empty ones are skipped).
+pub const YOUTH_ROWS: usize = 3;
+pub const PARENT_ROWS: usize = 2;
+
+impl RegistrationFields {
+    pub fn from_form(f: &Fields) -> RegistrationFields {
+        let youths = (0..YOUTH_ROWS)
+            .map(|i| YouthFields {
+                existing_id: f.get(&format!("youths.{i}.existing_id")).into(),
+                name: f.get(&format!("youths.{i}.name")).into(),
+                birth_date: f.get(&format!("youths.{i}.birth_date")).into(),
+                bsn: f.get(&format!("youths.{i}.bsn")).into(),
+                confirm_new: f.has(&format!("youths.{i}.confirm_new"), "1"),
+            })
+            .collect();
+        let parents = (0..PARENT_ROWS)
+            .map(|i| ParentFields {
+                name: f.get(&format!("parents.{i}.name")).into(),
+                has_authority: f.has(&format!("parents.{i}.has_authority"), "1"),
+                phone: f.get(&format!("parents.{i}.phone")).into(),
+            })
+            .collect();
+        RegistrationFields {
+            municipality_code: f.get("municipality_code").into(),
+            registered_on: f.get("registered_on").into(),
+            referral_channel: f.get("referral_channel").into(),
+            primary_problem_area: f.get("primary_problem_area").into(),
+            problem_areas: f.all("problem_areas"),
+            question: f.get("question").into(),
+            youths,
+            parents,
+        }
+    }
+}
+
+fn youth_is_empty(y: &YouthFields) -> bool {
+    y.existing_id.trim().is_empty()
+        && y.name.trim().is_empty()
+        && y.birth_date.trim().is_empty()
+        && y.bsn.trim().is_empty()
+}
+
+/// Parses a registration. Required: municipality, date, primary problem area, question,
+/// and per new youth a name and birth date; the rest can follow later.
+pub async fn parse_registration(
+    store: &Store,
+    f: &RegistrationFields,
+) -> Result<NewRegistration, AppError> {
+    let mut errors = Vec::new();
+    let today = today();
+    let municipality_code = f.municipality_code.trim().to_owned();
+    if !known_municipality(store, &municipality_code).await? {
+        errors.push(choose("municipality_code"));
+    }
+    let registered_on = if f.registered_on.trim().is_empty() {
+        Some(today)
+    } else {
+        required_date(&mut errors, "registered_on", &f.registered_on)
+    };
+    not_in_future(&mut errors, "registered_on", registered_on);
+    let referral_channel = match f.referral_channel.trim() {
+        "" => None,
+        c if known_code(store, CodeList::ReferralChannel, c).await? => Some(c.to_owned()),
+        _ => {
+            errors.push(choose("referral_channel"));
+            None
+        }
+    };
+    let primary = f.primary_problem_area.trim().to_owned();
+    if !known_code(store, CodeList::ProblemArea, &primary).await? {
+        errors.push(Problem::new(
+            "primary_problem_area",
+            "Kies het belangrijkste probleemgebied.",
+            "Choose the main problem area.",
+        ));
+    }
+    let mut problem_areas = vec![primary.clone()];
+    for a in &f.problem_areas {
+        let a = a.trim();
+        if a.is_empty() || problem_areas.iter().any(|p| p == a) {
+            continue;
+        }
+        if known_code(store, CodeList::ProblemArea, a).await? {
+            problem_areas.push(a.to_owned());
+        } else {
+            errors.push(choose("problem_areas"));
+        }
+    }
+    let question = required_text(&mut errors, "question", &f.question, 4000);
+    let mut youths = Vec::new();
+    for (i, y) in f.youths.iter().enumerate() {
+        if youth_is_empty(y) {
+            continue;
+        }
+        if !y.existing_id.trim().is_empty() {
+            youths.push(YouthRef::Existing(y.existing_id.trim().to_owned()));
+            continue;
+        }
+        let name = required_text(&mut errors, &format!("youths.{i}.name"), &y.name, 200);
+        let birth_field = format!("youths.{i}.birth_date");
+        let birth_date = if y.birth_date.trim().is_empty() {
+            errors.push(Problem::new(
+                &birth_field,
+                "Vul de geboortedatum in.",
+                "Enter the birth date.",
+            ));
+            None
+        } else {
+            parse_birth_date("birth_date", &y.birth_date, today)
+                .map_err(|e| errors.push(field_problem(&birth_field, e)))
+                .ok()
+        };
+        let bsn = optional_bsn(&mut errors, &format!("youths.{i}.bsn"), &y.bsn);
+        youths.push(YouthRef::New(PersonInput {
+            name,
+            birth_date,
+            bsn,
+            municipality_code: Some(municipality_code.clone()),
+            has_authority: None,
+            phone: None,
+        }));
+    }
+    if youths.is_empty() {
+        errors.push(Problem::new(
+            "youths.0.name",
+            "Noem ten minste één jeugdige.",
+            "Name at least one youth.",
+        ));
+    }
+    let mut parents = Vec::new();
+    for (i, p) in f.parents.iter().enumerate() {
+        if p.name.trim().is_empty() && p.phone.trim().is_empty() {
+            continue;
+        }
+        let name = required_text(&mut errors, &format!("parents.{i}.name"), &p.name, 200);
+        let phone = optional_text(&mut errors, &format!("parents.{i}.phone"), &p.phone, 40);
+        parents.push(PersonInput {
+            name,
+            has_authority: Some(p.has_authority),
+            phone,
+            ..PersonInput::default()
+        });
+    }
+    match registered_on {
+        Some(registered_on) if errors.is_empty() => Ok(NewRegistration {
+            municipality_code,
+            registered_on,
+            referral_channel,
+            problem_areas,
+            question,
+            youths,
+            parents,
+        }),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// The likely duplicates of each new youth that the worker has not yet resolved, by row.
+/// A BSN match can only be linked; a close name-and-birth-date match can also be
+/// confirmed as a different child. The lookup is audited as a search.
+pub async fn unresolved_duplicates(
+    app: &AppState,
+    ctx: &AuthContext,
+    f: &RegistrationFields,
+    reg: &NewRegistration,
+) -> Result<Vec<(usize, Vec<Match>)>, AppError> {
+    let mut out = Vec::new();
+    let mut found = Vec::new();
+    let rows = f
+        .youths
+        .iter()
+        .enumerate()
+        .filter(|(_, y)| !youth_is_empty(y));
+    for ((i, y), youth) in rows.zip(&reg.youths) {
+        let YouthRef::New(p) = youth else { continue };
+        let matches = cases::likely_matches(&app.store, &p.name, p.birth_date, p.bsn).await?;
+        let blocking =
+            matches.iter().any(|m| m.same_bsn) || (!matches.is_empty() && !y.confirm_new);
+        found.extend(matches.iter().map(|m| m.person_id.clone()));
+        if blocking {
+            out.push((i, matches));
+        }
+    }
+    if !found.is_empty() {
+        let event = eenplan_store::audit::Event::new(
+            "youth.duplicate_check",
+            eenplan_store::audit::Action::Search,
+        )
+        .clients(found);
+        eenplan_store::audit::record(&app.store, &ctx.actor(), &event).await?;
+    }
+    Ok(out)
+}
+
+pub fn duplicate_problems(dups: &[(usize, Vec<Match>)]) -> Vec<Problem> {
+    dups.iter()
+        .map(|(i, matches)| {
+            let certain = matches.iter().any(|m| m.same_bsn);
+            let names = matches
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} ({}, {})",
+                        m.name,
+                        m.birth_date.map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_default(),
+                        m.family_name
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            if certain {
+                Problem::new(
+                    &format!("youths.{i}.bsn"),
+                    &format!("Een jeugdige met dit BSN is al bekend: {names}. Koppel de aanmelding aan deze jeugdige."),
+                    &format!("A youth with this BSN is already known: {names}. Link the registration to this youth."),
+                )
+            } else {
+                Problem::new(
+                    &format!("youths.{i}.name"),
+                    &format!("Deze jeugdige lijkt al bekend: {names}. Koppel aan de bestaande jeugdige of bevestig dat het een ander kind is."),
+                    &format!("This youth looks already known: {names}. Link to the known youth or confirm it is a different child."),
+                )
+            }
+        })
+        .collect()
+}
+
+pub fn parse_person(
+    kind: PersonKind,
+    name: &str,
+    birth_date: &str,
+    bsn: &str,
+    municipality_code: &str,
+    has_authority: bool,
+    phone: &str,
+) -> Result<PersonInput, Vec<Problem>> {
+    let mut errors = Vec::new();
+    let name = required_text(&mut errors, "name", name, 200);
+    let birth_date = match (kind, birth_date.trim()) {
+        (PersonKind::Youth, "") => {
+            errors.push(Problem::new(
+                "birth_date",
+                "Vul de geboortedatum in.",
+                "Enter the birth date.",
+            ));
+            None
+        }
+        (_, "") => None,
+        (_, s) => parse_birth_date("birth_date", s, today())
+            .map_err(|e| errors.push(e.into()))
+            .ok(),
+    };
+    let bsn = optional_bsn(&mut errors, "bsn", bsn);
+    let phone = optional_text(&mut errors, "phone", phone, 40);
+    let municipality_code = optional_text(&mut errors, "municipality_code", municipality_code, 4);
+    if errors.is_empty() {
+        Ok(PersonInput {
+            name,
+            birth_date,
+            bsn,
+            municipality_code,
+            has_authority: (kind == PersonKind::Parent).then_some(has_authority),
+            phone,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+pub fn parse_network_member(
+    name: &str,
+    relation: &str,
+    contact: &str,
+    contribution: &str,
+) -> Result<NetworkMemberInput, Vec<Problem>> {
+    let mut errors = Vec::new();
+    let m = NetworkMemberInput {
+        name: required_text(&mut errors, "name", name, 200),
+        relation: required_text(&mut errors, "relation", relation, 100),
+        contact: optional_text(&mut errors, "contact", contact, 200).unwrap_or_default(),
+        contribution: optional_text(&mut errors, "contribution", contribution, 1000)
+            .unwrap_or_default(),
+    };
+    if errors.is_empty() {
+        Ok(m)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Maps a store error on a person write to the field it concerns.
+pub fn person_write_error(e: eenplan_store::Error) -> AppError {
+    match e {
+        eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
+            "bsn",
+            "Er is al een persoon met dit BSN; zoek die op in plaats van een tweede record te maken.",
+            "A person with this BSN already exists; look them up instead of creating a second record.",
+        )),
+        eenplan_store::Error::UnknownReference => AppError::invalid(Problem::new(
+            "municipality_code",
+            "Onbekende gemeente.",
+            "Unknown municipality.",
+        )),
+        other => other.into(),
+    }
+}
+
+pub fn parse_step(
+    step: &str,
+    reason: &str,
+    on: &str,
+    user_id: &str,
+) -> Result<(Step, NaiveDate), Vec<Problem>> {
+    let mut errors = Vec::new();
+    let on = if on.trim().is_empty() {
+        Some(today())
+    } else {
+        required_date(&mut errors, "on", on)
+    };
+    not_in_future(&mut errors, "on", on);
+    let step = match step {
+        "pick_up" => Some(Step::PickUp {
+            worker_id: user_id.to_owned(),
+        }),
+        "close" => match CloseReason::parse(reason) {
+            Some(reason) => Some(Step::Close { reason }),
+            None => {
+                errors.push(Problem::new(
+                    "reason",
+                    "Kies de reden van afsluiten.",
+                    "Choose the reason for closing.",
+                ));
+                None
+            }
+        },
+        "reopen" => Some(Step::Reopen),
+        _ => {
+            errors.push(choose("step"));
+            None
+        }
+    };
+    match (step, on) {
+        (Some(s), Some(d)) if errors.is_empty() => Ok((s, d)),
+        _ => Err(errors),
+    }
+}
+
+pub fn parse_help_kind(s: &str) -> Result<Option<HelpKind>, Problem> {
+    match s.trim() {
+        "" => Ok(None),
+        v => HelpKind::parse(v)
+            .map(Some)
+            .ok_or_else(|| choose("help_kind")),
+    }
+}
+
+pub fn parse_reason(field: &str, s: &str) -> Result<String, Vec<Problem>> {
+    let mut errors = Vec::new();
+    let r = required_text(&mut errors, field, s, 1000);
+    if errors.is_empty() {
+        Ok(r)
+    } else {
+        Err(errors)
+    }
+}
+
+// ------------------------------------------------------------------ registration page
+
+#[derive(Template)]
+#[template(path = "registration.html")]
+pub struct RegistrationPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub errors: Vec<Problem>,
+    pub f: Fields,
+    pub municipalities: Vec<(String, String)>,
+    pub channels: Vec<(String, String)>,
+    pub problem_areas: Vec<(String, String)>,
+    /// Likely duplicates per youth row.
+    pub duplicates: Vec<(usize, Vec<Match>)>,
+    pub youth_rows: Vec<usize>,
+    pub parent_rows: Vec<usize>,
+}
+
+impl RegistrationPage {
+    pub fn has_error(&self, field: &str) -> bool {
+        has_error(&self.errors, field)
+    }
+    pub fn field(&self, i: &usize, name: &str) -> String {
+        format!("youths.{i}.{name}")
+    }
+    pub fn pfield(&self, i: &usize, name: &str) -> String {
+        format!("parents.{i}.{name}")
+    }
+    pub fn yv(&self, i: &usize, name: &str) -> &str {
+        self.f.get(&format!("youths.{i}.{name}"))
+    }
+    pub fn ye(&self, i: &usize, name: &str) -> bool {
+        self.has_error(&format!("youths.{i}.{name}"))
+    }
+    pub fn pv(&self, i: &usize, name: &str) -> &str {
+        self.f.get(&format!("parents.{i}.{name}"))
+    }
+    pub fn pe(&self, i: &usize, name: &str) -> bool {
+        self.has_error(&format!("parents.{i}.{name}"))
+    }
+    /// A BSN match: can only be linked, not confirmed as a different child.
+    pub fn certain(&self, i: &usize) -> bool {
+        self.matches_for(i)
+            .is_some_and(|m| m.iter().any(|m| m.same_bsn))
+    }
+    pub fn matches_for(&self, i: &usize) -> Option<&Vec<Match>> {
+        self.duplicates.iter().find(|(r, _)| r == i).map(|(_, m)| m)
+    }
+}
+
+async fn code_options(
+    store: &Store,
+    list: CodeList,
+    lang: Lang,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(codelists::items(store, list)
+        .await?
+        .into_iter()
+        .map(|i| {
+            let label = if lang == Lang::En {
+                i.label_en
+            } else {
+                i.label_nl
+            };
+            (i.code, label)
+        })
+        .collect())
+}
+
+async fn registration_page(
+    app: &AppState,
+    ctx: &AuthContext,
+    lang: Lang,
+    f: Fields,
+    errors: Vec<Problem>,
+    duplicates: Vec<(usize, Vec<Match>)>,
+) -> Result<RegistrationPage, AppError> {
+    Ok(RegistrationPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, "/aanmelden"),
+        errors,
+        f,
+        municipalities: codelists::municipalities(&app.store)
+            .await?
+            .into_iter()
+            .map(|m| (m.code, m.name))
+            .collect(),
+        channels: code_options(&app.store, CodeList::ReferralChannel, lang).await?,
+        problem_areas: code_options(&app.store, CodeList::ProblemArea, lang).await?,
+        duplicates,
+        youth_rows: (0..YOUTH_ROWS).collect(),
+        parent_rows: (0..PARENT_ROWS).collect(),
+    })
+}
+
+pub async fn new_registration(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+) -> Result<Html<String>, AppError> {
+    let mut f = Fields::default();
+    f.set("registered_on", today().to_string());
+    // The municipality of the worker's (first) local team as the default.
+    let mut conn = app
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(eenplan_store::Error::from)?;
+    let code: Option<String> = sqlx::query_scalar(
+        "SELECT tm2.municipality_code FROM team_members tm JOIN teams t ON t.id = tm.team_id
+         JOIN team_municipalities tm2 ON tm2.team_id = t.id
+         WHERE tm.user_id = $1 AND t.team_type = 'local_team' ORDER BY t.name, tm2.municipality_code LIMIT 1",
+    )
+    .bind(&ctx.principal.user_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(eenplan_store::Error::from)?;
+    drop(conn);
+    f.set("municipality_code", code.unwrap_or_default());
+    page(&registration_page(&app, &ctx, lang, f, Vec::new(), Vec::new()).await?)
+}
+
+pub async fn create_registration(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let fields = RegistrationFields::from_form(&f);
+    let reg = match parse_registration(&app.store, &fields).await {
+        Ok(r) => r,
+        Err(AppError::Invalid(errors)) => {
+            return Ok(invalid_form(render(
+                &registration_page(&app, &ctx, lang, f, errors, Vec::new()).await?,
+            )));
+        }
+        Err(e) => return Err(e),
+    };
+    let dups = unresolved_duplicates(&app, &ctx, &fields, &reg).await?;
+    if !dups.is_empty() {
+        let errors = duplicate_problems(&dups);
+        return Ok(invalid_form(render(
+            &registration_page(&app, &ctx, lang, f, errors, dups).await?,
+        )));
+    }
+    let reopen_days = cases::reopen_days(&app.store).await?;
+    let mut tx = app.store.begin().await?;
+    match cases::register(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &reg,
+        reopen_days,
+    )
+    .await
+    {
+        Ok(done) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!(
+                "/casussen/{}?aangemeld={}",
+                done.case_id, done.outcome
+            ))
+            .into_response())
+        }
+        Err(e) => {
+            drop(tx);
+            let e = match e {
+                eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
+                    "youths.0.bsn",
+                    "Een jeugdige met dit BSN is intussen geregistreerd; verstuur opnieuw om te koppelen.",
+                    "A youth with this BSN was registered in the meantime; submit again to link.",
+                )),
+                other => other.into(),
+            };
+            match e {
+                AppError::Invalid(errors) => Ok(invalid_form(render(
+                    &registration_page(&app, &ctx, lang, f, errors, Vec::new()).await?,
+                ))),
+                other => Err(other),
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------ the case page
+
+pub struct Labelled {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+/// The header shown on every page of a case: number, status, family, worker, team and
+/// who holds regie.
+pub struct CaseHeader {
+    pub case: CaseSummary,
+    pub status_label: &'static str,
+    pub coordinator: String,
+    pub access: Access,
+}
+
+impl CaseHeader {
+    pub fn new(case: CaseSummary, access: Access, lang: Lang) -> CaseHeader {
+        let coordinator = match &case.coordinator_name {
+            Some(n) => n.clone(),
+            None => lang.pick("Het gezin zelf", "The family itself").to_owned(),
+        };
+        CaseHeader {
+            status_label: lang.pick(case.status.label_nl(), case.status.label_en()),
+            coordinator,
+            access,
+            case,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub h: CaseHeader,
+    pub notice: Option<&'static str>,
+    pub errors: Vec<Problem>,
+    pub persons: Vec<PersonRow>,
+    pub network: Vec<cases::NetworkMember>,
+    pub registrations: Vec<RegistrationRow>,
+    pub involvements: Vec<cases::Involvement>,
+    pub timeline: Vec<TimelineRow>,
+    pub plan: Option<plans::PlanVersion>,
+    pub plan_state: plans::PlanState,
+    pub close_reasons: Vec<Labelled>,
+    pub help_kinds: Vec<Labelled>,
+    pub help_kind: &'static str,
+    pub help_label: &'static str,
+    pub close_label: &'static str,
+    pub candidates: Vec<(String, String)>,
+    pub may_run: bool,
+    pub may_coordinate: bool,
+    pub today: String,
+}
+
+pub struct PersonRow {
+    pub p: cases::Person,
+    pub kind_label: &'static str,
+    pub authority: &'static str,
+}
+
+pub struct RegistrationRow {
+    pub r: cases::RegistrationRecord,
+    pub channel: String,
+    pub areas: String,
+}
+
+pub struct TimelineRow {
+    pub on: String,
+    pub what: &'static str,
+    pub detail: String,
+    pub by: String,
+}
+
+impl CasePage {
+    pub fn has_error(&self, field: &str) -> bool {
+        has_error(&self.errors, field)
+    }
+}
+
+fn event_key(kind: &str) -> &'static str {
+    match kind {
+        "registered" => "case.ev.registered",
+        "picked_up" => "case.ev.picked_up",
+        "closed" => "case.ev.closed",
+        "reopened" => "case.ev.reopened",
+        "updated" => "case.ev.updated",
+        "involvement_added" => "case.ev.involvement_added",
+        "involvement_ended" => "case.ev.involvement_ended",
+        "coordinator_changed" => "case.ev.coordinator_changed",
+        "break_glass" => "case.ev.break_glass",
+        "plan_saved" => "case.ev.plan_saved",
+        "plan_agreed" => "case.ev.plan_agreed",
+        "transferred" => "case.ev.transferred",
+        _ => "case.ev.other",
+    }
+}
+
+fn labels<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    nl: fn(T) -> &'static str,
+    en: fn(T) -> &'static str,
+    lang: Lang,
+) -> Vec<Labelled> {
+    all.iter()
+        .map(|v| Labelled {
+            code: code(*v),
+            label: lang.pick(nl(*v), en(*v)),
+        })
+        .collect()
+}
+
+/// Users who may be involved in a case or coordinate it: active professionals of the
+/// roles that work on cases.
+pub async fn professionals(store: &Store, lang: Lang) -> Result<Vec<(String, String)>, AppError> {
+    Ok(users::users(store)
+        .await?
+        .into_iter()
+        .filter(|u| u.active && policy::allows(u.role, Permission::ViewCases))
+        .map(|u| {
+            let label = format!(
+                "{} ({}, {})",
+                u.display_name,
+                role_label(u.role, lang),
+                u.organisation_name
+            );
+            (u.id, label)
+        })
+        .collect())
+}
+
+async fn case_page(
+    app: &AppState,
+    ctx: &AuthContext,
+    lang: Lang,
+    case: CaseSummary,
+    access: Access,
+    notice: Option<&'static str>,
+    errors: Vec<Problem>,
+) -> Result<CasePage, AppError> {
+    let store = &app.store;
+    let t = Tr(lang);
+    let channels = codelists::items(store, CodeList::ReferralChannel).await?;
+    let areas = codelists::items(store, CodeList::ProblemArea).await?;
+    let label_of = |items: &[codelists::CodeItem], code: &str| {
+        items
+            .iter()
+            .find(|i| i.code == code)
+            .map(|i| {
+                if lang == Lang::En {
+                    i.label_en.clone()
+                } else {
+                    i.label_nl.clone()
+                }
+            })
+            .unwrap_or_else(|| code.to_owned())
+    };
+    let persons = cases::persons(store, &case.family_id)
+        .await?
+        .into_iter()
+        .map(|p| PersonRow {
+            kind_label: lang.pick(p.kind.label_nl(), p.kind.label_en()),
+            authority: match p.has_authority {
+                Some(true) => t.get("person.authority_yes"),
+                Some(false) => t.get("person.authority_no"),
+                None => "",
+            },
+            p,
+        })
+        .collect();
+    let registrations = cases::registrations(store, &case.id)
+        .await?
+        .into_iter()
+        .map(|r| RegistrationRow {
+            channel: r
+                .referral_channel
+                .as_deref()
+                .map(|c| label_of(&channels, c))
+                .unwrap_or_else(|| t.get("case.unknown").into()),
+            areas: r
+                .problem_areas
+                .iter()
+                .map(|a| label_of(&areas, a))
+                .collect::<Vec<_>>()
+                .join("; "),
+            r,
+        })
+        .collect();
+    let timeline = cases::timeline(store, &case.id)
+        .await?
+        .into_iter()
+        .map(|e| TimelineRow {
+            on: e.on_date.format("%d-%m-%Y").to_string(),
+            what: t.get(event_key(&e.kind)),
+            detail: match e.kind.as_str() {
+                "closed" => CloseReason::parse(&e.detail)
+                    .map(|r| lang.pick(r.label_nl(), r.label_en()).to_owned())
+                    .unwrap_or(e.detail),
+                _ => e.detail,
+            },
+            by: e.user_name.unwrap_or_default(),
+        })
+        .collect();
+    let plan_state = plans::state(store, &case.family_id).await?;
+    let plan = if plan_state.current_version > 0 {
+        Some(plans::version(store, &case.family_id, plan_state.current_version).await?)
+    } else {
+        None
+    };
+    let may_coordinate = match &case.coordinator_user_id {
+        Some(u) => *u == ctx.principal.user_id,
+        None => access.may_run(),
+    };
+    let candidates = if may_coordinate {
+        professionals(store, lang).await?
+    } else {
+        Vec::new()
+    };
+    Ok(CasePage {
+        t,
+        chrome: Chrome::for_user(
+            ctx,
+            lang,
+            app.config.demo_mode,
+            &format!("/casussen/{}", case.id),
+        ),
+        notice,
+        errors,
+        persons,
+        network: cases::network(store, &case.family_id).await?,
+        registrations,
+        involvements: cases::involvements(store, &case.id).await?,
+        timeline,
+        plan,
+        plan_state,
+        close_reasons: labels(
+            CloseReason::ALL,
+            CloseReason::as_str,
+            CloseReason::label_nl,
+            CloseReason::label_en,
+            lang,
+        ),
+        help_kinds: labels(
+            HelpKind::ALL,
+            HelpKind::as_str,
+            HelpKind::label_nl,
+            HelpKind::label_en,
+            lang,
+        ),
+        help_kind: case.help_kind.map_or("", HelpKind::as_str),
+        help_label: case
+            .help_kind
+            .map_or("", |h| lang.pick(h.label_nl(), h.label_en())),
+        close_label: case
+            .close_reason
+            .map_or("", |r| lang.pick(r.label_nl(), r.label_en())),
+        candidates,
+        may_run: access.may_run(),
+        may_coordinate,
+        today: today().to_string(),
+        h: CaseHeader::new(case, access, lang),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "case_locked.html")]
+pub struct CaseLockedPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub case_id: String,
+    pub may_break_glass: bool,
+    pub errors: Vec<Problem>,
+}
+
+impl CaseLockedPage {
+    pub fn has_error(&self, field: &str) -> bool {
+        has_error(&self.errors, field)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CaseQuery {
+    #[serde(default)]
+    pub aangemeld: String,
+}
+
+pub async fn show_case(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    Query(q): Query<CaseQuery>,
+) -> Result<Response, AppError> {
+    match open_case(&app, &ctx, &id).await {
+        Ok((case, access)) => {
+            record_read(&app, &ctx, &case, access, "read").await?;
+            let notice = match q.aangemeld.as_str() {
+                "new" => Some("case.notice_new"),
+                "reopened" => Some("case.notice_reopened"),
+                "added" => Some("case.notice_added"),
+                _ => None,
+            };
+            Ok(
+                render(&case_page(&app, &ctx, lang, case, access, notice, Vec::new()).await?)
+                    .into_response(),
+            )
+        }
+        Err(AppError::Forbidden) => Ok(locked(&app, &ctx, lang, &id, Vec::new())),
+        Err(e) => Err(e),
+    }
+}
+
+/// The 403 page of a case, offering to break the glass to roles that may.
+fn locked(
+    app: &AppState,
+    ctx: &AuthContext,
+    lang: Lang,
+    id: &str,
+    errors: Vec<Problem>,
+) -> Response {
+    let page = CaseLockedPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, &format!("/casussen/{id}")),
+        case_id: id.to_owned(),
+        may_break_glass: policy::allows(ctx.principal.role, Permission::BreakGlass),
+        errors,
+    };
+    (axum::http::StatusCode::FORBIDDEN, render(&page)).into_response()
+}
+
+pub async fn break_glass(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let reason = match parse_reason("reason", f.get("reason")) {
+        Ok(r) => r,
+        Err(errors) => {
+            // The case must exist; the refusal page is shown again with the problem.
+            let mut conn = app
+                .store
+                .pool()
+                .acquire()
+                .await
+                .map_err(eenplan_store::Error::from)?;
+            cases::access(&mut conn, &ctx.principal.user_id, &id).await?;
+            return Ok(locked(&app, &ctx, lang, &id, errors));
+        }
+    };
+    let mut tx = app.store.begin().await?;
+    cases::break_glass(&mut tx, &ctx.actor(), &ctx.principal.user_id, &id, &reason).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/casussen/{id}")).into_response())
+}
+
+/// Re-renders the case page with problems (422), or redirects back to it.
+async fn back_to_case(
+    app: &AppState,
+    ctx: &AuthContext,
+    lang: Lang,
+    id: &str,
+    result: Result<(), AppError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let (case, access) = open_case(app, ctx, id).await?;
+            Ok(invalid_form(render(
+                &case_page(app, ctx, lang, case, access, None, errors).await?,
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn transition(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path((id, step)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    run_case(&app, &ctx, &id).await?;
+    let step = match step.as_str() {
+        "oppakken" => "pick_up",
+        "afsluiten" => "close",
+        "heropenen" => "reopen",
+        _ => return Err(AppError::NotFound),
+    };
+    let result = async {
+        let version =
+            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+        let (step, on) = parse_step(step, f.get("reason"), f.get("on"), &ctx.principal.user_id)
+            .map_err(AppError::Invalid)?;
+        let reopen_days = cases::reopen_days(&app.store).await?;
+        let mut tx = app.store.begin().await?;
+        cases::transition(
+            &mut tx,
+            &ctx.actor(),
+            &ctx.principal.user_id,
+            &id,
+            version,
+            &step,
+            on,
+            reopen_days,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    back_to_case(&app, &ctx, lang, &id, result).await
+}
+
+pub async fn update_help(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    run_case(&app, &ctx, &id).await?;
+    let result = async {
+        let version =
+            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+        let help = parse_help_kind(f.get("help_kind")).map_err(|p| AppError::Invalid(vec![p]))?;
+        let mut tx = app.store.begin().await?;
+        cases::update_case(
+            &mut tx,
+            &ctx.actor(),
+            &ctx.principal.user_id,
+            &id,
+            version,
+            help,
+            f.has("drang", "1"),
+            today(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    back_to_case(&app, &ctx, lang, &id, result).await
+}
+
+pub async fn add_involvement(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    may_coordinate(&app, &ctx, &case, access).await?;
+    let result = async {
+        let reason =
+            parse_reason("involvement_reason", f.get("reason")).map_err(AppError::Invalid)?;
+        let user = f.get("user_id");
+        if user.is_empty() {
+            return Err(AppError::invalid(choose("involvement_user")));
+        }
+        let mut tx = app.store.begin().await?;
+        cases::add_involvement(
+            &mut tx,
+            &ctx.actor(),
+            &ctx.principal.user_id,
+            &id,
+            user,
+            &reason,
+            today(),
+        )
+        .await
+        .map_err(|e| match e {
+            eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
+                "involvement_user",
+                "Deze professional is al betrokken.",
+                "This professional is already involved.",
+            )),
+            other => other.into(),
+        })?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    back_to_case(&app, &ctx, lang, &id, result).await
+}
+
+pub async fn end_involvement(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path((id, user_id)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    may_coordinate(&app, &ctx, &case, access).await?;
+    let mut tx = app.store.begin().await?;
+    cases::end_involvement(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &id,
+        &user_id,
+        today(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/casussen/{id}")).into_response())
+}
+
+// ------------------------------------------------------------------ people and network
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+pub struct PersonForm {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub h: CaseHeader,
+    pub action: String,
+    pub title: &'static str,
+    pub youth: bool,
+    pub errors: Vec<Problem>,
+    pub f: Fields,
+    pub municipalities: Vec<(String, String)>,
+}
+
+impl PersonForm {
+    pub fn has_error(&self, field: &str) -> bool {
+        has_error(&self.errors, field)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct KindQuery {
+    #[serde(default)]
+    pub soort: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn person_form(
+    app: &AppState,
+    ctx: &AuthContext,
+    lang: Lang,
+    case: CaseSummary,
+    access: Access,
+    person_id: Option<&str>,
+    youth: bool,
+    f: Fields,
+    errors: Vec<Problem>,
+) -> Result<PersonForm, AppError> {
+    let action = match person_id {
+        Some(p) => format!("/casussen/{}/personen/{p}", case.id),
+        None => format!(
+            "/casussen/{}/personen/nieuw?soort={}",
+            case.id,
+            if youth { "jeugdige" } else { "ouder" }
+        ),
+    };
+    Ok(PersonForm {
+        t: Tr(lang),
+        chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, &action),
+        action,
+        title: match (person_id.is_some(), youth) {
+            (false, true) => "person.title_new_youth",
+            (false, false) => "person.title_new_parent",
+            (true, _) => "person.title_edit",
+        },
+        youth,
+        errors,
+        f,
+        municipalities: codelists::municipalities(&app.store)
+            .await?
+            .into_iter()
+            .map(|m| (m.code, m.name))
+            .collect(),
+        h: CaseHeader::new(case, access, lang),
+    })
+}
+
+fn person_fields(p: &cases::Person) -> Fields {
+    let mut f = Fields::default();
+    f.set("name", p.name.clone());
+    f.set(
+        "birth_date",
+        p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    f.set("bsn", p.bsn.clone().unwrap_or_default());
+    f.set(
+        "municipality_code",
+        p.municipality_code.clone().unwrap_or_default(),
+    );
+    if p.has_authority == Some(true) {
+        f.set("has_authority", "1");
+    }
+    f.set("phone", p.phone.clone().unwrap_or_default());
+    f.set("version", p.version.to_string());
+    f
+}
+
+fn parse_person_form(kind: PersonKind, f: &Fields) -> Result<PersonInput, Vec<Problem>> {
+    parse_person(
+        kind,
+        f.get("name"),
+        f.get("birth_date"),
+        f.get("bsn"),
+        f.get("municipality_code"),
+        f.has("has_authority", "1"),
+        f.get("phone"),
+    )
+}
+
+pub async fn new_person(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    Query(q): Query<KindQuery>,
+) -> Result<Html<String>, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let youth = q.soort == "jeugdige";
+    let mut f = Fields::default();
+    f.set("municipality_code", case.municipality_code.clone());
+    page(&person_form(&app, &ctx, lang, case, access, None, youth, f, Vec::new()).await?)
+}
+
+pub async fn create_person(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    Query(q): Query<KindQuery>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let youth = q.soort == "jeugdige";
+    let kind = if youth {
+        PersonKind::Youth
+    } else {
+        PersonKind::Parent
+    };
+    let result = match parse_person_form(kind, &f) {
+        Err(errors) => Err(AppError::Invalid(errors)),
+        Ok(input) => {
+            let mut tx = app.store.begin().await?;
+            match cases::add_person(&mut tx, &ctx.actor(), &case.family_id, kind, &input).await {
+                Ok(_) => tx.commit().await.map_err(AppError::from),
+                Err(e) => Err(person_write_error(e)),
+            }
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}#gezin")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
+            &person_form(&app, &ctx, lang, case, access, None, youth, f, errors).await?,
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+async fn family_person(
+    app: &AppState,
+    case: &CaseSummary,
+    person_id: &str,
+) -> Result<cases::Person, AppError> {
+    cases::persons(&app.store, &case.family_id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == person_id)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn edit_person(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path((id, person_id)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let p = family_person(&app, &case, &person_id).await?;
+    record_read(&app, &ctx, &case, access, "person_read").await?;
+    let youth = p.kind == PersonKind::Youth;
+    page(
+        &person_form(
+            &app,
+            &ctx,
+            lang,
+            case,
+            access,
+            Some(&person_id),
+            youth,
+            person_fields(&p),
+            Vec::new(),
+        )
+        .await?,
+    )
+}
+
+pub async fn update_person(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path((id, person_id)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let p = family_person(&app, &case, &person_id).await?;
+    let youth = p.kind == PersonKind::Youth;
+    let result = async {
+        let version =
+            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+        let input = parse_person_form(p.kind, &f).map_err(AppError::Invalid)?;
+        let mut tx = app.store.begin().await?;
+        cases::update_person(
+            &mut tx,
+            &ctx.actor(),
+            &case.family_id,
+            &person_id,
+            version,
+            &input,
+        )
+        .await
+        .map_err(person_write_error)?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}#gezin")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
+            &person_form(
+                &app,
+                &ctx,
+                lang,
+                case,
+                access,
+                Some(&person_id),
+                youth,
+                f,
+                errors,
+            )
+            .await?,
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "network_form.html")]
+pub struct NetworkForm {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub h: CaseHeader,
+    pub action: String,
+    pub errors: Vec<Problem>,
+    pub f: Fields,
+}
+
+impl NetworkForm {
+    pub fn has_error(&self, field: &str) -> bool {
+        has_error(&self.errors, field)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn network_form(
+    app: &AppState,
+    ctx: &AuthContext,
+    lang: Lang,
+    case: CaseSummary,
+    access: Access,
+    member_id: Option<&str>,
+    f: Fields,
+    errors: Vec<Problem>,
+) -> NetworkForm {
+    let action = match member_id {
+        Some(m) => format!("/casussen/{}/netwerk/{m}", case.id),
+        None => format!("/casussen/{}/netwerk/nieuw", case.id),
+    };
+    NetworkForm {
+        t: Tr(lang),
+        chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, &action),
+        action,
+        errors,
+        f,
+        h: CaseHeader::new(case, access, lang),
+    }
+}
+
+fn parse_network_form(f: &Fields) -> Result<NetworkMemberInput, Vec<Problem>> {
+    parse_network_member(
+        f.get("name"),
+        f.get("relation"),
+        f.get("contact"),
+        f.get("contribution"),
+    )
+}
+
+pub async fn new_network_member(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    page(&network_form(
+        &app,
+        &ctx,
+        lang,
+        case,
+        access,
+        None,
+        Fields::default(),
+        Vec::new(),
+    ))
+}
+
+pub async fn create_network_member(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    match parse_network_form(&f) {
+        Err(errors) => Ok(invalid_form(render(&network_form(
+            &app, &ctx, lang, case, access, None, f, errors,
+        )))),
+        Ok(input) => {
+            let mut tx = app.store.begin().await?;
+            cases::add_network_member(&mut tx, &ctx.actor(), &case.family_id, &input).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/casussen/{id}#netwerk")).into_response())
+        }
+    }
+}
+
+pub async fn edit_network_member(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path((id, member_id)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let m = cases::network(&app.store, &case.family_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == member_id)
+        .ok_or(AppError::NotFound)?;
+    record_read(&app, &ctx, &case, access, "network_read").await?;
+    let mut f = Fields::default();
+    f.set("name", m.name);
+    f.set("relation", m.relation);
+    f.set("contact", m.contact);
+    f.set("contribution", m.contribution);
+    f.set("version", m.version.to_string());
+    page(&network_form(
+        &app,
+        &ctx,
+        lang,
+        case,
+        access,
+        Some(&member_id),
+        f,
+        Vec::new(),
+    ))
+}
+
+pub async fn update_network_member(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Path((id, member_id)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let result = async {
+        let version =
+            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+        let input = parse_network_form(&f).map_err(AppError::Invalid)?;
+        let mut tx = app.store.begin().await?;
+        cases::update_network_member(
+            &mut tx,
+            &ctx.actor(),
+            &case.family_id,
+            &member_id,
+            version,
+            &input,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}#netwerk")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(&network_form(
+            &app,
+            &ctx,
+            lang,
+            case,
+            access,
+            Some(&member_id),
+            f,
+            errors,
+        )))),
+        Err(e) => Err(e),
+    }
+}
+
+// ------------------------------------------------------------------ work lists
+
+#[derive(Template)]
+#[template(path = "caseload.html")]
+pub struct CaseloadPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub rows: Vec<CaseloadView>,
+    pub overdue: usize,
+    pub not_agreed: usize,
+}
+
+pub struct CaseloadView {
+    pub r: cases::CaseloadRow,
+    pub status: &'static str,
+    pub due: String,
+    pub overdue: bool,
+}
+
+pub async fn caseload(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+) -> Result<Html<String>, AppError> {
+    let today = today();
+    let rows: Vec<CaseloadView> = cases::caseload(&app.store, &ctx.principal.user_id)
+        .await?
+        .into_iter()
+        .map(|r| CaseloadView {
+            status: lang.pick(r.status.label_nl(), r.status.label_en()),
+            due: r
+                .next_action_due
+                .map(|d| d.format("%d-%m-%Y").to_string())
+                .unwrap_or_default(),
+            overdue: r.next_action_due.is_some_and(|d| d < today),
+            r,
+        })
+        .collect();
+    audit_list(
+        &app,
+        &ctx,
+        "caseload.read",
+        rows.iter().map(|r| r.r.id.clone()),
+    )
+    .await?;
+    page(&CaseloadPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/casussen"),
+        overdue: rows.iter().filter(|r| r.overdue).count(),
+        not_agreed: rows.iter().filter(|r| !r.r.plan_agreed).count(),
+        rows,
+    })
+}
+
+/// A list of cases names families: audited as a read of the listed cases.
+pub async fn audit_list(
+    app: &AppState,
+    ctx: &AuthContext,
+    event: &str,
+    case_ids: impl Iterator<Item = String>,
+) -> Result<(), AppError> {
+    let ids: Vec<String> = case_ids.collect();
+    let e = eenplan_store::audit::Event::new(event, eenplan_store::audit::Action::Read)
+        .object("cases", ids.join(","));
+    Ok(eenplan_store::audit::record(&app.store, &ctx.actor(), &e).await?)
+}
+
+#[derive(Template)]
+#[template(path = "waiting.html")]
+pub struct WaitingPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub rows: Vec<(cases::WaitingRow, i64)>,
+}
+
+pub async fn waiting(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+) -> Result<Html<String>, AppError> {
+    let today = today();
+    let rows: Vec<_> = cases::waiting(&app.store, &ctx.principal.user_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let days = (today - r.registered_on).num_days();
+            (r, days)
+        })
+        .collect();
+    audit_list(
+        &app,
+        &ctx,
+        "waiting.read",
+        rows.iter().map(|(r, _)| r.id.clone()),
+    )
+    .await?;
+    page(&WaitingPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/team/aanmeldingen"),
+        rows,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub naam: String,
+    #[serde(default)]
+    pub bsn: String,
+    #[serde(default)]
+    pub geboortedatum: String,
+}
+
+pub fn parse_search(
+    name: &str,
+    bsn: &str,
+    birth_date: &str,
+) -> Result<cases::SearchQuery, Vec<Problem>> {
+    let mut errors = Vec::new();
+    let q = cases::SearchQuery {
+        name: optional_text(&mut errors, "naam", name, 200),
+        bsn: optional_bsn(&mut errors, "bsn", bsn),
+        birth_date: optional_date(&mut errors, "geboortedatum", birth_date),
+    };
+    if errors.is_empty() {
+        Ok(q)
+    } else {
+        Err(errors)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub q: SearchParams,
+    pub errors: Vec<Problem>,
+    pub searched: bool,
+    pub hits: Vec<(cases::SearchHit, &'static str, String)>,
+    pub limit: i64,
+}
+
+impl SearchPage {
+    pub fn has_error(&self, field: &str) -> bool {
+        has_error(&self.errors, field)
+    }
+}
+
+pub async fn search(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Query(q): Query<SearchParams>,
+) -> Result<Response, AppError> {
+    let mut errors = Vec::new();
+    let mut hits = Vec::new();
+    let searched =
+        !(q.naam.trim().is_empty() && q.bsn.trim().is_empty() && q.geboortedatum.trim().is_empty());
+    if searched {
+        match parse_search(&q.naam, &q.bsn, &q.geboortedatum) {
+            Ok(query) => {
+                hits = cases::search(&app.store, &ctx.actor(), &ctx.principal.user_id, &query)
+                    .await?
+                    .into_iter()
+                    .map(|h| {
+                        let s = lang.pick(h.status.label_nl(), h.status.label_en());
+                        let born = h
+                            .birth_date
+                            .map(|d| d.format("%d-%m-%Y").to_string())
+                            .unwrap_or_default();
+                        (h, s, born)
+                    })
+                    .collect();
+            }
+            Err(e) => errors = e,
+        }
+    }
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = SearchPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/zoeken"),
+        q,
+        errors,
+        searched,
+        hits,
+        limit: cases::SEARCH_LIMIT,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+// ------------------------------------------------------------------ supervision
+
+#[derive(Template)]
+#[template(path = "break_glass_review.html")]
+pub struct BreakGlassPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub rows: Vec<cases::BreakGlassAccess>,
+}
+
+pub async fn break_glass_review(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+) -> Result<Html<String>, AppError> {
+    let rows = cases::break_glass_accesses(&app.store, &ctx.principal.user_id).await?;
+    page(&BreakGlassPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/team/doorbraken"),
+        rows,
+    })
+}
+
+pub async fn mark_reviewed(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let mut tx = app.store.begin().await?;
+    cases::review_break_glass(&mut tx, &ctx.actor(), &ctx.principal.user_id, &id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/team/doorbraken").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "transfer.html")]
+pub struct TransferPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub errors: Vec<Problem>,
+    pub f: Fields,
+    pub teams: Vec<TeamOption>,
+    pub moved: Option<u64>,
+}
+
+/// A team and its workers, for the transfer form.
+pub struct TeamOption {
+    pub id: String,
+    pub name: String,
+    pub members: Vec<(String, String)>,
+}
+
+impl TransferPage {
+    pub fn has_error(&self, field: &str) -> bool {
+        has_error(&self.errors, field)
+    }
+}
+
+async fn transfer_page(
+    app: &AppState,
+    ctx: &AuthContext,
+    lang: Lang,
+    f: Fields,
+    errors: Vec<Problem>,
+    moved: Option<u64>,
+) -> Result<TransferPage, AppError> {
+    let mut teams = Vec::new();
+    for (id, name) in cases::teams_of(&app.store, &ctx.principal.user_id).await? {
+        let members = cases::team_members(&app.store, &id)
+            .await?
+            .into_iter()
+            .filter(|(_, _, role)| {
+                Role::parse(role).is_some_and(|r| policy::allows(r, Permission::RegisterCases))
+            })
+            .map(|(id, name, _)| (id, name))
+            .collect();
+        teams.push(TeamOption { id, name, members });
+    }
+    Ok(TransferPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, "/team/overdragen"),
+        errors,
+        f,
+        teams,
+        moved,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct TransferQuery {
+    #[serde(default)]
+    pub verplaatst: Option<u64>,
+}
+
+pub async fn show_transfer(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    Query(q): Query<TransferQuery>,
+) -> Result<Html<String>, AppError> {
+    page(
+        &transfer_page(
+            &app,
+            &ctx,
+            lang,
+            Fields::default(),
+            Vec::new(),
+            q.verplaatst,
+        )
+        .await?,
+    )
+}
+
+/// Parses a caseload transfer: team, from-worker and to-worker, all required.
+pub fn parse_transfer(
+    team_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<(String, String, String), Vec<Problem>> {
+    let mut errors = Vec::new();
+    for (field, v) in [
+        ("team_id", team_id),
+        ("from_user_id", from),
+        ("to_user_id", to),
+    ] {
+        if v.trim().is_empty() {
+            errors.push(choose(field));
+        }
+    }
+    if errors.is_empty() && from == to {
+        errors.push(Problem::new(
+            "to_user_id",
+            "Kies een andere medewerker dan de vertrekkende.",
+            "Choose a worker other than the one leaving.",
+        ));
+    }
+    if errors.is_empty() {
+        Ok((team_id.into(), from.into(), to.into()))
+    } else {
+        Err(errors)
+    }
+}
+
+pub fn transfer_error(e: eenplan_store::Error) -> AppError {
+    match e {
+        eenplan_store::Error::NotApplicable(_) => AppError::invalid(Problem::new(
+            "to_user_id",
+            "Beide medewerkers (en u zelf) moeten lid zijn van het gekozen team.",
+            "Both workers (and you) must be members of the chosen team.",
+        )),
+        other => other.into(),
+    }
+}
+
+pub async fn transfer(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let result = async {
+        let (team, from, to) =
+            parse_transfer(f.get("team_id"), f.get("from_user_id"), f.get("to_user_id"))
+                .map_err(AppError::Invalid)?;
+        let mut tx = app.store.begin().await?;
+        let n = cases::transfer_caseload(
+            &mut tx,
+            &ctx.actor(),
+            &ctx.principal.user_id,
+            &team,
+            &from,
+            &to,
+            today(),
+        )
+        .await
+        .map_err(transfer_error)?;
+        tx.commit().await?;
+        Ok(n)
+    }
+    .await;
+    match result {
+        Ok(n) => Ok(Redirect::to(&format!("/team/overdragen?verplaatst={n}")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
+            &transfer_page(&app, &ctx, lang, f, errors, None).await?,
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Used by the plan pages: the current plan content or an empty plan.
+pub async fn current_plan(
+    store: &Store,
+    family_id: &str,
+) -> Result<(plans::PlanState, PlanContent), AppError> {
+    let state = plans::state(store, family_id).await?;
+    let content = if state.current_version > 0 {
+        plans::version(store, family_id, state.current_version)
+            .await?
+            .content
+    } else {
+        PlanContent::default()
+    };
+    Ok((state, content))
+}
