@@ -8,7 +8,22 @@ use reqwest::Method;
 enum Who {
     Everyone,
     AdminOnly,
+    /// Only these roles (by the domain brief, section 4).
+    Roles(&'static [&'static str]),
 }
+
+/// The CJG professionals of the team holding the demo case (Leudal): they may run it.
+const CJG_TEAM: &[&str] = &["family_worker", "reviewer"];
+/// Only the behavioural scientist reviews break-the-glass accesses and moves caseloads.
+const REVIEWER: &[&str] = &["reviewer"];
+/// Roles that may list their own cases (empty unless involved).
+const CASE_ROLES: &[&str] = &[
+    "family_worker",
+    "reviewer",
+    "treatment_team_member",
+    "provider_staff",
+    "chain_partner",
+];
 
 const ROLES: [(&str, &str); 8] = [
     ("demo.gezinswerker", "family_worker"),
@@ -21,11 +36,112 @@ const ROLES: [(&str, &str); 8] = [
     ("demo.beheerder", "administrator"),
 ];
 
-/// Every guarded route; `{org}`, `{team}`, `{user}` and `{token}` are filled with real ids.
+/// Every guarded route; `{org}`, `{team}`, `{user}`, `{token}`, `{case}` (a Leudal case),
+/// `{person}`, `{member}` and `{iuser}` are filled with real ids.
 fn routes() -> Vec<(Method, &'static str, Who)> {
     use Method as M;
     use Who::*;
     vec![
+        (M::GET, "/casussen", Roles(CASE_ROLES)),
+        (M::GET, "/aanmelden", Roles(CJG_TEAM)),
+        (M::POST, "/aanmelden", Roles(CJG_TEAM)),
+        (M::GET, "/team/aanmeldingen", Roles(CJG_TEAM)),
+        (M::GET, "/zoeken?naam=bakker", Roles(CJG_TEAM)),
+        (M::GET, "/casussen/{case}", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/oppakken", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/afsluiten", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/heropenen", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/hulp", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/doorbreken", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/betrokkenen", Roles(CJG_TEAM)),
+        (
+            M::POST,
+            "/casussen/{case}/betrokkenen/{iuser}/beeindigen",
+            Roles(CJG_TEAM),
+        ),
+        (M::GET, "/casussen/{case}/personen/nieuw", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/personen/nieuw", Roles(CJG_TEAM)),
+        (
+            M::GET,
+            "/casussen/{case}/personen/{person}",
+            Roles(CJG_TEAM),
+        ),
+        (
+            M::POST,
+            "/casussen/{case}/personen/{person}",
+            Roles(CJG_TEAM),
+        ),
+        (M::GET, "/casussen/{case}/netwerk/nieuw", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/netwerk/nieuw", Roles(CJG_TEAM)),
+        (M::GET, "/casussen/{case}/netwerk/{member}", Roles(CJG_TEAM)),
+        (
+            M::POST,
+            "/casussen/{case}/netwerk/{member}",
+            Roles(CJG_TEAM),
+        ),
+        (M::GET, "/casussen/{case}/plan", Roles(CJG_TEAM)),
+        (M::GET, "/casussen/{case}/plan/bewerken", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/plan/bewerken", Roles(CJG_TEAM)),
+        (M::GET, "/casussen/{case}/plan/versies/1", Roles(CJG_TEAM)),
+        (M::GET, "/casussen/{case}/plan/verschil", Roles(CJG_TEAM)),
+        (M::GET, "/casussen/{case}/plan/afdrukken", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/plan/akkoord", Roles(CJG_TEAM)),
+        (M::POST, "/casussen/{case}/plan/regie", Roles(CJG_TEAM)),
+        (M::GET, "/team/doorbraken", Roles(REVIEWER)),
+        (M::POST, "/team/doorbraken/none/gezien", Roles(REVIEWER)),
+        (M::GET, "/team/overdragen", Roles(REVIEWER)),
+        (M::POST, "/team/overdragen", Roles(REVIEWER)),
+        (M::GET, "/api/v1/cases", Roles(CASE_ROLES)),
+        (M::GET, "/api/v1/cases/{case}", Roles(CJG_TEAM)),
+        (M::PUT, "/api/v1/cases/{case}", Roles(CJG_TEAM)),
+        (M::POST, "/api/v1/cases/{case}/transitions", Roles(CJG_TEAM)),
+        (M::POST, "/api/v1/cases/{case}/persons", Roles(CJG_TEAM)),
+        (
+            M::PUT,
+            "/api/v1/cases/{case}/persons/{person}",
+            Roles(CJG_TEAM),
+        ),
+        (M::POST, "/api/v1/cases/{case}/network", Roles(CJG_TEAM)),
+        (
+            M::PUT,
+            "/api/v1/cases/{case}/network/{member}",
+            Roles(CJG_TEAM),
+        ),
+        (
+            M::POST,
+            "/api/v1/cases/{case}/involvements",
+            Roles(CJG_TEAM),
+        ),
+        (
+            M::DELETE,
+            "/api/v1/cases/{case}/involvements/{iuser}",
+            Roles(CJG_TEAM),
+        ),
+        (M::POST, "/api/v1/cases/{case}/break-glass", Roles(CJG_TEAM)),
+        (M::GET, "/api/v1/cases/{case}/plan", Roles(CJG_TEAM)),
+        (M::PUT, "/api/v1/cases/{case}/plan", Roles(CJG_TEAM)),
+        (
+            M::GET,
+            "/api/v1/cases/{case}/plan/versions/1",
+            Roles(CJG_TEAM),
+        ),
+        (M::GET, "/api/v1/cases/{case}/plan/diff", Roles(CJG_TEAM)),
+        (
+            M::POST,
+            "/api/v1/cases/{case}/plan/agreement",
+            Roles(CJG_TEAM),
+        ),
+        (
+            M::PUT,
+            "/api/v1/cases/{case}/plan/coordinator",
+            Roles(CJG_TEAM),
+        ),
+        (M::POST, "/api/v1/registrations", Roles(CJG_TEAM)),
+        (M::GET, "/api/v1/registrations/waiting", Roles(CJG_TEAM)),
+        (M::GET, "/api/v1/youths/matches", Roles(CJG_TEAM)),
+        (M::GET, "/api/v1/search", Roles(CJG_TEAM)),
+        (M::GET, "/api/v1/break-glass-accesses", Roles(REVIEWER)),
+        (M::POST, "/api/v1/caseload-transfers", Roles(REVIEWER)),
         (M::GET, "/", Everyone),
         (M::GET, "/account", Everyone),
         (M::POST, "/account/password", Everyone),
@@ -80,6 +196,18 @@ async fn every_role_against_every_route() {
     let user = app
         .id_of("SELECT id FROM users WHERE username = 'demo.coordinator'")
         .await;
+    let case = app
+        .id_of("SELECT c.id FROM cases c JOIN persons p ON p.family_id = c.family_id WHERE p.name = 'Lotte Bakker'")
+        .await;
+    let person = app
+        .id_of("SELECT id FROM persons WHERE name = 'Lotte Bakker'")
+        .await;
+    let member = app
+        .id_of("SELECT id FROM network_members WHERE name = 'Ria Bakker'")
+        .await;
+    let iuser = app
+        .id_of("SELECT id FROM users WHERE username = 'demo.aanbieder'")
+        .await;
     let mut failures = Vec::new();
     for (username, role) in ROLES {
         let (client, csrf) = app.login(username).await;
@@ -92,8 +220,12 @@ async fn every_role_against_every_route() {
                 .replace("{org}", &org)
                 .replace("{team}", &team)
                 .replace("{user}", &user)
-                .replace("{token}", &token);
-            let refused_before = app.audit_count("access.refused").await;
+                .replace("{token}", &token)
+                .replace("{case}", &case)
+                .replace("{person}", &person)
+                .replace("{member}", &member)
+                .replace("{iuser}", &iuser);
+            let refused_before = refusals(&app).await;
             let mut req = client.request(method.clone(), app.url(&path));
             if path.starts_with("/api/") {
                 req = req.header("x-csrf-token", &csrf);
@@ -104,8 +236,12 @@ async fn every_role_against_every_route() {
                 req = req.form(&[("csrf", csrf.as_str())]);
             }
             let status = req.send().await.unwrap().status().as_u16();
-            let allowed = who == Who::Everyone || role == "administrator";
-            let refused_after = app.audit_count("access.refused").await;
+            let allowed = match who {
+                Who::Everyone => true,
+                Who::AdminOnly => role == "administrator",
+                Who::Roles(roles) => roles.contains(&role),
+            };
+            let refused_after = refusals(&app).await;
             if allowed && (status == 403 || status == 401 || status >= 500) {
                 failures.push(format!(
                     "{role} {method} {path}: expected allowed, got {status}"
@@ -121,12 +257,19 @@ async fn every_role_against_every_route() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Refusals in the audit log: by the route guard, or by the case (not involved).
+async fn refusals(app: &TestApp) -> i64 {
+    app.audit_count("access.refused").await + app.audit_count("case.refused").await
+}
+
 #[tokio::test]
 async fn anonymous_requests_get_401_or_the_login_page() {
     let app = TestApp::spawn().await;
     let client = app.client();
     for (method, template, _) in routes() {
-        let path = template.replace(['{', '}'], "x");
+        let path = template
+            .replace(['{', '}'], "x")
+            .replace("?naam=bakker", "");
         let r = client
             .request(method.clone(), app.url(&path))
             .send()
@@ -236,6 +379,9 @@ async fn the_matrix_covers_every_route_of_the_openapi_document() {
                 p.replace("{org}", "{id}")
                     .replace("{team}", "{id}")
                     .replace("{user}", "{id}")
+                    .replace("{case}", "{id}")
+                    .replace("{iuser}", "{user}")
+                    .replace("/versions/1", "/versions/{number}")
                     .replace("problem_areas", "{list}"),
             )
         })

@@ -5,5 +5,6 @@ mod common;
 
 mod authentication;
 mod authorization;
+mod cases;
 mod input;
 mod storage;

@@ -916,16 +916,21 @@ pub async fn transition(
     on: NaiveDate,
     reopen_days: i64,
 ) -> Result<CaseStatus> {
-    let row =
-        sqlx::query("SELECT status, closed_on, family_id, worker_id FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(Error::NotFound)?;
+    let row = sqlx::query(
+        "SELECT status, closed_on, family_id, worker_id, version FROM cases WHERE id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(Error::NotFound)?;
     let status: String = row.try_get("status")?;
     let status = CaseStatus::parse(&status).ok_or(Error::Corrupt(status))?;
     let family_id: String = row.try_get("family_id")?;
     let worker: Option<String> = row.try_get("worker_id")?;
+    // A stale form is a conflict before it is a wrong step.
+    if row.try_get::<i64, _>("version")? != version {
+        return Err(Error::Conflict);
+    }
     let transition = match step {
         Step::PickUp { .. } => Transition::PickUp,
         Step::Close { .. } => Transition::Close,

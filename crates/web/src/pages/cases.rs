@@ -1122,7 +1122,9 @@ pub async fn break_glass(
                 .await
                 .map_err(eenplan_store::Error::from)?;
             cases::access(&mut conn, &ctx.principal.user_id, &id).await?;
-            return Ok(locked(&app, &ctx, lang, &id, errors));
+            let mut page = locked(&app, &ctx, lang, &id, errors);
+            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(page);
         }
     };
     let mut tx = app.store.begin().await?;
