@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use eenplan_domain::{Role, credentials, password};
 use eenplan_store::audit::{self, Actor};
-use eenplan_store::{Store, codelists, demo, directory, sessions, users};
+use eenplan_store::{Store, cases, codelists, demo, directory, sessions, settings, users};
 use eenplan_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -76,6 +76,18 @@ enum Command {
     /// Work with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Regional settings.
+    #[command(subcommand)]
+    Setting(SettingCommand),
+}
+
+#[derive(Subcommand)]
+enum SettingCommand {
+    /// Show the settings and their values.
+    Show,
+    /// Change a setting: case_reopen_days (days after closing within which a new
+    /// registration or a reopen reopens the same case; 0 to 3650).
+    Set { name: String, value: String },
 }
 
 #[derive(Subcommand)]
@@ -225,6 +237,38 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 sessions::create_api_token(&mut tx, &Actor::system("cli"), &user.id, &name).await?;
             tx.commit().await?;
             println!("{secret}");
+        }
+        Some(Command::Setting(SettingCommand::Show)) => {
+            println!(
+                "{} = {}",
+                cases::REOPEN_DAYS_SETTING,
+                cases::reopen_days(&store).await?
+            );
+        }
+        Some(Command::Setting(SettingCommand::Set { name, value })) => {
+            if name != cases::REOPEN_DAYS_SETTING {
+                bail!(
+                    "unknown setting {name}; known: {}",
+                    cases::REOPEN_DAYS_SETTING
+                );
+            }
+            let days: i64 = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| (0..=3650).contains(d))
+                .with_context(|| format!("{name} takes a number of days from 0 to 3650"))?;
+            let mut tx = store.begin().await?;
+            settings::set(&mut tx, &name, &days.to_string()).await?;
+            audit::append(
+                &mut tx,
+                &Actor::system("cli"),
+                &audit::Event::new("setting.update", audit::Action::Update)
+                    .object("setting", &name),
+            )
+            .await?;
+            tx.commit().await?;
+            println!("{name} = {days}");
         }
         Some(Command::Audit(AuditCommand::Verify)) => {
             let result = audit::verify(&store).await?;

@@ -101,4 +101,17 @@ mod tests {
             assert!(allows(r, Permission::OwnAccount));
         }
     }
+
+    #[test]
+    fn case_work_follows_the_domain_brief() {
+        use Role::*;
+        for r in Role::ALL {
+            let cjg = matches!(r, FamilyWorker | Reviewer);
+            assert_eq!(allows(r, Permission::RegisterCases), cjg, "{r:?}");
+            assert_eq!(allows(r, Permission::BreakGlass), cjg, "{r:?}");
+            assert_eq!(allows(r, Permission::SuperviseTeam), r == Reviewer, "{r:?}");
+            let may_be_involved = !matches!(r, TeamCoordinator | PolicyOfficer | Administrator);
+            assert_eq!(allows(r, Permission::ViewCases), may_be_involved, "{r:?}");
+        }
+    }
 }

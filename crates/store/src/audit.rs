@@ -360,6 +360,8 @@ pub struct Filter {
     pub object_id: Option<String>,
     pub client_id: Option<String>,
     pub outcome: Option<String>,
+    /// Only accesses that broke the glass.
+    pub break_glass_only: bool,
 }
 
 /// The newest `limit` records matching `filter`, newest first.
@@ -380,6 +382,9 @@ pub async fn search(store: &Store, filter: &Filter, limit: i64) -> Result<Vec<Re
     add(" AND outcome = ?", &filter.outcome);
     let client = filter.client_id.as_ref().map(|c| format!("%{c}%"));
     add(" AND client_ids LIKE ?", &client);
+    if filter.break_glass_only {
+        sql.push_str(" AND break_glass = 1");
+    }
     sql.push_str(&format!(
         " ORDER BY seq DESC LIMIT {}",
         limit.clamp(1, 1000)

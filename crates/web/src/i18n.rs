@@ -469,6 +469,28 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("error.home", "Naar de startpagina", "Go to the home page"),
     (
+        "audit.break_glass_only",
+        "Alleen doorbraken (break the glass)",
+        "Only break-the-glass accesses",
+    ),
+    ("audit.break_glass", "Doorbraak", "Break the glass"),
+    ("audit.purpose", "Doel / reden", "Purpose / reason"),
+    (
+        "card.caseload",
+        "Uw lopende casussen, de eerstvolgende acties en plannen die nog niet akkoord zijn.",
+        "Your open cases, the next actions due and plans not agreed yet.",
+    ),
+    (
+        "card.register",
+        "Een nieuwe vraag van een gezin vastleggen: één scherm, zes verplichte velden.",
+        "Record a family's new question: one screen, six required fields.",
+    ),
+    (
+        "card.break_glass",
+        "Bekijk wie de glazen wand brak bij casussen van uw teams, en draag caseloads over.",
+        "Review who broke the glass on cases of your teams, and transfer caseloads.",
+    ),
+    (
         "bg.empty",
         "Er zijn geen doorbraken bij casussen van uw teams.",
         "There are no break-the-glass accesses to cases of your teams.",

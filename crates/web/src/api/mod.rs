@@ -649,6 +649,8 @@ pub struct AuditParams {
     client_id: Option<String>,
     /// success, refused or failure.
     outcome: Option<String>,
+    /// true: only break-the-glass accesses.
+    break_glass: Option<bool>,
 }
 
 /// Searches the audit log, newest first, at most 200 records (administrator). Audited.
@@ -667,6 +669,11 @@ async fn search_audit(
         object_id: p.object_id.unwrap_or_default(),
         client_id: p.client_id.unwrap_or_default(),
         outcome: p.outcome.unwrap_or_default(),
+        break_glass: if p.break_glass == Some(true) {
+            "1".into()
+        } else {
+            String::new()
+        },
     };
     let filter = parse_filter(&q).map_err(AppError::Invalid)?;
     let records = search(&app, &ctx, &filter).await?;

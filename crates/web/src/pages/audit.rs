@@ -29,6 +29,9 @@ pub struct AuditQuery {
     pub client_id: String,
     #[serde(default)]
     pub outcome: String,
+    /// `1`: only break-the-glass accesses.
+    #[serde(default)]
+    pub break_glass: String,
 }
 
 fn date(field: &str, s: &str) -> Result<Option<NaiveDate>, Problem> {
@@ -79,6 +82,7 @@ pub fn parse_filter(q: &AuditQuery) -> Result<Filter, Vec<Problem>> {
         object_id: opt(&q.object_id),
         client_id: opt(&q.client_id),
         outcome: opt(&q.outcome),
+        break_glass_only: q.break_glass == "1",
     })
 }
 

@@ -17,7 +17,31 @@ pub struct Card {
     pub text: &'static str,
 }
 
-const CARDS: [(Permission, Card); 4] = [
+const CARDS: [(Permission, Card); 7] = [
+    (
+        Permission::ViewCases,
+        Card {
+            href: "/casussen",
+            title: "nav.caseload",
+            text: "card.caseload",
+        },
+    ),
+    (
+        Permission::RegisterCases,
+        Card {
+            href: "/aanmelden",
+            title: "nav.register",
+            text: "card.register",
+        },
+    ),
+    (
+        Permission::SuperviseTeam,
+        Card {
+            href: "/team/doorbraken",
+            title: "nav.break_glass",
+            text: "card.break_glass",
+        },
+    ),
     (
         Permission::ViewDirectory,
         Card {
