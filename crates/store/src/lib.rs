@@ -63,6 +63,9 @@ pub enum Error {
     /// A person or user named in the input does not belong where it should.
     #[error("not allowed here: {0}")]
     NotApplicable(&'static str),
+    /// The audit writer could not record an event (the access is then refused).
+    #[error("audit log: {0}")]
+    Audit(String),
 }
 
 impl From<sqlx::Error> for Error {
@@ -97,6 +100,8 @@ pub struct Store {
     /// SQLite allows one writer at a time and gives up on lock upgrades inside a
     /// transaction, so writes are queued here instead of failing with SQLITE_BUSY.
     write_lock: Option<Arc<Mutex<()>>>,
+    /// Records audit events in batches (see `audit::record`); `None` inside the writer.
+    audit_writer: Option<tokio::sync::mpsc::Sender<audit::Pending>>,
 }
 
 /// A write transaction. Dereferences to the connection, so queries run with
@@ -165,11 +170,14 @@ impl Store {
             Backend::Postgres => options.max_connections(16).connect(url).await?,
         };
         let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Store {
+        let mut store = Store {
             pool,
             backend,
             write_lock,
-        })
+            audit_writer: None,
+        };
+        store.audit_writer = Some(audit::spawn_writer(store.clone()));
+        Ok(store)
     }
 
     /// The SQLite URL of the embedded database in `data_dir`, created when missing.
