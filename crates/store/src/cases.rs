@@ -135,6 +135,12 @@ pub async fn client_ids(conn: &mut sqlx::AnyConnection, family_id: &str) -> Resu
     )
 }
 
+/// Appends `event` naming the family's youths and parents as its clients.
+pub async fn audit_family(tx: &mut Tx, actor: &Actor, family_id: &str, event: Event) -> Result<()> {
+    let clients = client_ids(tx, family_id).await?;
+    audit::append(tx, actor, &event.clients(clients)).await
+}
+
 pub async fn add_person(
     tx: &mut Tx,
     actor: &Actor,
@@ -143,13 +149,11 @@ pub async fn add_person(
     p: &PersonInput,
 ) -> Result<String> {
     let id = insert_person(tx, family_id, kind, p).await?;
-    let clients = client_ids(tx, family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new("person.create", Action::Create)
-            .object("person", &id)
-            .clients(clients),
+        family_id,
+        Event::new("person.create", Action::Create).object("person", &id),
     )
     .await?;
     Ok(id)
@@ -183,13 +187,11 @@ pub async fn update_person(
     .execute(&mut **tx)
     .await?;
     check_versioned_update(tx, "persons", id, done.rows_affected()).await?;
-    let clients = client_ids(tx, family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new("person.update", Action::Update)
-            .object("person", id)
-            .clients(clients),
+        family_id,
+        Event::new("person.update", Action::Update).object("person", id),
     )
     .await
 }
@@ -258,13 +260,11 @@ pub async fn add_network_member(
     .bind(&at)
     .execute(&mut **tx)
     .await?;
-    let clients = client_ids(tx, family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new("network_member.create", Action::Create)
-            .object("network_member", &id)
-            .clients(clients),
+        family_id,
+        Event::new("network_member.create", Action::Create).object("network_member", &id),
     )
     .await?;
     Ok(id)
@@ -294,13 +294,11 @@ pub async fn update_network_member(
     .execute(&mut **tx)
     .await?;
     check_versioned_update(tx, "network_members", id, done.rows_affected()).await?;
-    let clients = client_ids(tx, family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new("network_member.update", Action::Update)
-            .object("network_member", id)
-            .clients(clients),
+        family_id,
+        Event::new("network_member.update", Action::Update).object("network_member", id),
     )
     .await
 }
@@ -608,13 +606,11 @@ pub async fn register(
         .await?;
     }
     case_event(tx, &case_id, on, "registered", "", Some(user_id)).await?;
-    let clients = client_ids(tx, &family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new("registration.create", Action::Create)
-            .object("case", &case_id)
-            .clients(clients),
+        &family_id,
+        Event::new("registration.create", Action::Create).object("case", &case_id),
     )
     .await?;
     Ok(Registered {
@@ -984,13 +980,11 @@ pub async fn transition(
         .await?;
     check_versioned_update(tx, "cases", case_id, done.rows_affected()).await?;
     case_event(tx, case_id, on, kind, &detail, Some(user_id)).await?;
-    let clients = client_ids(tx, &family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new(format!("case.{kind}"), Action::Update)
-            .object("case", case_id)
-            .clients(clients),
+        &family_id,
+        Event::new(format!("case.{kind}"), Action::Update).object("case", case_id),
     )
     .await?;
     Ok(next)
@@ -1040,13 +1034,11 @@ async fn audit_case(
         .bind(case_id)
         .fetch_one(&mut **tx)
         .await?;
-    let clients = client_ids(tx, &family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new(event, action)
-            .object("case", case_id)
-            .clients(clients),
+        &family_id,
+        Event::new(event, action).object("case", case_id),
     )
     .await
 }
@@ -1514,13 +1506,11 @@ pub async fn transfer_caseload(
             "worker"
         };
         case_event(tx, &id, on, "transferred", detail, Some(by_user)).await?;
-        let clients = client_ids(tx, &family_id).await?;
-        audit::append(
+        audit_family(
             tx,
             actor,
-            &Event::new("case.transfer", Action::Update)
-                .object("case", &id)
-                .clients(clients),
+            &family_id,
+            Event::new("case.transfer", Action::Update).object("case", &id),
         )
         .await?;
     }

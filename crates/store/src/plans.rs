@@ -2,8 +2,8 @@
 //! whole, and the family's agreement recorded per version. The coordinator (regie) is
 //! held on the plan, so it is the same on every case of the family.
 
-use crate::audit::{self, Action, Actor, Event};
-use crate::cases::{client_ids, family_event};
+use crate::audit::{Action, Actor, Event};
+use crate::cases::{audit_family, family_event};
 use crate::{Error, Result, Store, Tx, now};
 use chrono::NaiveDate;
 use eenplan_domain::plan::{CoordinatorKind, PlanContent};
@@ -144,13 +144,12 @@ pub async fn save(
         user_id,
     )
     .await?;
-    let clients = client_ids(tx, family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new("plan.save", Action::Update)
-            .object("family_plan", format!("{family_id}/{number}"))
-            .clients(clients),
+        family_id,
+        Event::new("plan.save", Action::Update)
+            .object("family_plan", format!("{family_id}/{number}")),
     )
     .await?;
     Ok(number)
@@ -204,13 +203,12 @@ pub async fn agree(
         user_id,
     )
     .await?;
-    let clients = client_ids(tx, family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new("plan.agree", Action::Update)
-            .object("family_plan", format!("{family_id}/{number}"))
-            .clients(clients),
+        family_id,
+        Event::new("plan.agree", Action::Update)
+            .object("family_plan", format!("{family_id}/{number}")),
     )
     .await
 }
@@ -269,13 +267,11 @@ pub async fn set_coordinator(
         by_user,
     )
     .await?;
-    let clients = client_ids(tx, family_id).await?;
-    audit::append(
+    audit_family(
         tx,
         actor,
-        &Event::new("plan.coordinator", Action::Update)
-            .object("family_plan", family_id)
-            .clients(clients),
+        family_id,
+        Event::new("plan.coordinator", Action::Update).object("family_plan", family_id),
     )
     .await
 }
