@@ -7,11 +7,24 @@
 //   - visits the pages for each role, checks the HTTP status (403 for a family
 //     worker on /beheer/gebruikers), switches language to English and back,
 //     logs out;
+//   - walks the family-worker flow of cases and the family plan as
+//     demo.gezinswerker: registers a new (invented) family on /aanmelden with
+//     only the required inputs (counted and printed as a REGISTRATION: line),
+//     picks the case up, adds a network member, writes plan version 1 with a
+//     goal and an action owned by that network member, keeps the family as
+//     coordinator, records the family's agreement, opens the print view (also
+//     in print media) and the caseload, waiting list, search, diff and version
+//     pages;
+//   - checks the glass wall: demo.gezinswerker.weert gets HTTP 403 with a
+//     break-the-glass form on a Leudal case (then breaks the glass);
+//     demo.gedragswetenschapper sees that on /team/doorbraken, marks it as
+//     seen and follows the link to /team/overdragen;
 //   - runs axe-core (WCAG 2.0/2.1 A and AA) on every page it visits and saves a
 //     full-page screenshot to browser-tests/screenshots/<name>.png.
 //
 // Usage: EENPLAN_URL=http://127.0.0.1:18181 node run.mjs
-// Optional: CHROMIUM_PATH (default /usr/bin/chromium).
+// Optional: CHROMIUM_PATH (default /usr/bin/chromium); EENPLAN_AXE_VERBOSE=1
+// also prints the elements behind axe's "needs review" (incomplete) results.
 // Exits non-zero on any failure (including any axe violation).
 //
 // Each run submits one wrong MFA code for demo.gezinswerker, which counts as a
@@ -89,6 +102,7 @@ async function checkPage(page, name, { status = null, expectStatus = 200, notes 
     }
     if (axe.incomplete.length > 0) {
       entry.notes.push(`${axe.incomplete.length} axe check(s) need review: ${axe.incomplete.map((i) => i.id).join(',')}`);
+      if (process.env.EENPLAN_AXE_VERBOSE) console.log(`  ${name}: needs review:\n${formatViolations(axe.incomplete)}`);
     }
   } catch (e) {
     fail(`${name}: axe scan failed: ${e.message}`);
@@ -311,6 +325,305 @@ async function logout(page, short) {
   }
 }
 
+// ---- cases and the family plan -------------------------------------------------
+
+// Invented family for the registration flow (no real person).
+const NEW_YOUTH = { name: 'Mees van Dijk', birthDate: '2015-09-14' };
+const NEW_QUESTION = 'Mees slaapt slecht en wil niet meer naar de voetbalclub. Ouders willen weer rust in huis.';
+const NETWORK_MEMBER = {
+  name: 'Fatma Yilmaz',
+  relation: 'Buurvrouw',
+  contact: '06-98765432',
+  contribution: 'Haalt Mees op woensdag uit school en eet dan bij haar.',
+};
+const GOAL = {
+  text: 'Mees slaapt doordeweeks weer voor tien uur',
+  pace: 'Eerst de weekdagen, na de voorjaarsvakantie ook het weekend',
+  subGoals: ['Vaste bedtijd om half negen', 'Geen scherm na acht uur'],
+};
+const ACTION = { description: 'Mees op woensdag uit school halen' };
+const REGISTRATION_MAX_REQUIRED = 6;
+
+// Shared between scenarios (filled in by the demo.gezinswerker scenario).
+const shared = { newCaseId: null, lotteCasePath: null, registrationLine: null };
+
+function isoDate(d) {
+  return d.toISOString().slice(0, 10);
+}
+
+async function errorSummaryText(page) {
+  const s = page.locator('.error-summary');
+  if ((await s.count()) === 0) return '';
+  return ((await s.first().textContent().catch(() => '')) || '').replace(/\s+/g, ' ').trim();
+}
+
+async function mainText(page) {
+  return ((await page.locator('main').first().innerText().catch(() => '')) || '').replace(/\s+/g, ' ');
+}
+
+// Exactly one element must match; a clear error otherwise.
+async function one(page, locator, what) {
+  const n = await locator.count();
+  if (n !== 1) throw new Error(`${what}: expected exactly 1 match on ${page.url()}, found ${n}`);
+  return locator;
+}
+
+function expectPathname(page, re, what) {
+  const url = new URL(page.url());
+  if (!re.test(url.pathname)) {
+    throw new Error(`${what}: expected a page matching ${re}, ended on ${page.url()}`);
+  }
+  return url;
+}
+
+// Step 1: the one-screen registration with only the required inputs.
+async function registerCase(page) {
+  const resp = await page.goto(BASE + '/aanmelden', { waitUntil: 'load' });
+  expectPathname(page, /^\/aanmelden$/, 'registration page');
+  await checkPage(page, 'gezinswerker-10-aanmelden', { status: resp?.status() ?? null });
+
+  const form = page.locator('form.registration');
+  await one(page, form, 'registration form (form.registration)');
+  const required = form.locator('[required]');
+  const requiredCount = await required.count();
+  const requiredNames = await required.evaluateAll((els) => els.map((e) => e.getAttribute('name') || e.id));
+  console.log(`  required inputs on /aanmelden: ${requiredCount} (${requiredNames.join(', ')})`);
+  if (requiredCount > REGISTRATION_MAX_REQUIRED) {
+    fail(`registration: ${requiredCount} required inputs, at most ${REGISTRATION_MAX_REQUIRED} allowed (${requiredNames.join(', ')})`);
+  }
+
+  let inputs = 0;
+  let clicks = 0;
+  const municipality = form.locator('#municipality_code');
+  if (!(await municipality.inputValue())) {
+    // Not preset: choose the first real municipality.
+    const first = await municipality.locator('option:not([value=""])').first().getAttribute('value');
+    await municipality.selectOption(first);
+    inputs++;
+    console.log('  note: municipality was not preset; chose the first one');
+  }
+  const date = form.locator('#registered_on');
+  if (!(await date.inputValue())) {
+    await date.fill(isoDate(new Date()));
+    inputs++;
+    console.log('  note: registration date was not preset; filled in today');
+  }
+  const area = form.locator('#primary_problem_area');
+  const areaValues = await area.locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  if (areaValues.length === 0) throw new Error('registration: #primary_problem_area has no options');
+  await area.selectOption(areaValues.includes('opvoeding') ? 'opvoeding' : areaValues[0]);
+  inputs++;
+  await form.locator('#question').fill(NEW_QUESTION);
+  inputs++;
+  await form.locator('input[name="youths.0.name"]').fill(NEW_YOUTH.name);
+  inputs++;
+  await form.locator('input[name="youths.0.birth_date"]').fill(NEW_YOUTH.birthDate);
+  inputs++;
+
+  // Every required input must now have a value (nothing else was touched).
+  const empty = await required.evaluateAll((els) => els.filter((e) => !e.value).map((e) => e.getAttribute('name') || e.id));
+  if (empty.length) fail(`registration: required input(s) still empty before submit: ${empty.join(', ')}`);
+
+  const submit = await one(page, page.getByRole('button', { name: 'Aanmelding registreren', exact: true }), 'registration submit button');
+  const status = await clickNav(page, submit);
+  clicks++;
+  shared.registrationLine = `REGISTRATION: required inputs=${requiredCount}, inputs filled=${inputs}, clicks=${clicks}`;
+  console.log(shared.registrationLine);
+
+  const url = new URL(page.url());
+  const m = /^\/casussen\/([^/]+)$/.exec(url.pathname);
+  if (!m) {
+    const err = await errorSummaryText(page);
+    throw new Error(`registration did not reach a case page; ended on ${page.url()} (HTTP ${status})${err ? `; errors: "${err}"` : ''}`);
+  }
+  if (url.searchParams.get('aangemeld') !== 'new') {
+    fail(`registration: expected ?aangemeld=new on the case page, got ${page.url()}`);
+  }
+  const text = await mainText(page);
+  if (!text.includes(NEW_YOUTH.name)) fail(`case page after registration does not show "${NEW_YOUTH.name}"`);
+  await checkPage(page, 'gezinswerker-11-casus-aangemeld', { status });
+  return m[1];
+}
+
+async function caseStatus(page) {
+  return ((await page.locator('.case-header .status').first().textContent().catch(() => '')) || '').trim();
+}
+
+// Steps 2-8: pick up, network member, plan, coordinator, agreement, print, lists.
+async function familyPlanFlow(page) {
+  const caseId = await registerCase(page);
+  shared.newCaseId = caseId;
+  const casePath = `/casussen/${caseId}`;
+
+  // 2. Pick up.
+  const before = await caseStatus(page);
+  if (before !== 'Aangemeld') console.log(`  note: status before pick-up is "${before}"`);
+  const pickUp = await one(page, page.getByRole('button', { name: 'Oppakken', exact: true }), '"Oppakken" button on the case page');
+  let status = await clickNav(page, pickUp);
+  expectPathname(page, new RegExp(`^${casePath}$`), 'after "Oppakken"');
+  const after = await caseStatus(page);
+  if (after !== 'In begeleiding') {
+    fail(`after "Oppakken" the case status is "${after}", expected "In begeleiding" (${await errorSummaryText(page)})`);
+  }
+  await checkPage(page, 'gezinswerker-12-casus-opgepakt', { status });
+
+  // 3. Network member.
+  const addNetwork = await one(page, page.getByRole('link', { name: 'Netwerklid toevoegen', exact: true }), '"Netwerklid toevoegen" link');
+  status = await clickNav(page, addNetwork);
+  expectPathname(page, new RegExp(`^${casePath}/netwerk/nieuw$`), 'network member form');
+  await checkPage(page, 'gezinswerker-13-netwerklid-nieuw', { status });
+  await page.locator('main form #name').fill(NETWORK_MEMBER.name);
+  await page.locator('main form #relation').fill(NETWORK_MEMBER.relation);
+  await page.locator('main form #contact').fill(NETWORK_MEMBER.contact);
+  await page.locator('main form #contribution').fill(NETWORK_MEMBER.contribution);
+  status = await clickNav(page, await one(page, page.locator('main').getByRole('button', { name: 'Opslaan', exact: true }), 'network member save button'));
+  if (new URL(page.url()).pathname !== casePath) {
+    throw new Error(`saving the network member ended on ${page.url()} (errors: "${await errorSummaryText(page)}")`);
+  }
+  const networkRow = page.locator('#netwerk tbody tr', { hasText: NETWORK_MEMBER.name });
+  if ((await networkRow.count()) !== 1) {
+    fail(`case page does not list network member "${NETWORK_MEMBER.name}" in #netwerk`);
+  } else if (!(await networkRow.innerText()).includes(NETWORK_MEMBER.relation)) {
+    fail(`network member row does not show the relation "${NETWORK_MEMBER.relation}"`);
+  }
+  await checkPage(page, 'gezinswerker-14-casus-netwerk', { status });
+
+  // 4. Plan version 1.
+  const editPlan = await one(page, page.getByRole('link', { name: 'Plan bewerken', exact: true }), '"Plan bewerken" link on the case page');
+  status = await clickNav(page, editPlan);
+  expectPathname(page, new RegExp(`^${casePath}/plan/bewerken$`), 'plan edit page');
+  await checkPage(page, 'gezinswerker-15-plan-bewerken', { status });
+  const due = new Date(Date.now() + 30 * 86_400_000);
+  await page.locator('textarea[name="goals.0.text"]').fill(GOAL.text);
+  await page.locator('input[name="goals.0.pace"]').fill(GOAL.pace);
+  await page.locator('textarea[name="goals.0.sub_goals"]').fill(GOAL.subGoals.join('\n'));
+  await page.locator('input[name="actions.0.description"]').fill(ACTION.description);
+  await page.locator('select[name="actions.0.goal"]').selectOption('0');
+  await page.locator('select[name="actions.0.owner_kind"]').selectOption('network_member');
+  await page.locator('input[name="actions.0.owner"]').fill(NETWORK_MEMBER.name);
+  await page.locator('input[name="actions.0.due"]').fill(isoDate(due));
+  status = await clickNav(page, await one(page, page.getByRole('button', { name: 'Opslaan als nieuwe versie', exact: true }), 'plan save button'));
+  if (new URL(page.url()).pathname !== `${casePath}/plan`) {
+    throw new Error(`saving the plan ended on ${page.url()} (errors: "${await errorSummaryText(page)}")`);
+  }
+  const h1 = ((await page.locator('h1.page-title').first().textContent()) || '').replace(/\s+/g, ' ').trim();
+  if (!/Versie 1\b/.test(h1)) fail(`plan page h1 is "${h1}", expected "… Versie 1"`);
+  let text = await mainText(page);
+  if (!text.includes('Gezin nog niet akkoord')) fail('new plan version does not say "Gezin nog niet akkoord"');
+  if (/\d\.\.\./.test(text)) fail('plan page shows a truncated date ("…2026-11-25...")');
+  for (const want of [GOAL.text, GOAL.pace, ...GOAL.subGoals, ACTION.description, NETWORK_MEMBER.name]) {
+    if (!text.includes(want)) fail(`plan page does not show "${want}"`);
+  }
+  await checkPage(page, 'gezinswerker-16-plan-v1', { status });
+
+  // 5. Coordinator: the family itself.
+  const regie = page.locator('section[aria-labelledby="regie-title"]');
+  await one(page, regie, 'coordinator section (section[aria-labelledby="regie-title"])');
+  if (!(await regie.innerText()).includes('Het gezin zelf')) {
+    fail(`coordinator section does not say "Het gezin zelf": "${(await regie.innerText()).replace(/\s+/g, ' ')}"`);
+  }
+  const coordinator = regie.locator('#coordinator');
+  if ((await coordinator.count()) === 1) {
+    if ((await coordinator.inputValue()) !== 'family') {
+      console.log(`  note: #coordinator preselected "${await coordinator.inputValue()}"; choosing "family"`);
+    }
+    await coordinator.selectOption('family');
+    status = await clickNav(page, await one(page, regie.locator('button[type=submit]'), 'coordinator save button'));
+    if (new URL(page.url()).pathname !== `${casePath}/plan`) {
+      throw new Error(`saving the coordinator ended on ${page.url()} (errors: "${await errorSummaryText(page)}")`);
+    }
+    const err = await errorSummaryText(page);
+    if (err) fail(`saving the coordinator showed errors: "${err}"`);
+    const regieText = await page.locator('section[aria-labelledby="regie-title"]').innerText();
+    if (!regieText.includes('Het gezin zelf')) fail('after saving, the coordinator section does not say "Het gezin zelf"');
+    await checkPage(page, 'gezinswerker-17-plan-regie', { status });
+  }
+  const headerCoordinator = ((await page.locator('.case-header').first().innerText().catch(() => '')) || '');
+  if (!headerCoordinator.includes('Het gezin zelf')) fail('case header on the plan page does not name "Het gezin zelf" as coordinator');
+
+  // 6. The family's agreement.
+  const agreedBy = page.locator('#agreed_by');
+  await one(page, agreedBy, 'agreement select #agreed_by');
+  const agreeNames = await agreedBy.locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  if (agreeNames.length === 0) throw new Error('#agreed_by has no family members to choose from');
+  await agreedBy.selectOption(agreeNames[0]);
+  if (!(await page.locator('#agreed_on').inputValue())) fail('agreement date #agreed_on is not preset');
+  status = await clickNav(page, await one(page, page.getByRole('button', { name: 'Akkoord vastleggen', exact: true }), '"Akkoord vastleggen" button'));
+  if (new URL(page.url()).pathname !== `${casePath}/plan`) {
+    throw new Error(`recording the agreement ended on ${page.url()} (errors: "${await errorSummaryText(page)}")`);
+  }
+  text = await mainText(page);
+  if (!text.includes('Akkoord op')) fail(`after "Akkoord vastleggen" the plan page does not show "Akkoord op" (errors: "${await errorSummaryText(page)}")`);
+  if (!text.includes(agreeNames[0])) fail(`plan page does not name "${agreeNames[0]}" as having agreed`);
+  if (text.includes('Gezin nog niet akkoord')) fail('plan page still says "Gezin nog niet akkoord" after the agreement');
+  await checkPage(page, 'gezinswerker-18-plan-akkoord', { status });
+
+  // 7. Print view, on screen and in print media.
+  await gotoChecked(page, 'gezinswerker-19-plan-afdrukken', `${casePath}/plan/afdrukken`);
+  await page.emulateMedia({ media: 'print' });
+  try {
+    const printText = ((await page.locator('body').innerText()) || '').replace(/\s+/g, ' ');
+    for (const want of [GOAL.text, NETWORK_MEMBER.name, ACTION.description]) {
+      if (!printText.includes(want)) fail(`print view (print media) does not show "${want}"`);
+    }
+    const nav = page.locator('.site-nav');
+    if ((await nav.count()) === 0) fail('print view has no .site-nav at all (cannot check it is hidden in print)');
+    else if (await nav.first().isVisible()) fail('site navigation (.site-nav) is visible in print media');
+    for (const sel of ['.lang-switch', 'form[action="/logout"]', '.skip-link']) {
+      if ((await page.locator(sel).count()) && (await page.locator(sel).first().isVisible())) {
+        fail(`print view: ${sel} is visible in print media`);
+      }
+    }
+    await checkPage(page, 'gezinswerker-20-plan-afdrukken-print-media', { status: 200 });
+  } finally {
+    await page.emulateMedia({ media: 'screen' });
+  }
+
+  // 8. Lists, search, diff and versions.
+  await gotoChecked(page, 'gezinswerker-21-casussen', '/casussen');
+  if ((await page.locator(`main a[href="${casePath}"]`).count()) === 0) {
+    fail('the new case is not listed in the caseload (/casussen)');
+  }
+  await gotoChecked(page, 'gezinswerker-22-team-aanmeldingen', '/team/aanmeldingen');
+  await gotoChecked(page, 'gezinswerker-23-zoeken-bakker', '/zoeken?naam=bakker');
+  if ((await page.locator('main table tbody tr').count()) === 0) fail('/zoeken?naam=bakker found nothing');
+  await gotoChecked(page, 'gezinswerker-24-zoeken-lotte', '/zoeken?naam=lotte');
+  const lotteLink = page.locator('main table tbody tr', { hasText: 'Lotte Bakker' }).locator('a[href^="/casussen/"]');
+  if ((await lotteLink.count()) === 0) {
+    fail('/zoeken?naam=lotte lists no case link for "Lotte Bakker"');
+  } else {
+    shared.lotteCasePath = await lotteLink.first().getAttribute('href');
+  }
+  await gotoChecked(page, 'gezinswerker-25-plan-verschil', `${casePath}/plan/verschil`);
+  if (!(await mainText(page)).includes(GOAL.text)) fail('plan diff page does not show the new goal');
+  await gotoChecked(page, 'gezinswerker-26-plan-versie-1', `${casePath}/plan/versies/1`);
+  if (!(await mainText(page)).includes(GOAL.text)) fail('plan version 1 page does not show the goal');
+  await gotoChecked(page, 'gezinswerker-27-casus', casePath);
+  if (!(await mainText(page)).includes('1 doel, 1 actie')) fail('case page does not summarise the plan as "1 doel, 1 actie"');
+
+  // The registration's error state: submit it empty (nothing is registered).
+  await page.goto(BASE + '/aanmelden', { waitUntil: 'load' });
+  await page.locator('form.registration #primary_problem_area').selectOption('');
+  status = await clickNav(page, page.getByRole('button', { name: 'Aanmelding registreren', exact: true }));
+  if (new URL(page.url()).pathname !== '/aanmelden' && !/^\/casussen\//.test(new URL(page.url()).pathname)) {
+    fail(`submitting an empty registration ended on ${page.url()}`);
+  }
+  if (/^\/casussen\//.test(new URL(page.url()).pathname)) {
+    fail('an empty registration (no question, no youth) was accepted');
+  } else {
+    const links = page.locator('.error-summary a[href^="#"]');
+    if ((await links.count()) === 0) fail('empty registration: no .error-summary with links to the fields');
+    for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      const ok = await page.evaluate((id) => !!document.getElementById(id), href.slice(1));
+      if (!ok) fail(`empty registration: error summary links to ${href}, which is not an element id on the page`);
+    }
+    if ((await page.locator('#question').getAttribute('aria-invalid')) !== 'true') {
+      fail('empty registration: #question is not marked aria-invalid="true"');
+    }
+    await checkPage(page, 'gezinswerker-28-aanmelden-fouten', { status, expectStatus: null });
+  }
+}
+
 // ---- scenarios ----------------------------------------------------------------
 
 async function scenario(browser, username, short, fn, loginOpts = {}) {
@@ -370,9 +683,74 @@ async function main() {
         await gotoChecked(page, 'gezinswerker-08-beheer-gebruikers-403', '/beheer/gebruikers', { expectStatus: 403 });
         await page.goto(BASE + '/', { waitUntil: 'load' });
         await switchLanguage(page, 'gezinswerker');
+        await familyPlanFlow(page);
       },
       { tryWrongCode: true },
     );
+
+    // The glass wall: a family worker of another team (Weert) on a Leudal case.
+    await scenario(browser, 'demo.gezinswerker.weert', 'gezinswerker-weert', async (page) => {
+      if (!shared.lotteCasePath) {
+        fail('demo.gezinswerker.weert: no case URL for "Lotte Bakker" (the search as demo.gezinswerker failed)');
+        return;
+      }
+      await gotoChecked(page, 'gezinswerker-weert-05-casus-lotte-403', shared.lotteCasePath, { expectStatus: 403 });
+      const bg = page.locator(`main form[action="${shared.lotteCasePath}/doorbreken"]`);
+      if ((await bg.count()) !== 1) {
+        fail(`demo.gezinswerker.weert: the 403 page for ${shared.lotteCasePath} has no break-the-glass form`);
+      } else {
+        if ((await bg.locator('textarea[name="reason"]').count()) !== 1) fail('break-the-glass form has no reason field');
+        if ((await bg.locator('button[type=submit]').count()) !== 1) fail('break-the-glass form has no submit button');
+      }
+      if ((await mainText(page)).includes('Lotte Bakker')) fail('the 403 page shows the name of the youth behind the glass wall');
+
+      // Break the glass (so that the reviewer has something on /team/doorbraken).
+      if ((await bg.count()) === 1) {
+        await bg.locator('textarea[name="reason"]').fill('Melding van school over de veiligheid van het kind; casus nodig buiten kantooruren.');
+        const status = await clickNav(page, bg.locator('button[type=submit]'));
+        if (new URL(page.url()).pathname !== shared.lotteCasePath || status !== 200) {
+          fail(`breaking the glass ended on ${page.url()} with HTTP ${status} (errors: "${await errorSummaryText(page)}")`);
+        } else {
+          if ((await page.locator('.case-header .notice--warning').count()) === 0) {
+            fail('the case page opened by breaking the glass does not show the break-the-glass notice');
+          }
+          if (!(await mainText(page)).includes('Lotte Bakker')) fail('the case opened by breaking the glass does not show "Lotte Bakker"');
+        }
+        await checkPage(page, 'gezinswerker-weert-06-casus-lotte-doorbroken', { status });
+      }
+    });
+
+    await scenario(browser, 'demo.gedragswetenschapper', 'gedragswetenschapper', async (page) => {
+      await gotoChecked(page, 'gedragswetenschapper-05-team-doorbraken', '/team/doorbraken');
+      const row = page.locator('main table tbody tr', { hasText: 'Sanne Wouters' });
+      if ((await row.count()) === 0) {
+        fail('/team/doorbraken does not list the break-the-glass access of Sanne Wouters (demo.gezinswerker.weert)');
+      } else {
+        const when = ((await row.first().locator('td').first().textContent()) || '').trim();
+        if (!/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}$/.test(when)) fail(`/team/doorbraken: time column reads "${when}", expected "dd-mm-jjjj uu:mm"`);
+        const mark = row.first().locator('form[action$="/gezien"] button[type=submit]');
+        if ((await mark.count()) !== 1) {
+          fail('/team/doorbraken: no "Markeer als gezien" button in the row of Sanne Wouters');
+        } else {
+          const status = await clickNav(page, mark);
+          expectPathname(page, /^\/team\/doorbraken$/, 'after "Markeer als gezien"');
+          const seen = page.locator('main table tbody tr', { hasText: 'Sanne Wouters' }).first();
+          if (!((await seen.innerText().catch(() => '')) || '').includes('Bram Hendrikx')) {
+            fail(`after "Markeer als gezien" the row does not name Bram Hendrikx as reviewer (errors: "${await errorSummaryText(page)}")`);
+          }
+          await checkPage(page, 'gedragswetenschapper-05b-team-doorbraken-gezien', { status });
+        }
+      }
+      const transfer = page.locator('main a[href="/team/overdragen"]');
+      if ((await transfer.count()) === 0) {
+        fail('/team/doorbraken has no link to /team/overdragen (the page is not linked from anywhere else)');
+        await gotoChecked(page, 'gedragswetenschapper-06-team-overdragen', '/team/overdragen');
+      } else {
+        const status = await clickNav(page, transfer.first());
+        expectPathname(page, /^\/team\/overdragen$/, 'link to /team/overdragen');
+        await checkPage(page, 'gedragswetenschapper-06-team-overdragen', { status });
+      }
+    });
 
     await scenario(browser, 'demo.beheerder', 'beheerder', async (page) => {
       await gotoChecked(page, 'beheerder-05-organisaties', '/organisaties');
@@ -398,6 +776,7 @@ async function main() {
     console.log(`\n${failures.length} failure(s):`);
     for (const f of failures) console.log(`- ${f.split('\n')[0]}`);
   }
+  console.log(shared.registrationLine ?? 'REGISTRATION: not completed');
   console.log(`screenshots: ${SCREENSHOT_DIR}`);
   // Plain closing line, one per page checked (plus a scenario-level count).
   const otherFailures = failures.length && failedPages === 0 ? 1 : 0;
