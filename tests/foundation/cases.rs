@@ -107,6 +107,10 @@ async fn a_family_is_registered_in_one_page_and_lands_with_the_local_team() {
         "held by the local team of Leudal"
     );
     assert!(
+        page.contains("Gezin de Wit"),
+        "the family is named with the surname prefix"
+    );
+    assert!(
         page.contains("Het gezin zelf"),
         "the family coordinates by default"
     );
@@ -723,7 +727,23 @@ async fn only_the_team_and_involved_professionals_see_a_case_others_break_the_gl
     .await
     .unwrap();
     assert!(flagged >= 2, "the break and the read are flagged");
-    // Breaking the glass does not let her run the case.
+    // Breaking the glass opens the case for reading: no changes, no running it.
+    let (status, _) = api(
+        &app,
+        &sanne,
+        &sanne_csrf,
+        reqwest::Method::PUT,
+        &format!("/api/v1/cases/{id}/plan"),
+        json!({"version": 1, "goals": [{"text": "Overschreven"}]}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let r = sanne
+        .get(app.url(&format!("/casussen/{id}/plan/bewerken")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
     let r = post_form(
         &app,
         &sanne,

@@ -88,6 +88,27 @@ fn fold_accent(c: char) -> char {
     }
 }
 
+/// The household name a family gets from a member's full name: "Gezin " and the surname
+/// with its prefix ("Mees van Dijk" -> "Gezin van Dijk", "Yasmin El Idrissi" ->
+/// "Gezin El Idrissi").
+pub fn family_name(full_name: &str) -> String {
+    const PREFIXES: [&str; 20] = [
+        "van", "de", "der", "den", "het", "ten", "ter", "te", "op", "in", "'t", "el", "al", "da",
+        "di", "du", "la", "le", "von", "vander",
+    ];
+    let words: Vec<&str> = full_name.split_whitespace().collect();
+    let start = words
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(i, w)| *i + 1 < words.len() && PREFIXES.contains(&w.to_lowercase().as_str()))
+        .map_or(words.len().saturating_sub(1), |(i, _)| i);
+    match words.get(start..) {
+        Some(rest) if !rest.is_empty() => format!("Gezin {}", rest.join(" ")),
+        _ => "Gezin".to_owned(),
+    }
+}
+
 /// Whether two names (already passed through [`name_key`]) likely name the same person:
 /// equal, or a small typing difference (at most one edit per eight letters, at least one).
 pub fn names_match(a: &str, b: &str) -> bool {
@@ -123,6 +144,17 @@ mod tests {
         let e = parse_birth_date("birth_date", "31-02-2015", today()).unwrap_err();
         assert_eq!(e.field, "birth_date");
         assert!(parse_birth_date("b", "gisteren", today()).is_err());
+    }
+
+    #[test]
+    fn family_names_keep_the_surname_prefix() {
+        assert_eq!(family_name("Mees van Dijk"), "Gezin van Dijk");
+        assert_eq!(family_name("Yasmin El Idrissi"), "Gezin El Idrissi");
+        assert_eq!(family_name("Jan van der Berg"), "Gezin van der Berg");
+        assert_eq!(family_name("Lotte Bakker"), "Gezin Bakker");
+        assert_eq!(family_name("Madonna"), "Gezin Madonna");
+        assert_eq!(family_name("Anna de"), "Gezin de");
+        assert_eq!(family_name("  "), "Gezin");
     }
 
     #[test]

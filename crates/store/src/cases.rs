@@ -10,7 +10,7 @@ use crate::{Error, Result, Store, Tx, check_versioned_update, format_time, new_i
 use chrono::NaiveDate;
 use eenplan_domain::Bsn;
 use eenplan_domain::case::{self, CaseStatus, CloseReason, HelpKind, Transition};
-use eenplan_domain::family::{PersonKind, name_key, names_match};
+use eenplan_domain::family::{PersonKind, family_name, name_key, names_match};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -470,14 +470,11 @@ pub async fn register(
                 YouthRef::New(p) => Some(p.name.as_str()),
                 YouthRef::Existing(_) => None,
             });
-            let surname = first
-                .and_then(|n| n.split_whitespace().last())
-                .unwrap_or("");
             sqlx::query(
                 "INSERT INTO families (id, name, version, created_at, updated_at) VALUES ($1, $2, 1, $3, $3)",
             )
             .bind(&id)
-            .bind(format!("Gezin {surname}").trim())
+            .bind(family_name(first.unwrap_or("")))
             .bind(&at)
             .execute(&mut **tx)
             .await?;
@@ -676,6 +673,11 @@ impl Access {
     /// Transitions and assignment belong to the holding team.
     pub fn may_run(self) -> bool {
         self == Access::Team
+    }
+    /// Changing the family, its network and its plan: the team and the involved.
+    /// Breaking the glass opens a case for reading only.
+    pub fn may_write(self) -> bool {
+        matches!(self, Access::Team | Access::Involved)
     }
 }
 

@@ -140,7 +140,7 @@ pub async fn save(
         family_id,
         on,
         "plan_saved",
-        &number.to_string(),
+        &format!("v{number}"),
         user_id,
     )
     .await?;
@@ -199,7 +199,7 @@ pub async fn agree(
         family_id,
         agreed_on,
         "plan_agreed",
-        &format!("{number}: {agreed_by}"),
+        &format!("v{number} · {agreed_by}"),
         user_id,
     )
     .await?;

@@ -65,6 +65,66 @@ impl Tr {
             }
         }
     }
+    /// The label of a form field named in a problem, so an error summary says which field
+    /// is wrong: `youths.0.name` -> "Jeugdige 1 · Naam". Empty for fields without one.
+    pub fn field_label(&self, field: &str) -> String {
+        let parts: Vec<&str> = field.split('.').collect();
+        let (row, last) = match parts.as_slice() {
+            [group, n, last] => {
+                let group = match *group {
+                    "youths" => "reg.youth",
+                    "parents" => "reg.parent",
+                    "goals" => "plan.goal",
+                    "actions" => "plan.action",
+                    _ => return String::new(),
+                };
+                let n: usize = n.parse().unwrap_or(0);
+                (Some(format!("{} {}", self.get(group), n + 1)), *last)
+            }
+            [last] => (None, *last),
+            _ => return String::new(),
+        };
+        let key = match last {
+            "name" | "naam" => "person.name",
+            "birth_date" | "geboortedatum" => "person.birth_date",
+            "bsn" => "person.bsn",
+            "phone" => "person.phone",
+            "municipality_code" => "reg.municipality",
+            "registered_on" => "reg.date",
+            "referral_channel" => "reg.channel",
+            "primary_problem_area" => "reg.primary_area",
+            "problem_areas" => "reg.areas",
+            "question" => "reg.question",
+            "relation" => "network.relation",
+            "contact" => "network.contact",
+            "contribution" => "network.contribution",
+            "reason" | "involvement_reason" => "inv.reason",
+            "involvement_user" => "inv.who",
+            "text" => "plan.goal_text",
+            "about" => "plan.about",
+            "pace" => "plan.pace",
+            "sub_goals" => "plan.sub_goals",
+            "description" => "plan.action_text",
+            "owner_kind" => "plan.owner_kind",
+            "owner" => "plan.owner",
+            "due" => "plan.due",
+            "goal" => "plan.goal",
+            "agreed_by" => "plan.agreed_by",
+            "agreed_on" => "plan.agreed_date",
+            "coordinator" => "plan.regie_choose",
+            "help_kind" => "case.help_kind",
+            "on" => "case.close_date",
+            "team_id" => "case.team",
+            "from_user_id" => "transfer.from",
+            "to_user_id" => "transfer.to",
+            _ => return row.unwrap_or_default(),
+        };
+        match row {
+            Some(row) => format!("{row} · {}", self.get(key)),
+            None => self.get(key).to_owned(),
+        }
+    }
+
     pub fn lang(&self) -> &'static str {
         self.0.code()
     }
@@ -468,6 +528,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Too many requests. Wait a moment and try again.",
     ),
     ("error.home", "Naar de startpagina", "Go to the home page"),
+    ("nav.transfer", "Caseload overdragen", "Transfer caseload"),
     (
         "audit.break_glass_only",
         "Alleen doorbraken (break the glass)",
@@ -507,7 +568,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Doorbraken (break the glass)",
         "Break-the-glass accesses",
     ),
-    ("bg.when", "Wanneer (UTC)", "When (UTC)"),
+    ("bg.when", "Wanneer", "When"),
     ("bg.who", "Wie", "Who"),
     (
         "case.break_glass_active",
@@ -558,11 +619,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Gezin akkoord met plan",
         "Family agreed to the plan",
     ),
-    (
-        "case.ev.plan_saved",
-        "Plan opgeslagen, versie",
-        "Plan saved, version",
-    ),
+    ("case.ev.plan_saved", "Plan opgeslagen", "Plan saved"),
     ("case.ev.registered", "Aangemeld", "Registered"),
     ("case.ev.reopened", "Heropend", "Reopened"),
     ("case.ev.transferred", "Overgedragen", "Transferred"),

@@ -10,7 +10,7 @@ use crate::pages::cases::{
     RegistrationFields, current_plan, duplicate_problems, may_coordinate, open_case,
     parse_help_kind, parse_network_member, parse_person, parse_reason, parse_registration,
     parse_search, parse_step, parse_transfer, person_write_error, record_read, run_case, today,
-    transfer_error, unresolved_duplicates,
+    transfer_error, unresolved_duplicates, write_case,
 };
 use crate::pages::plan::{
     ActionDraft, GoalDraft, agreement_error, build_plan, coordinator_error, parse_agreement,
@@ -347,7 +347,7 @@ pub async fn add_person(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<PersonBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let (case, _) = write_case(&app, &ctx, &id).await?;
     let kind = PersonKind::parse(&b.kind).ok_or_else(|| {
         invalid(Problem::new(
             "kind",
@@ -382,7 +382,7 @@ pub async fn update_person(
     Path((id, person)): Path<(String, String)>,
     ApiJson(b): ApiJson<PersonBody>,
 ) -> ApiResult<StatusCode> {
-    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let (case, _) = write_case(&app, &ctx, &id).await?;
     let p = cases::persons(&app.store, &case.family_id)
         .await?
         .into_iter()
@@ -436,7 +436,7 @@ pub async fn add_network_member(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<NetworkBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let (case, _) = write_case(&app, &ctx, &id).await?;
     let input = parse_network_member(&b.name, &b.relation, &b.contact, &b.contribution)
         .map_err(AppError::Invalid)?;
     let mut tx = app.store.begin().await?;
@@ -454,7 +454,7 @@ pub async fn update_network_member(
     Path((id, member)): Path<(String, String)>,
     ApiJson(b): ApiJson<NetworkBody>,
 ) -> ApiResult<StatusCode> {
-    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let (case, _) = write_case(&app, &ctx, &id).await?;
     let version = version_required(b.version)?;
     let input = parse_network_member(&b.name, &b.relation, &b.contact, &b.contribution)
         .map_err(AppError::Invalid)?;
@@ -625,7 +625,7 @@ pub async fn save_plan(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<PlanBody>,
 ) -> ApiResult<Json<SavedPlan>> {
-    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let (case, _) = write_case(&app, &ctx, &id).await?;
     let version = version_required(b.version)?;
     let content = build_plan(&b.goals, &b.actions).map_err(AppError::Invalid)?;
     let mut tx = app.store.begin().await?;
@@ -720,7 +720,7 @@ pub async fn agree(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<AgreementBody>,
 ) -> ApiResult<StatusCode> {
-    let (case, _) = open_case(&app, &ctx, &id).await?;
+    let (case, _) = write_case(&app, &ctx, &id).await?;
     let number = b.number.ok_or_else(|| {
         invalid(Problem::new(
             "number",

@@ -109,7 +109,8 @@ pub struct AuditPage {
     pub chrome: Chrome,
     pub f: AuditQuery,
     pub errors: Vec<Problem>,
-    pub records: Vec<Record>,
+    /// Each record with its local time.
+    pub records: Vec<(Record, String)>,
 }
 
 pub async fn show(
@@ -127,6 +128,12 @@ pub async fn show(
         chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/beheer/audit"),
         f: q,
         errors,
-        records,
+        records: records
+            .into_iter()
+            .map(|r| {
+                let at = crate::pages::local_time(&r.at);
+                (r, at)
+            })
+            .collect(),
     })
 }

@@ -70,6 +70,21 @@ pub async fn run_case(
     Ok(case)
 }
 
+/// Like [`open_case`], for changes to the family, its network and its plan (not for
+/// someone who only broke the glass: that opens a case for reading).
+pub async fn write_case(
+    app: &AppState,
+    ctx: &AuthContext,
+    case_id: &str,
+) -> Result<(CaseSummary, Access), AppError> {
+    let (case, access) = open_case(app, ctx, case_id).await?;
+    if !access.may_write() {
+        cases::record_refusal(&app.store, &ctx.actor(), case_id).await?;
+        return Err(AppError::Forbidden);
+    }
+    Ok((case, access))
+}
+
 /// Who may involve professionals and set the coordinator: the coordinating professional,
 /// or, while the family holds regie itself, the holding team.
 pub async fn may_coordinate(
@@ -1395,7 +1410,7 @@ pub async fn new_person(
     Path(id): Path<String>,
     Query(q): Query<KindQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     let youth = q.soort == "jeugdige";
     let mut f = Fields::default();
     f.set("municipality_code", case.municipality_code.clone());
@@ -1410,7 +1425,7 @@ pub async fn create_person(
     Query(q): Query<KindQuery>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     let youth = q.soort == "jeugdige";
     let kind = if youth {
         PersonKind::Youth
@@ -1454,7 +1469,7 @@ pub async fn edit_person(
     Auth(ctx): Auth,
     Path((id, person_id)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     let p = family_person(&app, &case, &person_id).await?;
     record_read(&app, &ctx, &case, access, "person_read").await?;
     let youth = p.kind == PersonKind::Youth;
@@ -1481,7 +1496,7 @@ pub async fn update_person(
     Path((id, person_id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     let p = family_person(&app, &case, &person_id).await?;
     let youth = p.kind == PersonKind::Youth;
     let result = async {
@@ -1580,7 +1595,7 @@ pub async fn new_network_member(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     page(&network_form(
         &app,
         &ctx,
@@ -1600,7 +1615,7 @@ pub async fn create_network_member(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     match parse_network_form(&f) {
         Err(errors) => Ok(invalid_form(render(&network_form(
             &app, &ctx, lang, case, access, None, f, errors,
@@ -1620,7 +1635,7 @@ pub async fn edit_network_member(
     Auth(ctx): Auth,
     Path((id, member_id)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     let m = cases::network(&app.store, &case.family_id)
         .await?
         .into_iter()
@@ -1652,7 +1667,7 @@ pub async fn update_network_member(
     Path((id, member_id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     let result = async {
         let version =
             parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
@@ -1889,7 +1904,8 @@ pub async fn search(
 pub struct BreakGlassPage {
     pub t: Tr,
     pub chrome: Chrome,
-    pub rows: Vec<cases::BreakGlassAccess>,
+    /// Each access with its local time.
+    pub rows: Vec<(cases::BreakGlassAccess, String)>,
 }
 
 pub async fn break_glass_review(
@@ -1897,7 +1913,14 @@ pub async fn break_glass_review(
     lang: Lang,
     Auth(ctx): Auth,
 ) -> Result<Html<String>, AppError> {
-    let rows = cases::break_glass_accesses(&app.store, &ctx.principal.user_id).await?;
+    let rows = cases::break_glass_accesses(&app.store, &ctx.principal.user_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let at = crate::pages::local_time(&r.at);
+            (r, at)
+        })
+        .collect();
     page(&BreakGlassPage {
         t: Tr(lang),
         chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/team/doorbraken"),

@@ -68,7 +68,7 @@ pub struct Chrome {
 }
 
 /// The main menu: each entry shown only to roles that hold its permission.
-const NAV: [(&str, &str, Permission); 10] = [
+const NAV: [(&str, &str, Permission); 11] = [
     ("/", "nav.home", Permission::OwnAccount),
     ("/casussen", "nav.caseload", Permission::ViewCases),
     ("/aanmelden", "nav.register", Permission::RegisterCases),
@@ -81,6 +81,11 @@ const NAV: [(&str, &str, Permission); 10] = [
     (
         "/team/doorbraken",
         "nav.break_glass",
+        Permission::SuperviseTeam,
+    ),
+    (
+        "/team/overdragen",
+        "nav.transfer",
         Permission::SuperviseTeam,
     ),
     ("/organisaties", "nav.directory", Permission::ViewDirectory),
@@ -132,6 +137,26 @@ pub struct ErrorPage {
     pub message: &'static str,
     pub problems: Vec<String>,
     pub error_id: Option<String>,
+}
+
+/// A stored UTC time as Dutch local time, `dd-mm-yyyy hh:mm`.
+pub fn local_time(stored: &str) -> String {
+    eenplan_store::parse_time(stored).map_or_else(
+        || stored.to_owned(),
+        |t| {
+            t.with_timezone(&chrono_tz::Europe::Amsterdam)
+                .format("%d-%m-%Y %H:%M")
+                .to_string()
+        },
+    )
+}
+
+/// A stored date (`yyyy-mm-dd`, or the date of a stored time) as `dd-mm-yyyy`.
+pub fn local_date(stored: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d") {
+        Ok(d) => d.format("%d-%m-%Y").to_string(),
+        Err(_) => local_time(stored).chars().take(10).collect(),
+    }
 }
 
 /// The fields of a posted form, in order, as sent. Templates read them back with

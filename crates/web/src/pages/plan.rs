@@ -9,10 +9,11 @@ use crate::extract::{CsrfForm, Path, Query};
 use crate::i18n::{Lang, Tr};
 use crate::pages::cases::{
     CaseHeader, current_plan, may_coordinate, open_case, professionals, record_read, today,
+    write_case,
 };
 use crate::pages::{
-    Chrome, Fields, has_error, invalid_form, optional_text, page, parse_version, render,
-    required_text,
+    Chrome, Fields, has_error, invalid_form, local_date, local_time, optional_text, page,
+    parse_version, render, required_text,
 };
 use askama::Template;
 use axum::extract::State;
@@ -347,7 +348,10 @@ pub struct PlanPage {
     pub version: Option<plans::PlanVersion>,
     pub goals: Vec<GoalView>,
     pub loose: Vec<ActionView>,
+    /// (number, saved at, by, agreed on), times local.
     pub versions: Vec<(i64, String, String, Option<String>)>,
+    /// When the shown version was saved (local date).
+    pub saved_on: String,
     pub family_names: Vec<String>,
     pub candidates: Vec<(String, String)>,
     pub may_coordinate: bool,
@@ -402,7 +406,15 @@ async fn plan_page(
         chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, &path),
         errors,
         earlier: n != state.current_version,
-        versions: plans::versions(&app.store, &case.family_id).await?,
+        versions: plans::versions(&app.store, &case.family_id)
+            .await?
+            .into_iter()
+            .map(|(n, at, by, agreed)| (n, local_time(&at), by, agreed.as_deref().map(local_date)))
+            .collect(),
+        saved_on: version
+            .as_ref()
+            .map(|v| local_date(&v.created_at))
+            .unwrap_or_default(),
         candidates: if may {
             professionals(&app.store, lang).await?
         } else {
@@ -695,7 +707,7 @@ pub async fn edit_plan(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     record_read(&app, &ctx, &case, access, "plan_read").await?;
     let (state, content) = current_plan(&app.store, &case.family_id).await?;
     let f = plan_fields(&content, &state);
@@ -718,7 +730,7 @@ pub async fn save_plan(
     Path(id): Path<String>,
     CsrfForm(mut f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     let parsed = plan_from_form(&f).and_then(|c| {
         parse_version("version", f.get("version"))
             .map(|v| (c, v))
@@ -845,7 +857,7 @@ pub async fn agree(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     let result = async {
         let (by, on) =
             parse_agreement(f.get("agreed_by"), f.get("agreed_on")).map_err(AppError::Invalid)?;
