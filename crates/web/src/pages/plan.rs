@@ -395,11 +395,7 @@ async fn plan_page(
         Some(u) => *u == ctx.principal.user_id,
         None => access.may_run(),
     };
-    let family_names = cases::persons(&app.store, &case.family_id)
-        .await?
-        .into_iter()
-        .map(|p| p.name)
-        .collect();
+    let family_names = agreeing_names(&cases::persons(&app.store, &case.family_id).await?);
     let path = format!("/casussen/{}/plan", case.id);
     Ok(PlanPage {
         t: Tr(lang),
