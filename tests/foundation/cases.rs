@@ -338,7 +338,20 @@ async fn a_case_is_picked_up_closed_and_reopened_only_within_the_window() {
             ("csrf", &csrf),
             ("version", &v),
             ("reason", "goals_reached"),
-            ("on", "2026-11-20"),
+            ("on", "2026-11-17"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422, "not closed before it was registered");
+    assert!(r.text().await.unwrap().contains("href=\"#on\""));
+    let r = post_form(
+        &app,
+        &client,
+        &format!("/casussen/{id}/afsluiten"),
+        &[
+            ("csrf", &csrf),
+            ("version", &v),
+            ("reason", "goals_reached"),
         ],
     )
     .await;
@@ -361,10 +374,34 @@ async fn a_case_is_picked_up_closed_and_reopened_only_within_the_window() {
     assert_eq!(status, "in_begeleiding");
     // Closed longer ago than the window: refused, a new registration opens a new case.
     let v = version(&app, &id).await;
-    let (status, _) = api(&app, &client, &csrf, reqwest::Method::POST, &format!("/api/v1/cases/{id}/transitions"),
-        json!({"version": v.parse::<i64>().unwrap(), "step": "close", "reason": "moved", "on": "2026-01-05"})).await;
+    let (status, _) = api(
+        &app,
+        &client,
+        &csrf,
+        reqwest::Method::POST,
+        &format!("/api/v1/cases/{id}/transitions"),
+        json!({"version": v.parse::<i64>().unwrap(), "step": "close", "reason": "moved"}),
+    )
+    .await;
     assert_eq!(status, 200);
+    // As if it closed half a year ago.
+    sqlx::query("UPDATE cases SET closed_on = '2025-06-01', registered_on = '2025-01-01', picked_up_on = '2025-01-02' WHERE id = $1")
+        .bind(&id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     let v: i64 = version(&app, &id).await.parse().unwrap();
+    // Dating the reopening just after the closing does not get round the window.
+    let (status, _) = api(
+        &app,
+        &client,
+        &csrf,
+        reqwest::Method::POST,
+        &format!("/api/v1/cases/{id}/transitions"),
+        json!({"version": v, "step": "reopen", "on": "2025-06-02"}),
+    )
+    .await;
+    assert_eq!(status, 422);
     let (status, body) = api(
         &app,
         &client,
@@ -555,16 +592,21 @@ async fn the_plan_is_versioned_agreed_diffed_printed_and_never_silently_overwrit
         page.contains("Lotte gaat weer graag naar school"),
         "shows what changed"
     );
-    let (status, _) = api(
+    let (status, body) = api(
         &app,
         &client,
         &csrf,
         reqwest::Method::PUT,
         &format!("/api/v1/cases/{id}/plan"),
-        json!({"version": version, "goals": [{"text": "x"}]}),
+        json!({"version": version, "base": 1, "goals": [{"text": "x"}]}),
     )
     .await;
     assert_eq!(status, 409);
+    assert_eq!(body["state"]["current_version"], 2);
+    assert!(
+        body["changes"].as_array().unwrap().len() >= 3,
+        "the API conflict lists what changed: {body}"
+    );
     // Bad plan input names the row.
     let (status, body) = api(&app, &client, &csrf, reqwest::Method::PUT, &format!("/api/v1/cases/{id}/plan"),
         json!({"version": version + 1, "goals": [{"text": ""}], "actions": [{"description": "x", "owner_kind": "alien", "owner": ""}]})).await;
@@ -599,8 +641,32 @@ async fn the_plan_is_versioned_agreed_diffed_printed_and_never_silently_overwrit
         &[
             ("csrf", &csrf),
             ("number", "2"),
+            ("agreed_by", "Iemand Anders"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422, "only a member of the family agrees");
+    let r = post_form(
+        &app,
+        &client,
+        &format!("/casussen/{id}/plan/akkoord"),
+        &[
+            ("csrf", &csrf),
+            ("number", "2"),
             ("agreed_by", "Mark Bakker"),
-            ("agreed_on", "2026-11-21"),
+            ("agreed_on", "2025-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422, "not before the version existed");
+    let r = post_form(
+        &app,
+        &client,
+        &format!("/casussen/{id}/plan/akkoord"),
+        &[
+            ("csrf", &csrf),
+            ("number", "2"),
+            ("agreed_by", "Mark Bakker"),
         ],
     )
     .await;
@@ -615,13 +681,16 @@ async fn the_plan_is_versioned_agreed_diffed_printed_and_never_silently_overwrit
         .unwrap();
     assert!(
         print.contains("Plan van Gezin Bakker")
-            && print.contains("21-11-2026")
+            && print.contains("Akkoord op")
             && print.contains("Mark Bakker")
     );
     assert_eq!(app.audit_count("plan.print").await, 1);
     // The coordinator is explicit: a named professional on request.
     let iris = app
         .id_of("SELECT id FROM users WHERE username = 'demo.gezinswerker'")
+        .await;
+    let outsider = app
+        .id_of("SELECT id FROM users WHERE username = 'demo.aanbieder'")
         .await;
     let (_, plan) = api(
         &app,
@@ -632,6 +701,17 @@ async fn the_plan_is_versioned_agreed_diffed_printed_and_never_silently_overwrit
         Value::Null,
     )
     .await;
+    // Only someone of the holding team or involved in the case can be asked.
+    let (status, _) = api(
+        &app,
+        &client,
+        &csrf,
+        reqwest::Method::PUT,
+        &format!("/api/v1/cases/{id}/plan/coordinator"),
+        json!({"version": plan["state"]["version"], "user_id": outsider}),
+    )
+    .await;
+    assert_eq!(status, 422);
     let (status, _) = api(
         &app,
         &client,
@@ -692,6 +772,30 @@ async fn only_the_team_and_involved_professionals_see_a_case_others_break_the_gl
         .unwrap();
     assert!(!hits.contains("Lotte Bakker"));
     assert!(app.audit_count("case.search").await >= 1);
+    // Registering a youth whose family has an open case with another team: refused,
+    // nothing written, nothing told about that case.
+    let lotte = app
+        .id_of("SELECT id FROM persons WHERE name = 'Lotte Bakker'")
+        .await;
+    let persons_before = app
+        .id_of("SELECT CAST(COUNT(*) AS TEXT) FROM persons")
+        .await;
+    let (status, body) = api(
+        &app,
+        &sanne,
+        &sanne_csrf,
+        reqwest::Method::POST,
+        "/api/v1/registrations",
+        json!({"municipality_code": "0988", "primary_problem_area": "opvoeding", "question": "Vraag",
+               "youths": [{"existing_id": lotte}], "parents": [{"name": "Nieuwe Ouder"}]}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(!body.to_string().contains(&id));
+    let persons_after = app
+        .id_of("SELECT CAST(COUNT(*) AS TEXT) FROM persons")
+        .await;
+    assert_eq!(persons_before, persons_after);
     // Breaking the glass needs a reason.
     let r = post_form(
         &app,
@@ -820,6 +924,20 @@ async fn only_the_team_and_involved_professionals_see_a_case_others_break_the_gl
     .await;
     assert_eq!(status, 200);
     assert_eq!(body["access"], "involved");
+    let (_, mine) = api(
+        &app,
+        &luuk,
+        &luuk_csrf,
+        reqwest::Method::GET,
+        "/api/v1/cases",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        mine[0]["id"],
+        id.as_str(),
+        "the involved see the case in their list"
+    );
     // ... but cannot involve others or run the case.
     let (status, _) = api(
         &app,

@@ -14,7 +14,7 @@ impl Bsn {
         if digits.len() == 8 && s.chars().count() == 8 {
             digits.insert(0, 0);
         }
-        if digits.len() != 9 {
+        if digits.len() != 9 || !s.chars().all(|c| c.is_ascii_digit()) {
             return Err(FieldError::new(
                 field,
                 "Een BSN bestaat uit 9 cijfers (of 8, dan met een voorloopnul).",
@@ -76,6 +76,9 @@ mod tests {
             "010000008"
         );
         assert!(Bsn::parse("bsn", "10000009").is_err());
+        assert!(Bsn::parse("bsn", "12x3456782").is_err());
+        assert!(Bsn::parse("bsn", "1-2345678").is_err());
+        assert!(Bsn::parse("bsn", "١٢٣٤٥٦٧٨٢").is_err(), "only ASCII digits");
     }
 
     #[test]

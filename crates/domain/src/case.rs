@@ -112,6 +112,8 @@ pub enum TransitionError {
     NotFrom(CaseStatus),
     /// Reopening after the window: register anew, which opens a new case.
     WindowPassed { closed_on: NaiveDate, days: i64 },
+    /// The step is dated before an earlier step of the case.
+    DateBefore { earliest: NaiveDate },
 }
 
 impl TransitionError {
@@ -121,6 +123,17 @@ impl TransitionError {
                 "status",
                 format!("Dit kan niet bij een casus met status '{}'.", s.label_nl()),
                 format!("Not possible for a case with status '{}'.", s.label_en()),
+            ),
+            TransitionError::DateBefore { earliest } => FieldError::new(
+                "on",
+                format!(
+                    "Deze datum ligt vóór een eerdere stap van de casus ({}).",
+                    earliest.format("%d-%m-%Y")
+                ),
+                format!(
+                    "This date lies before an earlier step of the case ({}).",
+                    earliest.format("%Y-%m-%d")
+                ),
             ),
             TransitionError::WindowPassed { closed_on, days } => FieldError::new(
                 "status",
@@ -166,7 +179,23 @@ pub fn next_status(
 
 /// Whether a case closed on `closed_on` is still inside the reopening window.
 pub fn may_reopen(closed_on: NaiveDate, today: NaiveDate, reopen_days: i64) -> bool {
-    (today - closed_on).num_days() <= reopen_days
+    let days = (today - closed_on).num_days();
+    (0..=reopen_days).contains(&days)
+}
+
+/// Checks the date of a step against the steps before it (a case is not picked up or
+/// closed before it was registered, nor closed before it was picked up).
+pub fn check_step_date(
+    on: NaiveDate,
+    registered_on: NaiveDate,
+    picked_up_on: Option<NaiveDate>,
+) -> Result<(), TransitionError> {
+    let earliest = picked_up_on.map_or(registered_on, |p| p.max(registered_on));
+    if on < earliest {
+        Err(TransitionError::DateBefore { earliest })
+    } else {
+        Ok(())
+    }
 }
 
 /// A case number a family can quote on the phone: year and a running number.
@@ -240,6 +269,21 @@ mod tests {
             })
         );
         assert!(!may_reopen(closed, d("2026-01-02"), 0));
+        assert!(
+            !may_reopen(closed, d("2025-12-01"), 90),
+            "not before it closed"
+        );
+    }
+
+    #[test]
+    fn steps_are_not_dated_before_earlier_steps() {
+        let reg = d("2026-03-01");
+        assert!(check_step_date(d("2026-03-01"), reg, None).is_ok());
+        assert_eq!(
+            check_step_date(d("2026-02-28"), reg, None),
+            Err(TransitionError::DateBefore { earliest: reg })
+        );
+        assert!(check_step_date(d("2026-03-05"), reg, Some(d("2026-03-06"))).is_err());
     }
 
     #[test]

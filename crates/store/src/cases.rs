@@ -328,7 +328,7 @@ pub async fn likely_matches(
     let rows = sqlx::query(
         "SELECT p.id, p.name, p.name_key, p.birth_date, p.bsn, f.name AS family_name
          FROM persons p JOIN families f ON f.id = p.family_id
-         WHERE p.kind = 'youth' AND (p.bsn = $1 OR p.birth_date = $2)",
+         WHERE p.bsn = $1 OR (p.kind = 'youth' AND p.birth_date = $2)",
     )
     .bind(bsn.map(|b| b.to_string()))
     .bind(birth_date.map(|d| d.to_string()))
@@ -498,13 +498,23 @@ pub async fn register(
         });
     }
     for p in &input.parents {
-        insert_person(tx, &family_id, PersonKind::Parent, p).await?;
+        // A parent already in the family is not entered twice.
+        let known: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM persons WHERE family_id = $1 AND kind = 'parent' AND name_key = $2",
+        )
+        .bind(&family_id)
+        .bind(name_key(&p.name))
+        .fetch_one(&mut **tx)
+        .await?;
+        if known == 0 {
+            insert_person(tx, &family_id, PersonKind::Parent, p).await?;
+        }
     }
 
     // The case: open, recently closed (reopened), or new.
     let latest = sqlx::query(
-        "SELECT id, number, status, closed_on, worker_id FROM cases WHERE family_id = $1
-         ORDER BY (status = 'afgesloten'), registered_on DESC, created_at DESC LIMIT 1",
+        "SELECT id, number, status, closed_on, worker_id, team_id FROM cases WHERE family_id = $1
+         ORDER BY (status = 'afgesloten'), COALESCE(closed_on, registered_on) DESC, created_at DESC LIMIT 1",
     )
     .bind(&family_id)
     .fetch_optional(&mut **tx)
@@ -517,10 +527,19 @@ pub async fn register(
         let closed_on = opt_date(&r, "closed_on")?;
         let id: String = r.try_get("id")?;
         let number: String = r.try_get("number")?;
+        let case_team: String = r.try_get("team_id")?;
+        let today = chrono::Utc::now().date_naive();
         if status != CaseStatus::Closed.as_str() {
+            // One open case per family: a registration elsewhere does not touch a case
+            // held by another team (nor tells who holds it).
+            if case_team != team_id {
+                return Err(Error::CaseElsewhere);
+            }
             outcome = "added";
             existing = Some((id, number));
-        } else if closed_on.is_some_and(|c| case::may_reopen(c, on, reopen_days)) {
+        } else if case_team == team_id
+            && closed_on.is_some_and(|c| case::may_reopen(c, today, reopen_days))
+        {
             outcome = "reopened";
             let worker: Option<String> = r.try_get("worker_id")?;
             let status = if worker.is_some() {
@@ -727,13 +746,15 @@ const CASE_FROM: &str = "FROM cases c
     LEFT JOIN users cu ON cu.id = p.coordinator_user_id";
 
 /// The condition "user `$U` may open case `c` through team, worker, involvement or
-/// coordination" (not break-the-glass), with `$U` the placeholder given.
+/// coordination" (not break-the-glass), with `$U` the placeholder given: the SQL form of
+/// [`access`] for lists and search (keep the two in step).
 fn visible_to(u: &str) -> String {
     format!(
         "(c.worker_id = {u}
           OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = {u})
-          OR EXISTS (SELECT 1 FROM case_involvements i WHERE i.case_id = c.id AND i.user_id = {u})
-          OR EXISTS (SELECT 1 FROM family_plans fp WHERE fp.family_id = c.family_id AND fp.coordinator_user_id = {u}))"
+          OR (c.status <> 'afgesloten' AND (
+                EXISTS (SELECT 1 FROM case_involvements i WHERE i.case_id = c.id AND i.user_id = {u})
+                OR EXISTS (SELECT 1 FROM family_plans fp WHERE fp.family_id = c.family_id AND fp.coordinator_user_id = {u}))))"
     )
 }
 
@@ -762,7 +783,9 @@ pub async fn access(
     let glass: i64 = row.try_get("glass")?;
     let access = if in_team > 0 || summary.worker_id.as_deref() == Some(user_id) {
         Access::Team
-    } else if involved > 0 || summary.coordinator_user_id.as_deref() == Some(user_id) {
+    } else if summary.status != CaseStatus::Closed
+        && (involved > 0 || summary.coordinator_user_id.as_deref() == Some(user_id))
+    {
         Access::Involved
     } else if glass > 0 {
         Access::BreakGlass
@@ -915,7 +938,8 @@ pub async fn transition(
     reopen_days: i64,
 ) -> Result<CaseStatus> {
     let row = sqlx::query(
-        "SELECT status, closed_on, family_id, worker_id, version FROM cases WHERE id = $1",
+        "SELECT status, registered_on, picked_up_on, closed_on, family_id, worker_id, version
+         FROM cases WHERE id = $1",
     )
     .bind(case_id)
     .fetch_optional(&mut **tx)
@@ -934,14 +958,18 @@ pub async fn transition(
         Step::Close { .. } => Transition::Close,
         Step::Reopen => Transition::Reopen,
     };
-    let next = case::next_status(
-        status,
-        transition,
-        opt_date(&row, "closed_on")?,
-        on,
-        reopen_days,
-    )
-    .map_err(Error::Transition)?;
+    // The window is counted to today, whatever date the step is given.
+    let today = chrono::Utc::now().date_naive();
+    let closed_on = opt_date(&row, "closed_on")?;
+    let next = case::next_status(status, transition, closed_on, today, reopen_days)
+        .map_err(Error::Transition)?;
+    let registered_on: String = row.try_get("registered_on")?;
+    let picked_up_on = match step {
+        Step::Close { .. } => opt_date(&row, "picked_up_on")?,
+        _ => None,
+    };
+    case::check_step_date(on, date(&registered_on)?, picked_up_on.max(closed_on))
+        .map_err(Error::Transition)?;
     let at = now();
     let day = on.to_string();
     let (sql, kind, detail): (&str, &str, String) = match step {
@@ -1245,7 +1273,7 @@ pub async fn review_break_glass(
 ) -> Result<()> {
     let done = sqlx::query(
         "UPDATE break_glass_accesses SET reviewed_by = $1, reviewed_at = $2
-         WHERE id = $3 AND reviewed_by IS NULL
+         WHERE id = $3 AND reviewed_by IS NULL AND user_id <> $1
            AND team_id IN (SELECT team_id FROM team_members WHERE user_id = $1)",
     )
     .bind(reviewer_id)
@@ -1287,7 +1315,10 @@ pub async fn caseload(store: &Store, worker_id: &str) -> Result<Vec<CaseloadRow>
                 p.next_action_due, p.agreed, p.current_version
          FROM cases c JOIN families f ON f.id = c.family_id
          LEFT JOIN family_plans p ON p.family_id = c.family_id
-         WHERE c.worker_id = $1 AND c.status <> 'afgesloten'
+         WHERE c.status <> 'afgesloten'
+           AND (c.worker_id = $1
+                OR EXISTS (SELECT 1 FROM case_involvements i WHERE i.case_id = c.id AND i.user_id = $1)
+                OR p.coordinator_user_id = $1)
          ORDER BY (p.next_action_due IS NULL), p.next_action_due, c.registered_on",
     )
     .bind(worker_id)
@@ -1469,11 +1500,25 @@ pub async fn transfer_caseload(
     } else {
         3
     };
-    if from == to || members != distinct {
+    let to_role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND active = 1")
+            .bind(to)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let to_works_cases = to_role
+        .as_deref()
+        .and_then(eenplan_domain::Role::parse)
+        .is_some_and(|r| {
+            eenplan_domain::policy::allows(r, eenplan_domain::Permission::RegisterCases)
+        });
+    if from == to || members != distinct || !to_works_cases {
         return Err(Error::NotApplicable("team members"));
     }
+    // The open cases of the team that `from` works on or coordinates.
     let cases = sqlx::query(
-        "SELECT id, family_id FROM cases WHERE worker_id = $1 AND team_id = $2 AND status <> 'afgesloten'",
+        "SELECT c.id, c.family_id FROM cases c JOIN family_plans p ON p.family_id = c.family_id
+         WHERE c.team_id = $2 AND c.status <> 'afgesloten'
+           AND (c.worker_id = $1 OR p.coordinator_user_id = $1)",
     )
     .bind(from)
     .bind(team_id)
@@ -1484,11 +1529,13 @@ pub async fn transfer_caseload(
         let id: String = r.try_get("id")?;
         let family_id: String = r.try_get("family_id")?;
         sqlx::query(
-            "UPDATE cases SET worker_id = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+            "UPDATE cases SET worker_id = CASE WHEN worker_id = $4 THEN $1 ELSE worker_id END,
+                    version = version + 1, updated_at = $2 WHERE id = $3",
         )
         .bind(to)
         .bind(&at)
         .bind(&id)
+        .bind(from)
         .execute(&mut **tx)
         .await?;
         let moved_regie = sqlx::query(
@@ -1517,6 +1564,37 @@ pub async fn transfer_caseload(
         .await?;
     }
     Ok(cases.len() as u64)
+}
+
+/// The youths and parents of the families of `case_ids`: the clients a work list shows.
+pub async fn clients_of_cases(store: &Store, case_ids: &[String]) -> Result<Vec<String>> {
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=case_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT p.id FROM persons p JOIN cases c ON c.family_id = p.family_id
+         WHERE c.id IN ({}) ORDER BY p.id",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query_scalar(&sql);
+    for id in case_ids {
+        query = query.bind(id);
+    }
+    Ok(query.fetch_all(store.pool()).await?)
+}
+
+/// The municipality of the user's first local team: the default on the registration page.
+pub async fn home_municipality(store: &Store, user_id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT tm2.municipality_code FROM team_members tm JOIN teams t ON t.id = tm.team_id
+         JOIN team_municipalities tm2 ON tm2.team_id = t.id
+         WHERE tm.user_id = $1 AND t.team_type = 'local_team'
+         ORDER BY t.name, tm2.municipality_code LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(store.pool())
+    .await?)
 }
 
 /// Members of a team, for choosing workers and involvements: (id, name, role).

@@ -343,7 +343,8 @@ async fn families(
         &bakker.family_id,
         v,
         "Anouk Jansen",
-        date("2026-10-14"),
+        // An agreement cannot predate the version it agrees to.
+        chrono::Utc::now().date_naive(),
     )
     .await?;
 

@@ -63,6 +63,9 @@ pub enum Error {
     /// A person or user named in the input does not belong where it should.
     #[error("not allowed here: {0}")]
     NotApplicable(&'static str),
+    /// The family has an open case held by another team.
+    #[error("the family has an open case with another team")]
+    CaseElsewhere,
     /// The audit writer could not record an event (the access is then refused).
     #[error("audit log: {0}")]
     Audit(String),

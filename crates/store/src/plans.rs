@@ -166,14 +166,31 @@ pub async fn agree(
     agreed_by: &str,
     agreed_on: NaiveDate,
 ) -> Result<()> {
-    let current: i64 =
-        sqlx::query_scalar("SELECT current_version FROM family_plans WHERE family_id = $1")
-            .bind(family_id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(Error::NotFound)?;
-    if current != number {
+    // Only the current version, checked and marked in one statement so a save running at
+    // the same time cannot slip in between.
+    let marked = sqlx::query(
+        "UPDATE family_plans SET agreed = 1, updated_at = $1 WHERE family_id = $2 AND current_version = $3",
+    )
+    .bind(now())
+    .bind(family_id)
+    .bind(number)
+    .execute(&mut **tx)
+    .await?;
+    if marked.rows_affected() == 0 {
         return Err(Error::Conflict);
+    }
+    let created: String = sqlx::query_scalar(
+        "SELECT created_at FROM plan_versions WHERE family_id = $1 AND number = $2",
+    )
+    .bind(family_id)
+    .bind(number)
+    .fetch_one(&mut **tx)
+    .await?;
+    let earliest = crate::parse_time(&created).map_or(agreed_on, |t| t.date_naive());
+    if agreed_on < earliest {
+        return Err(Error::Transition(
+            eenplan_domain::case::TransitionError::DateBefore { earliest },
+        ));
     }
     let done = sqlx::query(
         "UPDATE plan_versions SET agreed_on = $1, agreed_by = $2, agreement_recorded_by = $3
@@ -189,11 +206,6 @@ pub async fn agree(
     if done.rows_affected() == 0 {
         return Err(Error::Conflict);
     }
-    sqlx::query("UPDATE family_plans SET agreed = 1, updated_at = $1 WHERE family_id = $2")
-        .bind(now())
-        .bind(family_id)
-        .execute(&mut **tx)
-        .await?;
     family_event(
         tx,
         family_id,
@@ -235,7 +247,17 @@ pub async fn set_coordinator(
             .is_some_and(|r| {
                 eenplan_domain::policy::allows(r, eenplan_domain::Permission::ViewCases)
             });
-        if !allowed {
+        // A member of the team holding the family's open case, or someone involved in it.
+        let close: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases c WHERE c.family_id = $1 AND c.status <> 'afgesloten' AND (
+                EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = c.team_id AND tm.user_id = $2)
+                OR EXISTS (SELECT 1 FROM case_involvements i WHERE i.case_id = c.id AND i.user_id = $2))",
+        )
+        .bind(family_id)
+        .bind(uid)
+        .fetch_one(&mut **tx)
+        .await?;
+        if !allowed || close == 0 {
             return Err(Error::NotApplicable("coordinator"));
         }
     }

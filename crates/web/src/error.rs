@@ -148,11 +148,28 @@ impl From<eenplan_store::Error> for AppError {
                 "No local team serves this municipality yet; ask the administrator.",
             )),
             E::Transition(t) => AppError::invalid(t.to_field_error()),
-            E::NotApplicable(what) => AppError::invalid(Problem::new(
-                "",
-                &format!("Dit is hier niet mogelijk ({what})."),
-                &format!("This is not possible here ({what})."),
+            E::CaseElsewhere => AppError::invalid(Problem::new(
+                "youths.0.existing_id",
+                "Dit gezin heeft een lopende casus bij een ander team. Neem contact op met dat team; het kan de aanmelding overnemen.",
+                "This family has an open case with another team. Contact that team; it can take over the registration.",
             )),
+            E::NotApplicable(what) => AppError::invalid(match what {
+                "existing youth" | "youths of two families" => Problem::new(
+                    "youths.0.existing_id",
+                    "De gekozen bekende jeugdigen horen niet bij één gezin; meld ze apart aan of zoek opnieuw.",
+                    "The known youths chosen do not belong to one family; register them apart or search again.",
+                ),
+                "user" | "user role" | "coordinator" => Problem::new(
+                    "user_id",
+                    "Kies een actieve professional die aan deze casus kan werken.",
+                    "Choose an active professional who can work on this case.",
+                ),
+                _ => Problem::new(
+                    "",
+                    "Dit is hier niet mogelijk.",
+                    "This is not possible here.",
+                ),
+            }),
             other => AppError::internal(other),
         }
     }

@@ -71,6 +71,8 @@ CREATE TABLE cases (
     CHECK (status = 'aangemeld' OR picked_up_on IS NOT NULL OR status = 'afgesloten')
 );
 CREATE INDEX cases_family ON cases(family_id);
+-- One family, one open case (one plan, one coordinator).
+CREATE UNIQUE INDEX cases_one_open_per_family ON cases(family_id) WHERE status <> 'afgesloten';
 CREATE INDEX cases_worker_status ON cases(worker_id, status);
 CREATE INDEX cases_team_status ON cases(team_id, status, registered_on);
 

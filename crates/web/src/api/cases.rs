@@ -9,11 +9,12 @@ use crate::extract::{ApiJson, Path, Query};
 use crate::pages::cases::{
     RegistrationFields, current_plan, duplicate_problems, may_coordinate, open_case,
     parse_help_kind, parse_network_member, parse_person, parse_reason, parse_registration,
-    parse_search, parse_step, parse_transfer, person_write_error, record_read, run_case, today,
-    transfer_error, unresolved_duplicates, write_case,
+    parse_search, parse_step, parse_transfer, person_write_error, record_read, registration_error,
+    run_case, today, transfer_error, unresolved_duplicates, write_case,
 };
 use crate::pages::plan::{
-    ActionDraft, GoalDraft, agreement_error, build_plan, coordinator_error, parse_agreement,
+    ActionDraft, GoalDraft, agreement_error, build_plan, changes_since, check_agreeing,
+    coordinator_error, parse_agreement,
 };
 use axum::Json;
 use axum::extract::State;
@@ -69,7 +70,8 @@ pub async fn create_registration(
         &reg,
         reopen_days,
     )
-    .await?;
+    .await
+    .map_err(|e| registration_error(e, &f))?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(done)))
 }
@@ -265,7 +267,9 @@ pub async fn update_case(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(open_case(&app, &ctx, &id).await?.0))
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    record_read(&app, &ctx, &case, access, "read").await?;
+    Ok(Json(case))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -310,7 +314,9 @@ pub async fn transition(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(open_case(&app, &ctx, &id).await?.0))
+    let (case, access) = open_case(&app, &ctx, &id).await?;
+    record_read(&app, &ctx, &case, access, "read").await?;
+    Ok(Json(case))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -455,6 +461,7 @@ pub async fn update_network_member(
     ApiJson(b): ApiJson<NetworkBody>,
 ) -> ApiResult<StatusCode> {
     let (case, _) = write_case(&app, &ctx, &id).await?;
+    crate::pages::cases::family_member(&app, &case, &member).await?;
     let version = version_required(b.version)?;
     let input = parse_network_member(&b.name, &b.relation, &b.contact, &b.contribution)
         .map_err(AppError::Invalid)?;
@@ -602,10 +609,26 @@ pub async fn get_plan(
 pub struct PlanBody {
     /// The plan's `state.version` as read; a stale one is refused with 409.
     pub version: Option<i64>,
+    /// The version number (`state.current_version`) the edit started from; a 409 lists
+    /// what changed since.
+    #[serde(default)]
+    pub base: Option<i64>,
     #[serde(default)]
     pub goals: Vec<GoalDraft>,
     #[serde(default)]
     pub actions: Vec<ActionDraft>,
+}
+
+/// The answer to a save against a stale version: what changed since the version the
+/// caller started from (`base`), and the plan's current state to save against.
+#[derive(Serialize, ToSchema)]
+pub struct PlanConflict {
+    /// Always `conflict`.
+    pub error: String,
+    pub message: String,
+    pub message_nl: String,
+    pub state: plans::PlanState,
+    pub changes: Vec<Change>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -618,18 +641,19 @@ pub struct SavedPlan {
 /// Saves the plan as a new version. Goals and actions keep their ids across versions
 /// (give the id to change one; leave it out for a new one).
 #[utoipa::path(put, path = "/api/v1/cases/{id}/plan", tag = "plan", params(("id" = String, Path)), request_body = PlanBody,
-    responses((status = 200, body = SavedPlan), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SavedPlan), (status = 409, body = PlanConflict), (status = 422, body = ErrorBody)))]
 pub async fn save_plan(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<PlanBody>,
-) -> ApiResult<Json<SavedPlan>> {
-    let (case, _) = write_case(&app, &ctx, &id).await?;
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let (case, access) = write_case(&app, &ctx, &id).await?;
     let version = version_required(b.version)?;
     let content = build_plan(&b.goals, &b.actions).map_err(AppError::Invalid)?;
     let mut tx = app.store.begin().await?;
-    let number = plans::save(
+    let saved = plans::save(
         &mut tx,
         &ctx.actor(),
         &ctx.principal.user_id,
@@ -638,9 +662,28 @@ pub async fn save_plan(
         &content,
         today(),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(SavedPlan { number, content }))
+    .await;
+    match saved {
+        Ok(number) => {
+            tx.commit().await?;
+            Ok(Json(SavedPlan { number, content }).into_response())
+        }
+        Err(eenplan_store::Error::Conflict) => {
+            drop(tx);
+            let (state, changes) =
+                changes_since(&app.store, &case.family_id, b.base.unwrap_or(0)).await?;
+            record_read(&app, &ctx, &case, access, "plan_read").await?;
+            let body = PlanConflict {
+                error: "conflict".into(),
+                message: "Someone else changed the plan in the meantime; see changes, then save against state.version.".into(),
+                message_nl: "Iemand anders wijzigde het plan intussen; zie changes en sla op tegen state.version.".into(),
+                state,
+                changes,
+            };
+            Ok((StatusCode::CONFLICT, Json(body)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// One version of the plan, as it was saved (and agreed).
@@ -677,7 +720,7 @@ pub async fn plan_diff(
     let (case, access) = open_case(&app, &ctx, &id).await?;
     let (state, current) = current_plan(&app.store, &case.family_id).await?;
     let to = q.to.unwrap_or(state.current_version);
-    let from = q.from.unwrap_or(to - 1);
+    let from = q.from.unwrap_or(to.saturating_sub(1));
     let new = if to == state.current_version {
         current
     } else {
@@ -729,6 +772,7 @@ pub async fn agree(
         ))
     })?;
     let (by, on) = parse_agreement(&b.agreed_by, &b.agreed_on).map_err(AppError::Invalid)?;
+    check_agreeing(&app.store, &case.family_id, &by).await?;
     let mut tx = app.store.begin().await?;
     plans::agree(
         &mut tx,

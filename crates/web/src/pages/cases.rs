@@ -85,19 +85,20 @@ pub async fn write_case(
     Ok((case, access))
 }
 
-/// Who may involve professionals and set the coordinator: the coordinating professional,
-/// or, while the family holds regie itself, the holding team.
+/// Whether the user may involve professionals and set the coordinator: the holding team,
+/// and the coordinating professional.
+pub fn coordinates(ctx: &AuthContext, case: &CaseSummary, access: Access) -> bool {
+    access.may_run() || case.coordinator_user_id.as_deref() == Some(&ctx.principal.user_id)
+}
+
+/// [`coordinates`] as a guard: refused (and audited) otherwise.
 pub async fn may_coordinate(
     app: &AppState,
     ctx: &AuthContext,
     case: &CaseSummary,
     access: Access,
 ) -> Result<(), AppError> {
-    let ok = match &case.coordinator_user_id {
-        Some(u) => *u == ctx.principal.user_id,
-        None => access.may_run(),
-    };
-    if ok {
+    if coordinates(ctx, case, access) {
         Ok(())
     } else {
         cases::record_refusal(&app.store, &ctx.actor(), &case.id).await?;
@@ -311,6 +312,14 @@ pub async fn parse_registration(
             "Choose the main problem area.",
         ));
     }
+    // Bounded lists: a registration names a handful of youths and problem areas.
+    if f.problem_areas.len() > 30 || f.youths.len() > 10 || f.parents.len() > 10 {
+        return Err(AppError::invalid(Problem::new(
+            "",
+            "Te veel jeugdigen, ouders of probleemgebieden in één aanmelding.",
+            "Too many youths, parents or problem areas in one registration.",
+        )));
+    }
     let mut problem_areas = vec![primary.clone()];
     for a in &f.problem_areas {
         let a = a.trim();
@@ -348,6 +357,16 @@ pub async fn parse_registration(
                 .ok()
         };
         let bsn = optional_bsn(&mut errors, &format!("youths.{i}.bsn"), &y.bsn);
+        let twice = youths
+            .iter()
+            .any(|other| matches!(other, YouthRef::New(o) if bsn.is_some() && o.bsn == bsn));
+        if twice {
+            errors.push(Problem::new(
+                &format!("youths.{i}.bsn"),
+                "Dit BSN staat al bij een andere jeugdige in deze aanmelding.",
+                "This BSN is already given for another youth in this registration.",
+            ));
+        }
         youths.push(YouthRef::New(PersonInput {
             name,
             birth_date,
@@ -522,6 +541,24 @@ pub fn parse_network_member(
         Ok(m)
     } else {
         Err(errors)
+    }
+}
+
+/// Maps a store error on a registration to the youth row it concerns.
+pub fn registration_error(e: eenplan_store::Error, f: &RegistrationFields) -> AppError {
+    let row = |pick: fn(&YouthFields) -> bool| f.youths.iter().position(pick).unwrap_or(0);
+    match e {
+        eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
+            &format!("youths.{}.name", row(|y| !y.bsn.trim().is_empty())),
+            "Intussen is voor deze jeugdige of dit gezin iets vastgelegd; verstuur de aanmelding opnieuw om te koppelen.",
+            "Something was recorded for this youth or family in the meantime; submit the registration again to link.",
+        )),
+        eenplan_store::Error::CaseElsewhere => AppError::invalid(Problem::new(
+            &format!("youths.{}.name", row(|y| !y.existing_id.trim().is_empty())),
+            "Dit gezin heeft een lopende casus bij een ander team. Neem contact op met dat team; het kan de aanmelding overnemen.",
+            "This family has an open case with another team. Contact that team; it can take over the registration.",
+        )),
+        other => other.into(),
     }
 }
 
@@ -704,22 +741,7 @@ pub async fn new_registration(
     let mut f = Fields::default();
     f.set("registered_on", today().to_string());
     // The municipality of the worker's (first) local team as the default.
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let code: Option<String> = sqlx::query_scalar(
-        "SELECT tm2.municipality_code FROM team_members tm JOIN teams t ON t.id = tm.team_id
-         JOIN team_municipalities tm2 ON tm2.team_id = t.id
-         WHERE tm.user_id = $1 AND t.team_type = 'local_team' ORDER BY t.name, tm2.municipality_code LIMIT 1",
-    )
-    .bind(&ctx.principal.user_id)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(eenplan_store::Error::from)?;
-    drop(conn);
+    let code = cases::home_municipality(&app.store, &ctx.principal.user_id).await?;
     f.set("municipality_code", code.unwrap_or_default());
     page(&registration_page(&app, &ctx, lang, f, Vec::new(), Vec::new()).await?)
 }
@@ -768,15 +790,7 @@ pub async fn create_registration(
         }
         Err(e) => {
             drop(tx);
-            let e = match e {
-                eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
-                    "youths.0.bsn",
-                    "Een jeugdige met dit BSN is intussen geregistreerd; verstuur opnieuw om te koppelen.",
-                    "A youth with this BSN was registered in the meantime; submit again to link.",
-                )),
-                other => other.into(),
-            };
-            match e {
+            match registration_error(e, &fields) {
                 AppError::Invalid(errors) => Ok(invalid_form(render(
                     &registration_page(&app, &ctx, lang, f, errors, Vec::new()).await?,
                 ))),
@@ -998,10 +1012,7 @@ async fn case_page(
     } else {
         None
     };
-    let may_coordinate = match &case.coordinator_user_id {
-        Some(u) => *u == ctx.principal.user_id,
-        None => access.may_run(),
-    };
+    let may_coordinate = coordinates(ctx, &case, access);
     let candidates = if may_coordinate {
         professionals(store, lang).await?
     } else {
@@ -1160,6 +1171,7 @@ async fn back_to_case(
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
             let (case, access) = open_case(app, ctx, id).await?;
+            record_read(app, ctx, &case, access, "read").await?;
             Ok(invalid_form(render(
                 &case_page(app, ctx, lang, case, access, None, errors).await?,
             )))
@@ -1411,6 +1423,7 @@ pub async fn new_person(
     Query(q): Query<KindQuery>,
 ) -> Result<Html<String>, AppError> {
     let (case, access) = write_case(&app, &ctx, &id).await?;
+    record_read(&app, &ctx, &case, access, "person_form").await?;
     let youth = q.soort == "jeugdige";
     let mut f = Fields::default();
     f.set("municipality_code", case.municipality_code.clone());
@@ -1596,6 +1609,7 @@ pub async fn new_network_member(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let (case, access) = write_case(&app, &ctx, &id).await?;
+    record_read(&app, &ctx, &case, access, "network_form").await?;
     page(&network_form(
         &app,
         &ctx,
@@ -1627,6 +1641,19 @@ pub async fn create_network_member(
             Ok(Redirect::to(&format!("/casussen/{id}#netwerk")).into_response())
         }
     }
+}
+
+/// A network member of the case's family (404 for any other id).
+pub async fn family_member(
+    app: &AppState,
+    case: &CaseSummary,
+    member_id: &str,
+) -> Result<cases::NetworkMember, AppError> {
+    cases::network(&app.store, &case.family_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == member_id)
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn edit_network_member(
@@ -1668,6 +1695,7 @@ pub async fn update_network_member(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let (case, access) = write_case(&app, &ctx, &id).await?;
+    family_member(&app, &case, &member_id).await?;
     let result = async {
         let version =
             parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
@@ -1764,8 +1792,10 @@ pub async fn audit_list(
     case_ids: impl Iterator<Item = String>,
 ) -> Result<(), AppError> {
     let ids: Vec<String> = case_ids.collect();
+    let clients = cases::clients_of_cases(&app.store, &ids).await?;
     let e = eenplan_store::audit::Event::new(event, eenplan_store::audit::Action::Read)
-        .object("cases", ids.join(","));
+        .object("cases", ids.join(","))
+        .clients(clients);
     Ok(eenplan_store::audit::record(&app.store, &ctx.actor(), &e).await?)
 }
 

@@ -172,6 +172,14 @@ impl Fields {
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str())
     }
+    /// The first value of every field, for pages that read many fields.
+    pub fn index(&self) -> std::collections::HashMap<&str, &str> {
+        let mut ix = std::collections::HashMap::with_capacity(self.0.len());
+        for (k, v) in &self.0 {
+            ix.entry(k.as_str()).or_insert(v.as_str());
+        }
+        ix
+    }
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0
             .iter()

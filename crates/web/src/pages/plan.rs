@@ -8,7 +8,7 @@ use crate::error::{AppError, Problem};
 use crate::extract::{CsrfForm, Path, Query};
 use crate::i18n::{Lang, Tr};
 use crate::pages::cases::{
-    CaseHeader, current_plan, may_coordinate, open_case, professionals, record_read, today,
+    CaseHeader, coordinates, current_plan, may_coordinate, open_case, record_read, today,
     write_case,
 };
 use crate::pages::{
@@ -164,6 +164,11 @@ pub fn build_plan(
             });
         }
     }
+    let long = |id: &str| id.chars().count() > 64;
+    if goals.iter().any(|g| long(&g.id)) || actions.iter().any(|a| long(&a.id) || long(&a.goal_id))
+    {
+        errors.push(Problem::new("", "Een id is te lang.", "An id is too long."));
+    }
     let mut ids: Vec<&str> = content
         .goals
         .iter()
@@ -192,12 +197,14 @@ const NEW_ACTION_ROWS: usize = 3;
 /// Reads the plan form: goal rows `goals.N.*` (an action names its goal by row number,
 /// since new goals have no id yet), action rows `actions.N.*`; empty rows are skipped.
 fn plan_from_form(f: &Fields) -> Result<PlanContent, Vec<Problem>> {
-    let goal_rows: usize = f.get("goal_rows").parse().unwrap_or(0).min(100);
-    let action_rows: usize = f.get("action_rows").parse().unwrap_or(0).min(300);
+    let ix = f.index();
+    let get = |k: &str| -> &str { ix.get(k).copied().unwrap_or("") };
+    let goal_rows: usize = get("goal_rows").parse().unwrap_or(0).min(100);
+    let action_rows: usize = get("action_rows").parse().unwrap_or(0).min(300);
     let mut goals = Vec::new();
     let mut row_ids = Vec::new();
     for i in 0..goal_rows {
-        let g = |n: &str| f.get(&format!("goals.{i}.{n}")).to_owned();
+        let g = |n: &str| get(&format!("goals.{i}.{n}")).to_owned();
         let id = match g("id") {
             s if s.is_empty() => uuid::Uuid::new_v4().to_string(),
             s => s,
@@ -222,7 +229,7 @@ fn plan_from_form(f: &Fields) -> Result<PlanContent, Vec<Problem>> {
     }
     let mut actions = Vec::new();
     for i in 0..action_rows {
-        let a = |n: &str| f.get(&format!("actions.{i}.{n}")).to_owned();
+        let a = |n: &str| get(&format!("actions.{i}.{n}")).to_owned();
         if a("description").trim().is_empty() && a("owner").trim().is_empty() {
             continue;
         }
@@ -244,7 +251,7 @@ fn plan_from_form(f: &Fields) -> Result<PlanContent, Vec<Problem>> {
             owner_kind: a("owner_kind"),
             owner: a("owner"),
             due: a("due"),
-            done: f.has(&format!("actions.{i}.done"), "1"),
+            done: get(&format!("actions.{i}.done")) == "1",
         });
     }
     // Problems name the form's rows; with skipped rows the numbering can differ, so
@@ -258,15 +265,17 @@ fn remap_rows(
     goal_rows: usize,
     action_rows: usize,
 ) -> Vec<Problem> {
+    let ix = f.index();
+    let get = |k: &str| -> &str { ix.get(k).copied().unwrap_or("") };
     let kept = |prefix: &str, rows: usize, key: &str| -> Vec<usize> {
         (0..rows)
             .filter(|i| {
-                !f.get(&format!("{prefix}.{i}.{key}")).trim().is_empty()
+                !get(&format!("{prefix}.{i}.{key}")).trim().is_empty()
                     || (prefix == "goals"
-                        && (!f.get(&format!("goals.{i}.pace")).trim().is_empty()
-                            || !f.get(&format!("goals.{i}.sub_goals")).trim().is_empty()))
+                        && (!get(&format!("goals.{i}.pace")).trim().is_empty()
+                            || !get(&format!("goals.{i}.sub_goals")).trim().is_empty()))
                     || (prefix == "actions"
-                        && !f.get(&format!("actions.{i}.owner")).trim().is_empty())
+                        && !get(&format!("actions.{i}.owner")).trim().is_empty())
             })
             .collect()
     };
@@ -391,10 +400,7 @@ async fn plan_page(
         .as_ref()
         .map(|v| views(&v.content, lang))
         .unwrap_or_default();
-    let may = match &case.coordinator_user_id {
-        Some(u) => *u == ctx.principal.user_id,
-        None => access.may_run(),
-    };
+    let may = coordinates(ctx, &case, access);
     let family_names = agreeing_names(&cases::persons(&app.store, &case.family_id).await?);
     let path = format!("/casussen/{}/plan", case.id);
     Ok(PlanPage {
@@ -412,7 +418,7 @@ async fn plan_page(
             .map(|v| local_date(&v.created_at))
             .unwrap_or_default(),
         candidates: if may {
-            professionals(&app.store, lang).await?
+            coordinator_candidates(&app.store, &case).await?
         } else {
             Vec::new()
         },
@@ -540,7 +546,7 @@ pub async fn show_diff(
     let (case, access) = open_case(&app, &ctx, &id).await?;
     let state = plans::state(&app.store, &case.family_id).await?;
     let to = q.naar.unwrap_or(state.current_version);
-    let from = q.van.unwrap_or(to - 1);
+    let from = q.van.unwrap_or(to.saturating_sub(1));
     let old = if from == 0 {
         PlanContent::default()
     } else {
@@ -767,28 +773,66 @@ pub async fn save_plan(
             drop(tx);
             // Someone saved in between: show what they changed, keep this input, and let
             // the user save again knowingly (against the new version).
-            let (state, current) = current_plan(&app.store, &case.family_id).await?;
             let base: i64 = f.get("base").parse().unwrap_or(0);
-            let old = if base > 0 {
-                plans::version(&app.store, &case.family_id, base)
-                    .await?
-                    .content
-            } else {
-                PlanContent::default()
-            };
-            let t = Tr(lang);
-            let changes = change_views(plan::diff(&old, &current), t);
+            let (state, changes) = changes_since(&app.store, &case.family_id, base).await?;
+            record_read(&app, &ctx, &case, access, "plan_read").await?;
             f.set("version", state.version.to_string());
             f.set("base", state.current_version.to_string());
-            let errors = vec![Problem::new(
-                "",
-                "Iemand anders heeft het plan intussen opgeslagen. Hieronder staat wat er veranderde; uw invoer is bewaard. Controleer en sla opnieuw op.",
-                "Someone else saved the plan in the meantime. What changed is shown below; your input is kept. Check and save again.",
-            )];
+            let errors = vec![if changes.is_empty() {
+                Problem::new(
+                    "",
+                    "Het plan is intussen elders bijgewerkt (bijvoorbeeld de regie), niet de doelen of acties. Uw invoer is bewaard; sla opnieuw op.",
+                    "The plan was updated elsewhere in the meantime (for instance its coordinator), not its goals or actions. Your input is kept; save again.",
+                )
+            } else {
+                Problem::new(
+                    "",
+                    "Iemand anders heeft het plan intussen opgeslagen. Hieronder staat wat er veranderde; uw invoer is bewaard. Controleer en sla opnieuw op.",
+                    "Someone else saved the plan in the meantime. What changed is shown below; your input is kept. Check and save again.",
+                )
+            }];
+            let changes = change_views(changes, Tr(lang));
             let page = plan_edit_page(&app, &ctx, lang, case, access, f, errors, changes);
             Ok((axum::http::StatusCode::CONFLICT, render(&page)).into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// What changed in the plan since version `base` (the one an editor started from): shown
+/// to the second of two people saving at once.
+pub async fn changes_since(
+    store: &eenplan_store::Store,
+    family_id: &str,
+    base: i64,
+) -> Result<(plans::PlanState, Vec<Change>), AppError> {
+    let (state, current) = current_plan(store, family_id).await?;
+    let old = if base > 0 {
+        plans::version(store, family_id, base)
+            .await
+            .map(|v| v.content)
+            .unwrap_or_default()
+    } else {
+        PlanContent::default()
+    };
+    Ok((state, plan::diff(&old, &current)))
+}
+
+/// The family member who agreed must be one of the family.
+pub async fn check_agreeing(
+    store: &eenplan_store::Store,
+    family_id: &str,
+    agreed_by: &str,
+) -> Result<(), AppError> {
+    let names = agreeing_names(&cases::persons(store, family_id).await?);
+    if names.iter().any(|n| n == agreed_by) {
+        Ok(())
+    } else {
+        Err(AppError::invalid(Problem::new(
+            "agreed_by",
+            "Kies wie in het gezin akkoord ging.",
+            "Choose who in the family agreed.",
+        )))
     }
 }
 
@@ -825,6 +869,11 @@ pub fn agreement_error(e: eenplan_store::Error) -> AppError {
             "Alleen met de huidige versie van het plan kan het gezin akkoord gaan, en één keer.",
             "The family can agree only to the current version of the plan, and once.",
         )),
+        eenplan_store::Error::Transition(_) => AppError::invalid(Problem::new(
+            "agreed_on",
+            "Het gezin kan niet akkoord zijn gegaan vóórdat deze versie bestond.",
+            "The family cannot have agreed before this version existed.",
+        )),
         other => other.into(),
     }
 }
@@ -839,9 +888,12 @@ async fn back_to_plan(
 ) -> Result<Response, AppError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{}/plan", case.id)).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &plan_page(app, ctx, lang, case, access, None, false, errors).await?,
-        ))),
+        Err(AppError::Invalid(errors)) => {
+            record_read(app, ctx, &case, access, "plan_read").await?;
+            Ok(invalid_form(render(
+                &plan_page(app, ctx, lang, case, access, None, false, errors).await?,
+            )))
+        }
         Err(e) => Err(e),
     }
 }
@@ -857,6 +909,7 @@ pub async fn agree(
     let result = async {
         let (by, on) =
             parse_agreement(f.get("agreed_by"), f.get("agreed_on")).map_err(AppError::Invalid)?;
+        check_agreeing(&app.store, &case.family_id, &by).await?;
         let number =
             parse_version("number", f.get("number")).map_err(|p| AppError::Invalid(vec![p]))?;
         let mut tx = app.store.begin().await?;
@@ -923,6 +976,31 @@ pub async fn set_coordinator(
     }
     .await;
     back_to_plan(&app, &ctx, lang, case, access, result).await
+}
+
+/// Who can be asked to coordinate: professionals of the holding team and those involved.
+async fn coordinator_candidates(
+    store: &eenplan_store::Store,
+    case: &CaseSummary,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (id, name, role) in cases::team_members(store, &case.team_id).await? {
+        let role = eenplan_domain::Role::parse(&role);
+        if role.is_some_and(|r| {
+            eenplan_domain::policy::allows(r, eenplan_domain::Permission::ViewCases)
+        }) {
+            out.push((id, name));
+        }
+    }
+    for i in cases::involvements(store, &case.id).await? {
+        if !out.iter().any(|(id, _)| *id == i.user_id) {
+            out.push((
+                i.user_id,
+                format!("{} ({})", i.user_name, i.organisation_name),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Names a family member can agree as: parents first (they hold gezag), then youths.
