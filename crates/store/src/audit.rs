@@ -210,67 +210,98 @@ impl Record {
 /// Appends one record inside the caller's transaction. Locks the chain head row, so
 /// concurrent appends on PostgreSQL queue instead of forking the chain.
 pub async fn append(tx: &mut Tx, actor: &Actor, event: &Event) -> Result<()> {
-    let row = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+    append_many(tx, &[(actor.clone(), event.clone())]).await
+}
+
+/// Appends records in order: the chain head is locked and read once, the records are
+/// inserted in multi-row statements, and the head is moved once.
+async fn append_many(tx: &mut Tx, events: &[(Actor, Event)]) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    // A no-op update takes the row lock on PostgreSQL (SQLite holds the write lock).
+    let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **tx)
         .await?;
-    let seq: i64 = row.try_get("seq")?;
-    let prev_hash: String = row.try_get("hash")?;
-    let mut record = Record {
-        seq,
-        id: new_id(),
-        at: now(),
-        event: event.event.clone(),
-        outcome: event.outcome.as_str().into(),
-        user_id: actor.user_id.clone(),
-        username: actor.username.clone(),
-        role: actor.role.clone(),
-        on_behalf_of: actor.on_behalf_of.clone(),
-        organisation_id: actor.organisation_id.clone(),
-        client_ids: (!event.client_ids.is_empty()).then(|| event.client_ids.join(",")),
-        object_type: event.object_type.clone(),
-        object_id: event.object_id.clone(),
-        action: event.action.as_str().into(),
-        address: actor.address.clone(),
-        user_agent: actor
-            .user_agent
-            .as_ref()
-            .map(|ua| ua.chars().take(300).collect()),
-        purpose: event.purpose.clone(),
-        break_glass: event.break_glass,
-        prev_hash,
-        hash: String::new(),
-    };
-    record.hash = record.compute_hash();
-    sqlx::query(
-        "INSERT INTO audit_events (seq, id, at, event, outcome, user_id, username, role,
-            on_behalf_of, organisation_id, client_ids, object_type, object_id, action,
-            address, user_agent, purpose, break_glass, prev_hash, hash)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)",
-    )
-    .bind(record.seq)
-    .bind(&record.id)
-    .bind(&record.at)
-    .bind(&record.event)
-    .bind(&record.outcome)
-    .bind(&record.user_id)
-    .bind(&record.username)
-    .bind(&record.role)
-    .bind(&record.on_behalf_of)
-    .bind(&record.organisation_id)
-    .bind(&record.client_ids)
-    .bind(&record.object_type)
-    .bind(&record.object_id)
-    .bind(&record.action)
-    .bind(&record.address)
-    .bind(&record.user_agent)
-    .bind(&record.purpose)
-    .bind(i64::from(record.break_glass))
-    .bind(&record.prev_hash)
-    .bind(&record.hash)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&record.hash)
+    let mut seq: i64 = row.try_get("seq")?;
+    let mut prev_hash: String = row.try_get("hash")?;
+    let mut records = Vec::with_capacity(events.len());
+    for (actor, event) in events {
+        seq += 1;
+        let mut record = Record {
+            seq,
+            id: new_id(),
+            at: now(),
+            event: event.event.clone(),
+            outcome: event.outcome.as_str().into(),
+            user_id: actor.user_id.clone(),
+            username: actor.username.clone(),
+            role: actor.role.clone(),
+            on_behalf_of: actor.on_behalf_of.clone(),
+            organisation_id: actor.organisation_id.clone(),
+            client_ids: (!event.client_ids.is_empty()).then(|| event.client_ids.join(",")),
+            object_type: event.object_type.clone(),
+            object_id: event.object_id.clone(),
+            action: event.action.as_str().into(),
+            address: actor.address.clone(),
+            user_agent: actor
+                .user_agent
+                .as_ref()
+                .map(|ua| ua.chars().take(300).collect()),
+            purpose: event.purpose.clone(),
+            break_glass: event.break_glass,
+            prev_hash: prev_hash.clone(),
+            hash: String::new(),
+        };
+        record.hash = record.compute_hash();
+        prev_hash = record.hash.clone();
+        records.push(record);
+    }
+    const COLUMNS: usize = 20;
+    for chunk in records.chunks(50) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let marks: Vec<String> = (1..=COLUMNS)
+                    .map(|c| format!("${}", r * COLUMNS + c))
+                    .collect();
+                format!("({})", marks.join(","))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_events (seq, id, at, event, outcome, user_id, username, role,
+                on_behalf_of, organisation_id, client_ids, object_type, object_id, action,
+                address, user_agent, purpose, break_glass, prev_hash, hash) VALUES {}",
+            rows.join(",")
+        );
+        let mut query = sqlx::query(&sql);
+        for record in chunk {
+            query = query
+                .bind(record.seq)
+                .bind(&record.id)
+                .bind(&record.at)
+                .bind(&record.event)
+                .bind(&record.outcome)
+                .bind(&record.user_id)
+                .bind(&record.username)
+                .bind(&record.role)
+                .bind(&record.on_behalf_of)
+                .bind(&record.organisation_id)
+                .bind(&record.client_ids)
+                .bind(&record.object_type)
+                .bind(&record.object_id)
+                .bind(&record.action)
+                .bind(&record.address)
+                .bind(&record.user_agent)
+                .bind(&record.purpose)
+                .bind(i64::from(record.break_glass))
+                .bind(&record.prev_hash)
+                .bind(&record.hash);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(&prev_hash)
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -348,9 +379,7 @@ pub(crate) fn spawn_writer(store: Store) -> tokio::sync::mpsc::Sender<Pending> {
 
 async fn write_batch(store: &Store, events: &[(Actor, Event)]) -> Result<()> {
     let mut tx = store.begin().await?;
-    for (actor, event) in events {
-        append(&mut tx, actor, event).await?;
-    }
+    append_many(&mut tx, events).await?;
     tx.commit().await
 }
 

@@ -86,6 +86,38 @@ fn person_from_row(r: &AnyRow) -> Result<Person> {
     })
 }
 
+/// Keeps the name words of a person in step with the name, for search.
+async fn index_name(tx: &mut Tx, person_id: &str, name: &str) -> Result<()> {
+    sqlx::query("DELETE FROM person_name_words WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    let key = name_key(name);
+    let mut words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    words.sort_unstable();
+    words.dedup();
+    for word in words {
+        sqlx::query("INSERT INTO person_name_words (word, person_id) VALUES ($1, $2)")
+            .bind(word)
+            .bind(person_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The smallest text above every text that starts with `prefix` (byte order).
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = (last as u32 + 1..=char::MAX as u32).find_map(char::from_u32) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    char::MAX.to_string()
+}
+
 async fn insert_person(
     tx: &mut Tx,
     family_id: &str,
@@ -112,6 +144,7 @@ async fn insert_person(
     .bind(&at)
     .execute(&mut **tx)
     .await?;
+    index_name(tx, &id, &p.name).await?;
     Ok(id)
 }
 
@@ -187,6 +220,7 @@ pub async fn update_person(
     .execute(&mut **tx)
     .await?;
     check_versioned_update(tx, "persons", id, done.rows_affected()).await?;
+    index_name(tx, id, &p.name).await?;
     audit_family(
         tx,
         actor,
@@ -1413,11 +1447,25 @@ pub async fn search(
     user_id: &str,
     q: &SearchQuery,
 ) -> Result<Vec<SearchHit>> {
-    let mut conditions = vec![visible_to("$1")];
+    // CROSS JOIN: SQLite then starts from the matching persons, not from all cases.
+    let mut conditions = vec!["c.family_id = p.family_id".to_owned(), visible_to("$1")];
     let mut binds: Vec<String> = vec![user_id.to_owned()];
     if let Some(name) = q.name.as_deref().map(name_key).filter(|k| !k.is_empty()) {
-        binds.push(format!("%{name}%"));
-        conditions.push(format!("p.name_key LIKE ${}", binds.len()));
+        // The longest word finds candidates through the word index (a name word starts
+        // with it); every other word must occur in the name.
+        let mut words: Vec<&str> = name.split(' ').collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        binds.push(words[0].to_owned());
+        binds.push(prefix_end(words[0]));
+        conditions.push(format!(
+            "p.id IN (SELECT person_id FROM person_name_words WHERE word >= ${} AND word < ${})",
+            binds.len() - 1,
+            binds.len()
+        ));
+        for w in &words[1..] {
+            binds.push(format!("%{w}%"));
+            conditions.push(format!("p.name_key LIKE ${}", binds.len()));
+        }
     }
     if let Some(bsn) = q.bsn {
         binds.push(bsn.to_string());
@@ -1429,7 +1477,7 @@ pub async fn search(
     }
     let sql = format!(
         "SELECT c.id, c.number, c.status, f.name AS family_name, p.id AS person_id, p.name, p.birth_date
-         FROM persons p JOIN cases c ON c.family_id = p.family_id JOIN families f ON f.id = c.family_id
+         FROM persons p CROSS JOIN cases c JOIN families f ON f.id = c.family_id
          WHERE {} ORDER BY c.registered_on DESC, c.number, p.name LIMIT {SEARCH_LIMIT}",
         conditions.join(" AND ")
     );
@@ -1597,6 +1645,26 @@ pub async fn home_municipality(store: &Store, user_id: &str) -> Result<Option<St
     .await?)
 }
 
+/// Active accounts with their organisation, by name: (id, name, role, organisation).
+pub async fn active_users(store: &Store) -> Result<Vec<(String, String, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.role, o.name AS org FROM users u
+         JOIN organisations o ON o.id = u.organisation_id WHERE u.active = 1 ORDER BY u.display_name",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("display_name")?,
+                r.try_get("role")?,
+                r.try_get("org")?,
+            ))
+        })
+        .collect()
+}
+
 /// Members of a team, for choosing workers and involvements: (id, name, role).
 pub async fn team_members(store: &Store, team_id: &str) -> Result<Vec<(String, String, String)>> {
     let rows = sqlx::query(
@@ -1647,4 +1715,15 @@ pub async fn record_read(
         .clients(clients);
     event.break_glass = access == Access::BreakGlass;
     audit::record(store, actor, &event).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prefix_end_is_just_above_every_extension() {
+        assert_eq!(super::prefix_end("beek"), "beel");
+        assert!("beekeink" < super::prefix_end("beek").as_str());
+        assert!("beek" >= "beek" && "beel" >= super::prefix_end("beek").as_str());
+        assert_eq!(super::prefix_end("az"), "a{");
+    }
 }

@@ -2,6 +2,9 @@
 -- Dates without time ('YYYY-MM-DD') are the dates the work happened on; times are the
 -- stored UTC text of the foundation.
 
+-- Which teams a user is in: asked on every case access.
+CREATE INDEX team_members_user ON team_members(user_id);
+
 -- Running numbers (case numbers), taken with UPDATE ... RETURNING.
 CREATE TABLE counters (
     name  TEXT PRIMARY KEY,
@@ -36,6 +39,15 @@ CREATE TABLE persons (
 CREATE INDEX persons_family ON persons(family_id);
 CREATE INDEX persons_birth_date ON persons(birth_date);
 CREATE INDEX persons_name_key ON persons(name_key);
+
+-- The words of every person's name (as in name_key), for search by name prefix. Byte
+-- order, so "word >= prefix AND word < next(prefix)" is an index range on both backends.
+CREATE TABLE person_name_words (
+    word      TEXT COLLATE "C" NOT NULL,
+    person_id TEXT NOT NULL REFERENCES persons(id),
+    PRIMARY KEY (word, person_id)
+);
+CREATE INDEX person_name_words_person ON person_name_words(person_id);
 
 CREATE TABLE network_members (
     id           TEXT PRIMARY KEY,

@@ -24,7 +24,7 @@ use eenplan_store::cases::{
     self, Access, CaseSummary, Match, NetworkMemberInput, NewRegistration, PersonInput, Step,
     YouthRef,
 };
-use eenplan_store::{Store, codelists, plans, users};
+use eenplan_store::{Store, codelists, plans};
 use serde::Deserialize;
 
 /// Today in the Netherlands: the date work is recorded on.
@@ -918,18 +918,12 @@ fn labels<T: Copy>(
 /// Users who may be involved in a case or coordinate it: active professionals of the
 /// roles that work on cases.
 pub async fn professionals(store: &Store, lang: Lang) -> Result<Vec<(String, String)>, AppError> {
-    Ok(users::users(store)
+    Ok(cases::active_users(store)
         .await?
         .into_iter()
-        .filter(|u| u.active && policy::allows(u.role, Permission::ViewCases))
-        .map(|u| {
-            let label = format!(
-                "{} ({}, {})",
-                u.display_name,
-                role_label(u.role, lang),
-                u.organisation_name
-            );
-            (u.id, label)
+        .filter_map(|(id, name, role, org)| {
+            let role = Role::parse(&role).filter(|r| policy::allows(*r, Permission::ViewCases))?;
+            Some((id, format!("{name} ({}, {org})", role_label(role, lang))))
         })
         .collect())
 }
