@@ -562,7 +562,7 @@ pub async fn register(
         let id: String = r.try_get("id")?;
         let number: String = r.try_get("number")?;
         let case_team: String = r.try_get("team_id")?;
-        let today = chrono::Utc::now().date_naive();
+        let today = crate::today();
         if status != CaseStatus::Closed.as_str() {
             // One open case per family: a registration elsewhere does not touch a case
             // held by another team (nor tells who holds it).
@@ -993,7 +993,7 @@ pub async fn transition(
         Step::Reopen => Transition::Reopen,
     };
     // The window is counted to today, whatever date the step is given.
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::today();
     let closed_on = opt_date(&row, "closed_on")?;
     let next = case::next_status(status, transition, closed_on, today, reopen_days)
         .map_err(Error::Transition)?;
@@ -1235,7 +1235,7 @@ pub async fn break_glass(
     case_event(
         tx,
         case_id,
-        at.date_naive(),
+        crate::local_date(at),
         "break_glass",
         reason,
         Some(user_id),

@@ -344,7 +344,7 @@ async fn families(
         v,
         "Anouk Jansen",
         // An agreement cannot predate the version it agrees to.
-        chrono::Utc::now().date_naive(),
+        crate::today(),
     )
     .await?;
 

@@ -225,6 +225,18 @@ impl Store {
     }
 }
 
+/// Today in the Netherlands: the calendar date work is recorded on. Every "today" in the
+/// product comes from here, so a step dated by a page and checked by the store agree
+/// even in the hour after midnight, when the UTC date is still yesterday's.
+pub fn today() -> chrono::NaiveDate {
+    local_date(chrono::Utc::now())
+}
+
+/// The Dutch calendar date of a moment.
+pub fn local_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive()
+}
+
 /// Current UTC time in the stored text form.
 pub fn now() -> String {
     format_time(chrono::Utc::now())

@@ -186,7 +186,7 @@ pub async fn agree(
     .bind(number)
     .fetch_one(&mut **tx)
     .await?;
-    let earliest = crate::parse_time(&created).map_or(agreed_on, |t| t.date_naive());
+    let earliest = crate::parse_time(&created).map_or(agreed_on, crate::local_date);
     if agreed_on < earliest {
         return Err(Error::Transition(
             eenplan_domain::case::TransitionError::DateBefore { earliest },

@@ -27,12 +27,7 @@ use eenplan_store::cases::{
 use eenplan_store::{Store, codelists, plans};
 use serde::Deserialize;
 
-/// Today in the Netherlands: the date work is recorded on.
-pub fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Amsterdam)
-        .date_naive()
-}
+pub use eenplan_store::today;
 
 /// Opens a case for the signed-in user: 404 when it does not exist, 403 (audited) when
 /// the user may not see it. Reads are audited by the caller with [`record_read`].
