@@ -5,7 +5,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use eenplan_domain::{Role, credentials, password};
 use eenplan_store::audit::{self, Actor};
-use eenplan_store::{Store, cases, codelists, demo, directory, sessions, settings, users};
+use eenplan_store::{
+    Store, cases, codelists, demo, directory, monitoring, sessions, settings, users,
+};
 use eenplan_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -79,6 +81,19 @@ enum Command {
     /// Regional settings.
     #[command(subcommand)]
     Setting(SettingCommand),
+    /// Background jobs, run by hand (the server runs them on its own).
+    #[command(subcommand)]
+    Job(JobCommand),
+}
+
+#[derive(Subcommand)]
+enum JobCommand {
+    /// The daily monitoring job: evaluations due within 14 days or overdue, as each
+    /// user's notification list. Idempotent; runs again only with --force.
+    Monitoring {
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -270,6 +285,17 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             tx.commit().await?;
             println!("{name} = {days}");
         }
+        Some(Command::Job(JobCommand::Monitoring { force })) => {
+            let summary = monitoring::run_daily_job(&store, eenplan_store::today(), force).await?;
+            if summary.already_done {
+                println!("monitoring job: already done today (use --force to run it again)");
+            } else {
+                println!(
+                    "monitoring job: {} due within 14 days, {} overdue, {} notifications",
+                    summary.due_soon, summary.overdue, summary.notifications
+                );
+            }
+        }
         Some(Command::Audit(AuditCommand::Verify)) => {
             let result = audit::verify(&store).await?;
             return Ok(match result.broken {
@@ -318,6 +344,7 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
         ..WebConfig::default()
     };
     let sweeper = spawn_session_sweeper(store.clone(), config.clone());
+    let monitoring_job = spawn_monitoring_job(store.clone());
     let app = AppState {
         store: store.clone(),
         config: Arc::new(config),
@@ -345,11 +372,32 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     sweeper.abort();
+    monitoring_job.abort();
     store.close().await;
     Ok(())
 }
 
 /// Removes expired sessions every ten minutes.
+/// Runs the daily monitoring job at start and then every hour: a day's run happens once,
+/// and a run cut short (a crash, a restart) is simply run again, since it commits whole.
+fn spawn_monitoring_job(store: Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match monitoring::run_daily_job(&store, eenplan_store::today(), false).await {
+                Ok(s) if !s.already_done => tracing::info!(
+                    due_soon = s.due_soon,
+                    overdue = s.overdue,
+                    "monitoring job done"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("monitoring job: {e}"),
+            }
+        }
+    })
+}
+
 fn spawn_session_sweeper(store: Store, config: WebConfig) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));

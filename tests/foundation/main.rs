@@ -3,6 +3,7 @@
 
 mod common;
 
+mod access;
 mod authentication;
 mod authorization;
 mod cases;

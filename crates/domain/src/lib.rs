@@ -1,6 +1,7 @@
 //! Domain types of eenplan: newtypes parsed at the edge, the roles, and the one
 //! authorization policy. Pure: no IO, no database, no HTTP.
 
+pub mod access;
 pub mod bsn;
 pub mod case;
 pub mod codes;

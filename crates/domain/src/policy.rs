@@ -27,10 +27,19 @@ pub enum Permission {
     BreakGlass,
     /// Review break-the-glass accesses of the team and move caseloads between workers.
     SuperviseTeam,
+    /// Approve or send back access requests of the team (four eyes; never one's own).
+    ReviewAccess,
+    /// A provider's view: the requests and decisions addressed to its own organisation,
+    /// support plan part 2 (variant 2018), reporting the start and end of care.
+    ProviderAssignments,
+    /// Administer the product catalogue, prices, provider contracts and the variant.
+    ManageCatalogue,
+    /// Aggregated cost of granted access per municipality (no person named).
+    ViewCosts,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 13] = [
         Permission::OwnAccount,
         Permission::ViewDirectory,
         Permission::ManageOrganisations,
@@ -40,6 +49,10 @@ impl Permission {
         Permission::RegisterCases,
         Permission::BreakGlass,
         Permission::SuperviseTeam,
+        Permission::ReviewAccess,
+        Permission::ProviderAssignments,
+        Permission::ManageCatalogue,
+        Permission::ViewCosts,
     ];
 
     /// Whether holding this permission exposes data about a client (a youth, a family).
@@ -50,11 +63,15 @@ impl Permission {
             | Permission::ViewDirectory
             | Permission::ManageOrganisations
             | Permission::ManageUsers
-            | Permission::SearchAuditLog => false,
+            | Permission::SearchAuditLog
+            | Permission::ManageCatalogue
+            | Permission::ViewCosts => false,
             Permission::ViewCases
             | Permission::RegisterCases
             | Permission::BreakGlass
-            | Permission::SuperviseTeam => true,
+            | Permission::SuperviseTeam
+            | Permission::ReviewAccess
+            | Permission::ProviderAssignments => true,
         }
     }
 }
@@ -73,7 +90,12 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ),
         // The CJG's own work: registering, taking up, searching, breaking the glass.
         RegisterCases | BreakGlass => matches!(role, FamilyWorker | Reviewer),
-        SuperviseTeam => role == Reviewer,
+        SuperviseTeam | ReviewAccess => role == Reviewer,
+        ProviderAssignments => role == ProviderStaff,
+        // Municipality contract staff (policy officers) and the administrator.
+        ManageCatalogue => matches!(role, PolicyOfficer | Administrator),
+        // Steering figures: municipality staff and the CJG's behavioural scientists.
+        ViewCosts => matches!(role, PolicyOfficer | Reviewer),
     }
 }
 
@@ -112,6 +134,12 @@ mod tests {
             assert_eq!(allows(r, Permission::SuperviseTeam), r == Reviewer, "{r:?}");
             let may_be_involved = !matches!(r, TeamCoordinator | PolicyOfficer | Administrator);
             assert_eq!(allows(r, Permission::ViewCases), may_be_involved, "{r:?}");
+            assert_eq!(allows(r, Permission::ReviewAccess), r == Reviewer, "{r:?}");
+            assert_eq!(
+                allows(r, Permission::ProviderAssignments),
+                r == ProviderStaff,
+                "{r:?}"
+            );
         }
     }
 }

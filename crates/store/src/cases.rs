@@ -428,7 +428,7 @@ async fn local_team(tx: &mut Tx, municipality: &str) -> Result<String> {
     .ok_or_else(|| Error::NoLocalTeam(municipality.into()))
 }
 
-async fn next_number(tx: &mut Tx, name: &str) -> Result<i64> {
+pub(crate) async fn next_number(tx: &mut Tx, name: &str) -> Result<i64> {
     sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING")
         .bind(name)
         .execute(&mut **tx)
@@ -441,7 +441,7 @@ async fn next_number(tx: &mut Tx, name: &str) -> Result<i64> {
     )
 }
 
-async fn case_event(
+pub(crate) async fn case_event(
     tx: &mut Tx,
     case_id: &str,
     on: NaiveDate,
@@ -1350,9 +1350,11 @@ pub async fn caseload(store: &Store, worker_id: &str) -> Result<Vec<CaseloadRow>
          FROM cases c JOIN families f ON f.id = c.family_id
          LEFT JOIN family_plans p ON p.family_id = c.family_id
          WHERE c.status <> 'afgesloten'
-           AND (c.worker_id = $1
-                OR EXISTS (SELECT 1 FROM case_involvements i WHERE i.case_id = c.id AND i.user_id = $1)
-                OR p.coordinator_user_id = $1)
+           -- Three index searches rather than one OR over every open case.
+           AND c.id IN (SELECT w.id FROM cases w WHERE w.worker_id = $1 AND w.status IN ('aangemeld', 'in_begeleiding')
+                        UNION SELECT i.case_id FROM case_involvements i WHERE i.user_id = $1
+                        UNION SELECT k.id FROM family_plans fp JOIN cases k ON k.family_id = fp.family_id
+                              WHERE fp.coordinator_user_id = $1)
          ORDER BY (p.next_action_due IS NULL), p.next_action_due, c.registered_on",
     )
     .bind(worker_id)

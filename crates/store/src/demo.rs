@@ -208,6 +208,7 @@ pub async fn load(store: &Store) -> Result<()> {
         user_ids.insert(username, users::create_user(&mut tx, &actor, &new).await?);
     }
     families(&mut tx, &actor, &user_ids).await?;
+    catalogue(&mut tx, &actor, &user_ids["demo.beheerder"], &org_ids).await?;
     settings::set(&mut tx, settings::DEMO_LOADED, "true").await?;
     tx.commit().await
 }
@@ -393,6 +394,104 @@ async fn families(
         cases::DEFAULT_REOPEN_DAYS,
     )
     .await?;
+    Ok(())
+}
+
+/// An invented product catalogue (prices changed in 2019, as in the region), contracts
+/// with the pilot's providers, and the two variants of support plan part 2 by date.
+async fn catalogue(
+    tx: &mut crate::Tx,
+    actor: &Actor,
+    admin: &str,
+    org_ids: &std::collections::HashMap<String, String>,
+) -> Result<()> {
+    use eenplan_domain::access::{Frequency, Unit, Variant};
+    let date = |s: &str| -> chrono::NaiveDate { s.parse().expect("demo dates are valid") };
+    let products: [(&str, &str, &str, Unit, Frequency, i64, i64); 5] = [
+        (
+            "45A01",
+            "45",
+            "Ambulante jeugdhulp, licht",
+            Unit::Hour,
+            Frequency::PerWeek,
+            7_800,
+            8_050,
+        ),
+        (
+            "45A02",
+            "45",
+            "Ambulante jeugdhulp, intensief",
+            Unit::Hour,
+            Frequency::PerWeek,
+            9_200,
+            9_500,
+        ),
+        (
+            "41D01",
+            "41",
+            "Dagbehandeling",
+            Unit::Dagdeel,
+            Frequency::PerWeek,
+            12_000,
+            12_400,
+        ),
+        (
+            "43V01",
+            "43",
+            "Verblijf met behandeling",
+            Unit::Etmaal,
+            Frequency::PerDay,
+            25_000,
+            25_800,
+        ),
+        (
+            "54G01",
+            "54",
+            "Jeugd-ggz, behandeling",
+            Unit::Minute,
+            Frequency::Total,
+            160,
+            165,
+        ),
+    ];
+    let mut ids = std::collections::HashMap::new();
+    for (code, category, name, unit, frequency, p2018, p2019) in products {
+        let input = crate::catalogue::ProductInput {
+            code: code.into(),
+            category: category.into(),
+            name: name.into(),
+            unit,
+            frequency,
+            active: true,
+        };
+        let id =
+            crate::catalogue::create_product(tx, actor, admin, &input, date("2018-01-01"), p2018)
+                .await?;
+        crate::catalogue::add_price(tx, actor, admin, &id, 1, date("2019-01-01"), p2019).await?;
+        ids.insert(code, id);
+    }
+    for (provider, codes) in [
+        ("PSW", &["45A01", "45A02", "41D01"][..]),
+        ("Koraal", &["45A02", "43V01"][..]),
+        ("Met GGZ", &["54G01"][..]),
+        ("Vincent van Gogh", &["54G01", "45A02"][..]),
+    ] {
+        for code in codes {
+            crate::catalogue::create_contract(
+                tx,
+                actor,
+                admin,
+                &org_ids[provider],
+                &ids[code],
+                date("2018-01-01"),
+                None,
+            )
+            .await?;
+        }
+    }
+    crate::catalogue::set_variant(tx, actor, None, date("2018-01-01"), Variant::ProviderEffort)
+        .await?;
+    crate::catalogue::set_variant(tx, actor, None, date("2020-01-01"), Variant::CjgEffort).await?;
     Ok(())
 }
 

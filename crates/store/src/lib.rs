@@ -7,11 +7,15 @@
 //! Every write goes through [`Store::begin`] and commits together with its audit record
 //! ([`audit::append`]): if the audit write fails, the change fails.
 
+pub mod access;
 pub mod audit;
 pub mod cases;
+pub mod catalogue;
 pub mod codelists;
+pub mod costs;
 pub mod demo;
 pub mod directory;
+pub mod monitoring;
 pub mod plans;
 pub mod sessions;
 pub mod settings;
@@ -66,6 +70,10 @@ pub enum Error {
     /// The family has an open case held by another team.
     #[error("the family has an open case with another team")]
     CaseElsewhere,
+    /// Input that breaks a domain rule only the database can check (a contract on a
+    /// date, a price on a date, four eyes); answered 422 on the named field.
+    #[error("invalid: {0}")]
+    Invalid(eenplan_domain::FieldError),
     /// The audit writer could not record an event (the access is then refused).
     #[error("audit log: {0}")]
     Audit(String),

@@ -148,6 +148,7 @@ impl From<eenplan_store::Error> for AppError {
                 "No local team serves this municipality yet; ask the administrator.",
             )),
             E::Transition(t) => AppError::invalid(t.to_field_error()),
+            E::Invalid(f) => AppError::invalid(f),
             E::CaseElsewhere => AppError::invalid(Problem::new(
                 "youths.0.existing_id",
                 "Dit gezin heeft een lopende casus bij een ander team. Neem contact op met dat team; het kan de aanmelding overnemen.",

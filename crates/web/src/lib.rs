@@ -70,7 +70,7 @@ fn guarded(app: &AppState, permission: Permission, routes: Router<AppState>) -> 
 }
 
 pub fn router(app: AppState) -> Router {
-    use pages::{account, admin, audit, cases, directory, home, login, plan};
+    use pages::{access, account, admin, audit, cases, catalogue, directory, home, login, plan};
 
     let public = Router::new()
         .route("/login", get(login::show_login).post(login::submit_login))
@@ -184,7 +184,94 @@ pub fn router(app: AppState) -> Router {
             .route("/casussen/{id}/plan/verschil", get(plan::show_diff))
             .route("/casussen/{id}/plan/afdrukken", get(plan::print_plan))
             .route("/casussen/{id}/plan/akkoord", post(plan::agree))
-            .route("/casussen/{id}/plan/regie", post(plan::set_coordinator)),
+            .route("/casussen/{id}/plan/regie", post(plan::set_coordinator))
+            .route("/toegang/{id}", get(access::show_request))
+            .route("/beschikkingen/{id}", get(access::show_decision))
+            .route("/beschikkingen/{id}/brief", get(access::decision_letter))
+            .route(
+                "/beschikkingen/{id}/evaluaties/{evaluation}",
+                get(access::show_evaluation),
+            ),
+    );
+    // Access requests, decisions and monitoring: the CJG's work (checked per case).
+    let access_work = guarded(
+        &app,
+        Permission::RegisterCases,
+        Router::new()
+            .route(
+                "/casussen/{id}/toegang/nieuw",
+                get(access::new_request).post(access::create_request),
+            )
+            .route(
+                "/toegang/{id}/bewerken",
+                get(access::edit_request).post(access::update_request),
+            )
+            .route("/toegang/{id}/indienen", post(access::request_step_submit))
+            .route(
+                "/toegang/{id}/intrekken",
+                post(access::request_step_withdraw),
+            )
+            .route(
+                "/beschikkingen/{id}/wijzigen",
+                post(access::change_decision),
+            )
+            .route("/beschikkingen/{id}/tijd", post(access::add_time))
+            .route(
+                "/beschikkingen/{id}/evaluaties/{evaluation}",
+                post(access::record_evaluation),
+            )
+            .route("/evaluaties", get(access::my_evaluations))
+            .route("/team/evaluaties", get(access::team_evaluations)),
+    );
+    let review = guarded(
+        &app,
+        Permission::ReviewAccess,
+        Router::new()
+            .route("/team/beoordelen", get(access::review_queue))
+            .route(
+                "/toegang/{id}/goedkeuren",
+                post(access::request_step_approve),
+            )
+            .route(
+                "/toegang/{id}/terugsturen",
+                post(access::request_step_send_back),
+            ),
+    );
+    let provider = guarded(
+        &app,
+        Permission::ProviderAssignments,
+        Router::new()
+            .route("/aanbieder", get(access::provider_home))
+            .route(
+                "/aanbieder/aanvragen/{id}",
+                get(access::provider_request).post(access::provider_effort),
+            )
+            .route(
+                "/aanbieder/beschikkingen/{id}",
+                get(access::provider_decision).post(access::provider_report),
+            ),
+    );
+    let manage_catalogue = guarded(
+        &app,
+        Permission::ManageCatalogue,
+        Router::new()
+            .route("/catalogus", get(catalogue::show))
+            .route("/catalogus/producten", post(catalogue::create_product))
+            .route(
+                "/catalogus/producten/{id}/prijzen",
+                post(catalogue::add_price),
+            )
+            .route("/catalogus/contracten", post(catalogue::create_contract))
+            .route(
+                "/catalogus/contracten/{id}",
+                post(catalogue::update_contract),
+            )
+            .route("/catalogus/variant", post(catalogue::set_variant)),
+    );
+    let view_costs = guarded(
+        &app,
+        Permission::ViewCosts,
+        Router::new().route("/kosten", get(access::costs)),
     );
     let registration = guarded(
         &app,
@@ -232,6 +319,11 @@ pub fn router(app: AppState) -> Router {
         .merge(registration)
         .merge(break_glass)
         .merge(supervise)
+        .merge(access_work)
+        .merge(review)
+        .merge(provider)
+        .merge(manage_catalogue)
+        .merge(view_costs)
         .merge(api::router(&app))
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })

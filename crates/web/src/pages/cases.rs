@@ -113,7 +113,7 @@ pub async fn record_read(
 
 // ------------------------------------------------------------------ parsing
 
-fn choose(field: &str) -> Problem {
+pub(crate) fn choose(field: &str) -> Problem {
     Problem::new(
         field,
         "Maak een keuze uit de lijst.",
@@ -138,7 +138,7 @@ fn optional_bsn(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<Bsn> 
     }
 }
 
-fn required_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
+pub(crate) fn required_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
     if s.trim().is_empty() {
         errors.push(Problem::new(field, "Vul een datum in.", "Enter a date."));
         return None;
@@ -148,14 +148,14 @@ fn required_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<Naiv
         .ok()
 }
 
-fn optional_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
+pub(crate) fn optional_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
     if s.trim().is_empty() {
         return None;
     }
     required_date(errors, field, s)
 }
 
-fn not_in_future(errors: &mut Vec<Problem>, field: &str, d: Option<NaiveDate>) {
+pub(crate) fn not_in_future(errors: &mut Vec<Problem>, field: &str, d: Option<NaiveDate>) {
     if d.is_some_and(|d| d > today()) {
         errors.push(Problem::new(
             field,
@@ -850,6 +850,10 @@ pub struct CasePage {
     pub may_run: bool,
     pub may_coordinate: bool,
     pub today: String,
+    /// (request id, youth, product, status) of the access requests.
+    pub access_requests: Vec<(String, String, String, &'static str)>,
+    /// (decision id, number, youth, product, period) of the decisions.
+    pub decisions: Vec<(String, String, String, String, String)>,
 }
 
 pub struct PersonRow {
@@ -891,11 +895,15 @@ fn event_key(kind: &str) -> &'static str {
         "plan_saved" => "case.ev.plan_saved",
         "plan_agreed" => "case.ev.plan_agreed",
         "transferred" => "case.ev.transferred",
+        "access_requested" => "case.ev.access_requested",
+        "decision" => "case.ev.decision",
+        "decision_changed" => "case.ev.decision_changed",
+        "decision_ended" => "case.ev.decision_ended",
         _ => "case.ev.other",
     }
 }
 
-fn labels<T: Copy>(
+pub(crate) fn labels<T: Copy>(
     all: &[T],
     code: fn(T) -> &'static str,
     nl: fn(T) -> &'static str,
@@ -1049,6 +1057,37 @@ async fn case_page(
         may_run: access.may_run(),
         may_coordinate,
         today: today().to_string(),
+        access_requests: eenplan_store::access::requests_of_case(store, &case.id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let status = lang.pick(r.status.label_nl(), r.status.label_en());
+                (
+                    r.id,
+                    r.youth_name,
+                    format!("{} {}", r.product_code, r.product_name),
+                    status,
+                )
+            })
+            .collect(),
+        decisions: eenplan_store::access::decisions_of_case(store, &case.id)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let period = format!(
+                    "{} – {}",
+                    d.start_on.format("%d-%m-%Y"),
+                    d.last_day().format("%d-%m-%Y")
+                );
+                (
+                    d.id,
+                    d.number,
+                    d.youth_name,
+                    format!("{} {}", d.product_code, d.product_name),
+                    period,
+                )
+            })
+            .collect(),
         h: CaseHeader::new(case, access, lang),
     })
 }

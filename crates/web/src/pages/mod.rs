@@ -1,10 +1,12 @@
 //! Server-rendered pages (askama templates in `templates/`). Every page shares the
 //! [`Chrome`]: the signed-in user, the navigation their role may use, and the CSRF token.
 
+pub mod access;
 pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod cases;
+pub mod catalogue;
 pub mod directory;
 pub mod home;
 pub mod login;
@@ -68,7 +70,7 @@ pub struct Chrome {
 }
 
 /// The main menu: each entry shown only to roles that hold its permission.
-const NAV: [(&str, &str, Permission); 11] = [
+const NAV: [(&str, &str, Permission); 16] = [
     ("/", "nav.home", Permission::OwnAccount),
     ("/casussen", "nav.caseload", Permission::ViewCases),
     ("/aanmelden", "nav.register", Permission::RegisterCases),
@@ -78,6 +80,15 @@ const NAV: [(&str, &str, Permission); 11] = [
         Permission::RegisterCases,
     ),
     ("/zoeken", "nav.search", Permission::RegisterCases),
+    ("/evaluaties", "nav.evaluations", Permission::RegisterCases),
+    ("/team/beoordelen", "nav.review", Permission::ReviewAccess),
+    (
+        "/aanbieder",
+        "nav.provider",
+        Permission::ProviderAssignments,
+    ),
+    ("/catalogus", "nav.catalogue", Permission::ManageCatalogue),
+    ("/kosten", "nav.costs", Permission::ViewCosts),
     (
         "/team/doorbraken",
         "nav.break_glass",

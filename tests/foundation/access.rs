@@ -1,0 +1,521 @@
+//! Result-oriented access through the pages: a request in both variants, four eyes, the
+//! decision with its cost and schedule, the provider's part, monitoring and the cost page.
+
+use crate::common::TestApp;
+use reqwest::Client;
+
+async fn post(
+    app: &TestApp,
+    client: &Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(path))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> String {
+    app.id_of(sql).await
+}
+
+struct Ids {
+    case: String,
+    youth: String,
+    product: String,
+    psw: String,
+    ggz: String,
+}
+
+async fn ids(app: &TestApp) -> Ids {
+    Ids {
+        case: scalar(app, "SELECT c.id FROM cases c JOIN persons p ON p.family_id = c.family_id WHERE p.name = 'Lotte Bakker'").await,
+        youth: scalar(app, "SELECT id FROM persons WHERE name = 'Lotte Bakker'").await,
+        product: scalar(app, "SELECT id FROM products WHERE code = '45A01'").await,
+        psw: scalar(app, "SELECT id FROM organisations WHERE name = 'PSW'").await,
+        ggz: scalar(app, "SELECT id FROM organisations WHERE name = 'Met GGZ'").await,
+    }
+}
+
+async fn version_of(app: &TestApp, table: &str, id: &str) -> String {
+    scalar(
+        app,
+        &format!("SELECT CAST(version AS TEXT) FROM {table} WHERE id = '{id}'"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_start() {
+    let app = TestApp::spawn().await;
+    let (worker, csrf) = app.login("demo.gezinswerker").await;
+    let i = ids(&app).await;
+    let path = format!("/casussen/{}/toegang/nieuw", i.case);
+    let base = |provider: &str, funding: &str, end: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("youth_id", i.youth.clone()),
+            (
+                "reason",
+                "Lotte loopt vast op school; basishulp was niet genoeg.".into(),
+            ),
+            (
+                "result.0",
+                "Lotte gaat weer vier dagen per week naar school".into(),
+            ),
+            ("result.0.goal", "demo-goal-ochtenden".into()),
+            ("product_id", i.product.clone()),
+            ("funding", funding.into()),
+            ("provider_id", provider.into()),
+            ("volume", "2".into()),
+            ("unit", "04".into()),
+            ("frequency", "2".into()),
+            ("start_on", "2026-12-01".into()),
+            ("end_on", end.into()),
+        ]
+    };
+    let form = |v: &Vec<(&'static str, String)>| {
+        v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
+    // Bad input: a PGB with a provider, an end before the start, no contract.
+    for (fields, field) in [
+        (base(&i.psw, "pgb", "2027-11-30"), "provider_id"),
+        (base(&i.psw, "zin", "2026-11-30"), "end_on"),
+        (base(&i.ggz, "zin", "2027-11-30"), "provider_id"),
+    ] {
+        let r = worker
+            .post(app.url(&path))
+            .form(&form(&fields))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{field}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains(&format!("href=\"#{field}\"")),
+            "{field}"
+        );
+    }
+    assert_eq!(
+        scalar(&app, "SELECT CAST(COUNT(*) AS TEXT) FROM access_requests").await,
+        "0"
+    );
+    let r = worker
+        .post(app.url(&path))
+        .form(&form(&base(&i.psw, "zin", "2027-11-30")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let request = location(&r).trim_start_matches("/toegang/").to_owned();
+    let v = version_of(&app, "access_requests", &request).await;
+    let r = post(
+        &app,
+        &worker,
+        &format!("/toegang/{request}/indienen"),
+        &[("csrf", &csrf), ("version", &v)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT status FROM access_requests WHERE id = '{request}'")
+        )
+        .await,
+        "in_review"
+    );
+    // A family worker cannot approve.
+    let v = version_of(&app, "access_requests", &request).await;
+    let r = post(
+        &app,
+        &worker,
+        &format!("/toegang/{request}/goedkeuren"),
+        &[("csrf", &csrf), ("version", &v)],
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    // A reviewer sends it back only with a comment, then approves.
+    let (reviewer, rcsrf) = app.login("demo.gedragswetenschapper").await;
+    let r = post(
+        &app,
+        &reviewer,
+        &format!("/toegang/{request}/terugsturen"),
+        &[("csrf", &rcsrf), ("version", &v)],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let r = post(
+        &app,
+        &reviewer,
+        &format!("/toegang/{request}/goedkeuren"),
+        &[("csrf", &rcsrf), ("version", &v)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let decision = location(&r)
+        .trim_start_matches("/beschikkingen/")
+        .to_owned();
+    // 2 hours a week over 365 days at the 2019 price of € 80,50: € 8.395,00.
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT CAST(estimated_cents AS TEXT) FROM decisions WHERE id = '{decision}'")
+        )
+        .await,
+        "839500"
+    );
+    assert!(
+        scalar(
+            &app,
+            &format!("SELECT number FROM decisions WHERE id = '{decision}'")
+        )
+        .await
+        .starts_with("1640-")
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            &format!(
+                "SELECT CAST(COUNT(*) AS TEXT) FROM evaluations WHERE decision_id = '{decision}'"
+            )
+        )
+        .await,
+        "2"
+    );
+    // A new price never changes the decision taken.
+    let (admin, acsrf) = app.login("demo.beheerder").await;
+    let pv = version_of(&app, "products", &i.product).await;
+    let r = post(
+        &app,
+        &admin,
+        &format!("/catalogus/producten/{}/prijzen", i.product),
+        &[
+            ("csrf", &acsrf),
+            ("version", &pv),
+            ("new_price", "99,00"),
+            ("new_price_from", "2026-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT CAST(estimated_cents AS TEXT) FROM decisions WHERE id = '{decision}'")
+        )
+        .await,
+        "839500"
+    );
+    // The letter, the decision page; a policy officer sees neither, only the figures.
+    assert_eq!(
+        worker
+            .get(app.url(&format!("/beschikkingen/{decision}/brief")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let (policy, _) = app.login("demo.beleid").await;
+    assert_eq!(
+        policy
+            .get(app.url(&format!("/beschikkingen/{decision}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let r = policy
+        .get(app.url("/kosten?gemeente=1640&van=2026-01-01&tot=2027-12-31"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("€ 8.395,00"), "{body}");
+    assert!(!body.contains("Lotte"));
+    // Another municipality's figures are not the Leudal policy officer's.
+    assert_eq!(
+        policy
+            .get(app.url("/kosten?gemeente=0988"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // The provider sees its decision and reports the start of care.
+    let (provider, pcsrf) = app.login("demo.aanbieder").await;
+    let body = provider
+        .get(app.url("/aanbieder"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("Lotte Bakker"));
+    let dv = version_of(&app, "decisions", &decision).await;
+    let today = eenplan_store::today().to_string();
+    let r = post(
+        &app,
+        &provider,
+        &format!("/aanbieder/beschikkingen/{decision}"),
+        &[
+            ("csrf", &pcsrf),
+            ("version", &dv),
+            ("actual_start_on", &today),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    // Ending early recomputes the cost at the same unit price, as a new version.
+    let dv = version_of(&app, "decisions", &decision).await;
+    let r = post(
+        &app,
+        &worker,
+        &format!("/beschikkingen/{decision}/wijzigen"),
+        &[
+            ("csrf", &csrf),
+            ("version", &dv),
+            ("kind", "end"),
+            ("ended_on", "2027-05-31"),
+            ("end_reason", "goals_reached"),
+            ("change_reason", "Resultaat bereikt"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    // 182 days: 2 × 182 / 7 = 52 hours at € 80,50.
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT CAST(estimated_cents AS TEXT) FROM decisions WHERE id = '{decision}'")
+        )
+        .await,
+        "418600"
+    );
+    assert_eq!(scalar(&app, &format!("SELECT CAST(COUNT(*) AS TEXT) FROM decision_versions WHERE decision_id = '{decision}'")).await, "2");
+    assert_eq!(
+        scalar(
+            &app,
+            &format!(
+                "SELECT due_on FROM evaluations WHERE decision_id = '{decision}' AND kind = 'end'"
+            )
+        )
+        .await,
+        "2027-05-31"
+    );
+}
+
+#[tokio::test]
+async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keeps_notifications() {
+    let app = TestApp::spawn().await;
+    let i = ids(&app).await;
+    let today = eenplan_store::today().to_string();
+    let (admin, acsrf) = app.login("demo.beheerder").await;
+    let r = post(
+        &app,
+        &admin,
+        "/catalogus/variant",
+        &[
+            ("csrf", &acsrf),
+            ("variant", "2018"),
+            ("variant_from", &today),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let (worker, csrf) = app.login("demo.gezinswerker").await;
+    let r = post(
+        &app,
+        &worker,
+        &format!("/casussen/{}/toegang/nieuw", i.case),
+        &[
+            ("csrf", &csrf),
+            ("youth_id", &i.youth),
+            ("reason", "Intensieve hulp nodig"),
+            ("result.0", "Rust in huis"),
+            ("product_id", &i.product),
+            ("funding", "zin"),
+            ("provider_id", &i.psw),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let request = location(&r).trim_start_matches("/toegang/").to_owned();
+    let v = version_of(&app, "access_requests", &request).await;
+    assert_eq!(
+        post(
+            &app,
+            &worker,
+            &format!("/toegang/{request}/indienen"),
+            &[("csrf", &csrf), ("version", &v)]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT status FROM access_requests WHERE id = '{request}'")
+        )
+        .await,
+        "awaiting_provider"
+    );
+    // No decision before part 2 and review.
+    let (reviewer, rcsrf) = app.login("demo.gedragswetenschapper").await;
+    let v = version_of(&app, "access_requests", &request).await;
+    assert_eq!(
+        post(
+            &app,
+            &reviewer,
+            &format!("/toegang/{request}/goedkeuren"),
+            &[("csrf", &rcsrf), ("version", &v)]
+        )
+        .await
+        .status(),
+        422
+    );
+    // The provider records part 2; bad input first.
+    let (provider, pcsrf) = app.login("demo.aanbieder").await;
+    let part2 = |end: &'static str| {
+        vec![
+            ("csrf", pcsrf.clone()),
+            ("version", v.clone()),
+            ("intake_on", today.clone()),
+            ("volume", "3".to_owned()),
+            ("unit", "04".to_owned()),
+            ("frequency", "2".to_owned()),
+            ("start_on", "2026-11-02".to_owned()),
+            ("end_on", end.to_owned()),
+        ]
+    };
+    let r = provider
+        .post(app.url(&format!("/aanbieder/aanvragen/{request}")))
+        .form(&part2("2026-10-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = provider
+        .post(app.url(&format!("/aanbieder/aanvragen/{request}")))
+        .form(&part2("2027-04-30"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT status FROM access_requests WHERE id = '{request}'")
+        )
+        .await,
+        "in_review"
+    );
+    let v = version_of(&app, "access_requests", &request).await;
+    let r = post(
+        &app,
+        &reviewer,
+        &format!("/toegang/{request}/goedkeuren"),
+        &[("csrf", &rcsrf), ("version", &v)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let decision = location(&r)
+        .trim_start_matches("/beschikkingen/")
+        .to_owned();
+    // Only the end evaluation: shorter than six months. Make it overdue and run the job.
+    sqlx::query("UPDATE evaluations SET due_on = '2026-01-01' WHERE decision_id = $1")
+        .bind(&decision)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let first = eenplan_store::monitoring::run_daily_job(&app.store, eenplan_store::today(), false)
+        .await
+        .unwrap();
+    assert_eq!((first.overdue, first.notifications), (1, 1));
+    let again = eenplan_store::monitoring::run_daily_job(&app.store, eenplan_store::today(), false)
+        .await
+        .unwrap();
+    assert!(again.already_done);
+    let forced = eenplan_store::monitoring::run_daily_job(&app.store, eenplan_store::today(), true)
+        .await
+        .unwrap();
+    assert_eq!(forced.notifications, 1);
+    assert_eq!(
+        scalar(&app, "SELECT CAST(COUNT(*) AS TEXT) FROM notifications").await,
+        "1"
+    );
+    let body = worker
+        .get(app.url("/evaluaties"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("Lotte Bakker"));
+    // Holding the evaluation clears the notification.
+    let eval = scalar(
+        &app,
+        &format!("SELECT id FROM evaluations WHERE decision_id = '{decision}'"),
+    )
+    .await;
+    let ev = version_of(&app, "evaluations", &eval).await;
+    let path = format!("/beschikkingen/{decision}/evaluaties/{eval}");
+    let r = post(
+        &app,
+        &worker,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("version", &ev),
+            ("done_on", &today),
+            ("family_view", "Het gaat beter"),
+            ("outcome", "end"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422, "every result needs a score");
+    let r = post(
+        &app,
+        &worker,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("version", &ev),
+            ("done_on", &today),
+            ("family_view", "Het gaat beter"),
+            ("outcome", "end"),
+            ("score.0", "reached"),
+            ("minutes", "45"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        scalar(&app, "SELECT CAST(COUNT(*) AS TEXT) FROM notifications").await,
+        "0"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT CAST(SUM(minutes) AS TEXT) FROM monitoring_time"
+        )
+        .await,
+        "45"
+    );
+}
