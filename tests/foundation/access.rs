@@ -519,3 +519,212 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
         "45"
     );
 }
+
+async fn api(
+    app: &TestApp,
+    client: &Client,
+    csrf: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = client
+        .request(method, app.url(path))
+        .header("x-csrf-token", csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn through_the_api_four_eyes_hold_for_reviewers_and_providers_see_only_their_own() {
+    use reqwest::Method as M;
+    use serde_json::json;
+    let app = TestApp::spawn().await;
+    let i = ids(&app).await;
+    // A behavioural scientist of the team writes a request: another must approve it.
+    let (reviewer, rcsrf) = app.login("demo.gedragswetenschapper").await;
+    let body = json!({
+        "youth_id": i.youth, "reason": "Vastgelopen op school", "product_id": i.product,
+        "funding": "zin", "provider_id": i.psw,
+        "results": [{"text": "Weer naar school", "goal_id": "demo-goal-ochtenden"}],
+        "volume": 3, "unit": "04", "frequency": "2", "start_on": "2026-12-01", "end_on": "2027-02-28"
+    });
+    let (status, req) = api(
+        &app,
+        &reviewer,
+        &rcsrf,
+        M::POST,
+        &format!("/api/v1/cases/{}/access-requests", i.case),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, 201, "{req}");
+    assert_eq!(req["status"], "draft");
+    assert_eq!(req["results"][0]["goal_id"], "demo-goal-ochtenden");
+    let id = req["id"].as_str().unwrap().to_owned();
+    let step = |v: &serde_json::Value, step: &str| json!({"version": v["version"], "step": step});
+    let (status, done) = api(
+        &app,
+        &reviewer,
+        &rcsrf,
+        M::POST,
+        &format!("/api/v1/access-requests/{id}/steps"),
+        step(&req, "submit"),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    let req = done["request"].clone();
+    let (status, body) = api(
+        &app,
+        &reviewer,
+        &rcsrf,
+        M::POST,
+        &format!("/api/v1/access-requests/{id}/steps"),
+        step(&req, "approve"),
+    )
+    .await;
+    assert_eq!(status, 422, "own request: {body}");
+    assert_eq!(body["problems"][0]["field"], "review");
+    // A stale version is a conflict, never an overwrite.
+    let (status, _) = api(&app, &reviewer, &rcsrf, M::PUT, &format!("/api/v1/access-requests/{id}"), json!({"version": 1, "youth_id": i.youth, "reason": "x", "product_id": i.product, "funding": "zin", "provider_id": i.psw, "results": [{"text": "y"}]})).await;
+    assert_eq!(status, 409);
+    // Not yet decided: nothing for the provider.
+    let (provider, pcsrf) = app.login("demo.aanbieder").await;
+    let (status, mine) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        "/api/v1/provider/assignments",
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(mine["decisions"].as_array().unwrap().len(), 0);
+    // There is one reviewer in the demo; a second one of the team approves.
+    let second = app
+        .id_of("SELECT id FROM users WHERE username = 'demo.gezinswerker'")
+        .await;
+    sqlx::query("UPDATE users SET role = 'reviewer' WHERE id = $1")
+        .bind(&second)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (other, ocsrf) = app.login("demo.gezinswerker").await;
+    let (status, done) = api(
+        &app,
+        &other,
+        &ocsrf,
+        M::POST,
+        &format!("/api/v1/access-requests/{id}/steps"),
+        step(&req, "approve"),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    let decision = done["decision_id"].as_str().unwrap().to_owned();
+    let (status, detail) = api(
+        &app,
+        &other,
+        &ocsrf,
+        M::GET,
+        &format!("/api/v1/decisions/{decision}"),
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200);
+    // 3 hours a week for 90 days at € 80,50: 3 × 90 / 7 × 8050 = 310,500 cents.
+    assert_eq!(detail["decision"]["estimated_cents"], 310_500);
+    assert_eq!(
+        detail["evaluations"].as_array().unwrap().len(),
+        1,
+        "only the end evaluation"
+    );
+    // The provider sees it; moved to another organisation, it sees nothing of it.
+    let (_, mine) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        "/api/v1/provider/assignments",
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(mine["decisions"].as_array().unwrap().len(), 1);
+    sqlx::query("UPDATE users SET organisation_id = (SELECT id FROM organisations WHERE name = 'Koraal') WHERE username = 'demo.aanbieder'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (provider, pcsrf) = app.login("demo.aanbieder").await;
+    let (_, mine) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        "/api/v1/provider/assignments",
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(mine["decisions"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        provider
+            .get(app.url(&format!("/aanbieder/beschikkingen/{decision}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let (status, _) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::POST,
+        &format!("/api/v1/provider/decisions/{decision}/care"),
+        json!({"version": 1, "actual_start_on": "2026-11-01"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(app.audit_count("provider.refused").await >= 2);
+    // The cost figures in the API: the same numbers, no person.
+    let (policy, pocsrf) = app.login("demo.beleid").await;
+    let (status, costs) = api(
+        &app,
+        &policy,
+        &pocsrf,
+        M::GET,
+        "/api/v1/costs?municipality=1640&from=2026-01-01&to=2027-12-31",
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(costs["zin_cents"], 310_500);
+    assert_eq!(costs["youths"]["zin_only"], 1);
+    let (status, _) = api(
+        &app,
+        &policy,
+        &pocsrf,
+        M::GET,
+        "/api/v1/costs?municipality=0988&from=2026-01-01&to=2027-12-31",
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = api(
+        &app,
+        &policy,
+        &pocsrf,
+        M::GET,
+        "/api/v1/costs?municipality=1640&from=2027-01-01&to=2026-01-01",
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 422);
+}

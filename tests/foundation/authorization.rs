@@ -25,6 +25,11 @@ const CASE_ROLES: &[&str] = &[
     "chain_partner",
 ];
 
+/// A provider's staff: only what is addressed to their own organisation.
+const PROVIDER: &[&str] = &["provider_staff"];
+/// The aggregated cost of access: municipality staff and behavioural scientists.
+const COSTS: &[&str] = &["policy_officer", "reviewer"];
+
 const ROLES: [(&str, &str); 8] = [
     ("demo.gezinswerker", "family_worker"),
     ("demo.gedragswetenschapper", "reviewer"),
@@ -189,6 +194,45 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         (M::GET, "/api/v1/users/{user}", AdminOnly),
         (M::PUT, "/api/v1/users/{user}", AdminOnly),
         (M::GET, "/api/v1/audit-events", AdminOnly),
+        (M::GET, "/api/v1/catalogue/products", Everyone),
+        (M::GET, "/api/v1/catalogue/contracts", Everyone),
+        (
+            M::POST,
+            "/api/v1/cases/{case}/access-requests",
+            Roles(CJG_TEAM),
+        ),
+        (M::GET, "/api/v1/access-requests/{none}", Roles(CASE_ROLES)),
+        (M::PUT, "/api/v1/access-requests/{none}", Roles(CASE_ROLES)),
+        (
+            M::POST,
+            "/api/v1/access-requests/{none}/steps",
+            Roles(CJG_TEAM),
+        ),
+        (M::GET, "/api/v1/decisions/{none}", Roles(CASE_ROLES)),
+        (M::POST, "/api/v1/decisions/{none}/changes", Roles(CJG_TEAM)),
+        (M::POST, "/api/v1/decisions/{none}/time", Roles(CJG_TEAM)),
+        (
+            M::POST,
+            "/api/v1/decisions/{none}/evaluations/{eval}",
+            Roles(CJG_TEAM),
+        ),
+        (M::GET, "/api/v1/evaluations/due", Roles(CJG_TEAM)),
+        (M::GET, "/api/v1/provider/assignments", Roles(PROVIDER)),
+        (
+            M::POST,
+            "/api/v1/provider/access-requests/{none}/effort",
+            Roles(PROVIDER),
+        ),
+        (
+            M::POST,
+            "/api/v1/provider/decisions/{none}/care",
+            Roles(PROVIDER),
+        ),
+        (
+            M::GET,
+            "/api/v1/costs?municipality=1640&from=2026-01-01&to=2026-12-31",
+            Roles(COSTS),
+        ),
         // Last: it ends the session the loop uses.
         (M::POST, "/logout", Everyone),
     ]
@@ -235,7 +279,9 @@ async fn every_role_against_every_route() {
                 .replace("{case}", &case)
                 .replace("{person}", &person)
                 .replace("{member}", &member)
-                .replace("{iuser}", &iuser);
+                .replace("{iuser}", &iuser)
+                .replace("{none}", "none")
+                .replace("{eval}", "none");
             let refused_before = refusals(&app).await;
             let mut req = client.request(method.clone(), app.url(&path));
             if path.starts_with("/api/") {
@@ -393,7 +439,13 @@ async fn the_matrix_covers_every_route_of_the_openapi_document() {
                     .replace("{case}", "{id}")
                     .replace("{iuser}", "{user}")
                     .replace("/versions/1", "/versions/{number}")
-                    .replace("problem_areas", "{list}"),
+                    .replace("problem_areas", "{list}")
+                    .replace("{none}", "{id}")
+                    .replace("{eval}", "{evaluation}")
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         })
         .collect();

@@ -40,7 +40,7 @@ pub fn day_number(d: NaiveDate) -> i64 {
 }
 
 /// Part 2 as entered: any field may still be empty while the request is a draft.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct EffortInput {
     pub volume: Option<i64>,
     pub unit: Option<Unit>,
@@ -108,7 +108,7 @@ pub struct RequestInput {
     pub effort: EffortInput,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestResult {
     pub id: String,
     pub position: i64,
@@ -116,7 +116,7 @@ pub struct RequestResult {
     pub goal_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Review {
     pub reviewer_name: String,
     pub outcome: String,
@@ -124,7 +124,7 @@ pub struct Review {
     pub at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccessRequest {
     pub id: String,
     pub case_id: String,
@@ -863,7 +863,7 @@ async fn schedule(tx: &mut Tx, decision_id: &str, start: NaiveDate, end: NaiveDa
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Decision {
     pub id: String,
     pub number: String,
@@ -999,12 +999,13 @@ pub async fn provider_decisions(store: &Store, provider_id: &str) -> Result<Vec<
     .collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DecisionVersion {
     pub version: i64,
     pub reason: String,
     pub changed_by: String,
     pub changed_at: String,
+    #[schema(value_type = Object)]
     pub snapshot: serde_json::Value,
 }
 

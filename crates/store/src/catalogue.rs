@@ -14,7 +14,14 @@ pub(crate) fn date(s: &str) -> Result<NaiveDate> {
     s.parse().map_err(|_| Error::Corrupt(format!("date {s}")))
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A price per unit from a date on.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+pub struct Price {
+    pub valid_from: NaiveDate,
+    pub price_cents: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Product {
     pub id: String,
     pub code: String,
@@ -24,13 +31,18 @@ pub struct Product {
     pub frequency: Frequency,
     pub active: bool,
     pub version: i64,
-    /// (valid from, price per unit in cents), oldest first.
-    pub prices: Vec<(NaiveDate, i64)>,
+    /// Oldest first.
+    pub prices: Vec<Price>,
 }
 
 impl Product {
     pub fn price_on(&self, on: NaiveDate) -> Option<i64> {
-        eenplan_domain::access::price_on(&self.prices, on)
+        let prices: Vec<_> = self
+            .prices
+            .iter()
+            .map(|p| (p.valid_from, p.price_cents))
+            .collect();
+        eenplan_domain::access::price_on(&prices, on)
     }
 }
 
@@ -80,7 +92,10 @@ pub async fn products(store: &Store) -> Result<Vec<Product>> {
         let id: String = r.try_get("product_id")?;
         if let Some(p) = products.iter_mut().find(|p| p.id == id) {
             let from: String = r.try_get("valid_from")?;
-            p.prices.push((date(&from)?, r.try_get("price_cents")?));
+            p.prices.push(Price {
+                valid_from: date(&from)?,
+                price_cents: r.try_get("price_cents")?,
+            });
         }
     }
     Ok(products)
@@ -103,7 +118,10 @@ pub async fn product(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Product
     .await?
     {
         let from: String = r.try_get("valid_from")?;
-        p.prices.push((date(&from)?, r.try_get("price_cents")?));
+        p.prices.push(Price {
+                valid_from: date(&from)?,
+                price_cents: r.try_get("price_cents")?,
+            });
     }
     Ok(p)
 }
@@ -258,7 +276,7 @@ pub async fn add_price(
     .await
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Contract {
     pub id: String,
     pub provider_id: String,

@@ -12,7 +12,7 @@ use eenplan_domain::access::{DUE_SOON_DAYS, EvaluationKind, EvaluationOutcome, R
 use serde::Serialize;
 use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Evaluation {
     pub id: String,
     pub decision_id: String,
@@ -23,8 +23,14 @@ pub struct Evaluation {
     pub outcome: Option<EvaluationOutcome>,
     pub done_by_name: Option<String>,
     pub version: i64,
-    /// (result id, score) of a held evaluation.
-    pub scores: Vec<(String, ResultScore)>,
+    /// The score of every result, once held.
+    pub scores: Vec<Score>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Score {
+    pub result_id: String,
+    pub score: ResultScore,
 }
 
 pub async fn evaluations(
@@ -69,7 +75,10 @@ pub async fn evaluations(
     for (eval, result, score) in scores {
         if let Some(e) = out.iter_mut().find(|e| e.id == eval) {
             let score = ResultScore::parse(&score).ok_or(Error::Corrupt(score))?;
-            e.scores.push((result, score));
+            e.scores.push(Score {
+                result_id: result,
+                score,
+            });
         }
     }
     Ok(out)
@@ -246,7 +255,7 @@ pub async fn minutes_spent(store: &Store, decision_id: &str) -> Result<i64> {
 }
 
 /// An evaluation on a work list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DueEvaluation {
     pub evaluation_id: String,
     pub decision_id: String,
@@ -318,7 +327,7 @@ pub async fn due(store: &Store, scope: Scope<'_>, today: NaiveDate) -> Result<Ve
 pub const MONITORING_JOB: &str = "monitoring";
 
 /// What a run of the daily job did.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct JobSummary {
     pub due_soon: i64,
     pub overdue: i64,
@@ -420,7 +429,7 @@ pub async fn run_daily_job(store: &Store, today: NaiveDate, force: bool) -> Resu
     Ok(summary)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Notification {
     pub evaluation_id: String,
     pub state: String,

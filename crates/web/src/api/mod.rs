@@ -3,6 +3,7 @@
 //! snapshot-tested). Clients authenticate with the session cookie (writes then need the
 //! `X-CSRF-Token` header) or with a personal API token (`Authorization: Bearer ...`).
 
+mod access;
 mod cases;
 
 use crate::AppState;
@@ -83,7 +84,9 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
                 .routes(routes!(list_code_list))
                 .routes(routes!(list_organisations))
                 .routes(routes!(get_organisation))
-                .routes(routes!(list_teams)),
+                .routes(routes!(list_teams))
+                .routes(routes!(access::products))
+                .routes(routes!(access::contracts)),
         ))
         .merge(guarded(
             app,
@@ -122,7 +125,9 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
                 .routes(routes!(cases::plan_version))
                 .routes(routes!(cases::plan_diff))
                 .routes(routes!(cases::agree))
-                .routes(routes!(cases::set_coordinator)),
+                .routes(routes!(cases::set_coordinator))
+                .routes(routes!(access::get_request, access::update_request))
+                .routes(routes!(access::get_decision)),
         ))
         .merge(guarded(
             app,
@@ -132,7 +137,26 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
                 .routes(routes!(cases::youth_matches))
                 .routes(routes!(cases::waiting))
                 .routes(routes!(cases::search))
-                .routes(routes!(cases::transition)),
+                .routes(routes!(cases::transition))
+                .routes(routes!(access::create_request))
+                .routes(routes!(access::request_step))
+                .routes(routes!(access::change_decision))
+                .routes(routes!(access::add_time))
+                .routes(routes!(access::record_evaluation))
+                .routes(routes!(access::due)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ProviderAssignments,
+            OpenApiRouter::new()
+                .routes(routes!(access::assignments))
+                .routes(routes!(access::provider_effort))
+                .routes(routes!(access::provider_care)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ViewCosts,
+            OpenApiRouter::new().routes(routes!(access::cost_report)),
         ))
         .merge(guarded(
             app,

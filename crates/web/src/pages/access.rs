@@ -47,8 +47,47 @@ async fn load_decision(app: &AppState, id: &str) -> Result<Decision, AppError> {
     Ok(store_access::decision(&mut conn, id).await?)
 }
 
+/// A request opened through its case (403, audited, for whoever may not open the case);
+/// the read is audited.
+pub async fn open_request(
+    app: &AppState,
+    ctx: &AuthContext,
+    id: &str,
+) -> Result<AccessRequest, AppError> {
+    let r = load_request(app, id).await?;
+    open_case(app, ctx, &r.case_id).await?;
+    store_access::record_read(
+        &app.store,
+        &ctx.actor(),
+        &r.family_id,
+        "access.request.read",
+        ("access_request", id),
+    )
+    .await?;
+    Ok(r)
+}
+
+/// A decision opened through its case; the read is audited.
+pub async fn open_decision(
+    app: &AppState,
+    ctx: &AuthContext,
+    id: &str,
+) -> Result<Decision, AppError> {
+    let d = load_decision(app, id).await?;
+    open_case(app, ctx, &d.case_id).await?;
+    store_access::record_read(
+        &app.store,
+        &ctx.actor(),
+        &d.family_id,
+        "decision.read",
+        ("decision", id),
+    )
+    .await?;
+    Ok(d)
+}
+
 /// Refuses (403, audited) what is not addressed to the provider user's organisation.
-async fn own_provider(
+pub async fn own_provider(
     app: &AppState,
     ctx: &AuthContext,
     provider_id: Option<&str>,
@@ -273,6 +312,269 @@ pub fn parse_request(f: &Fields) -> Result<RequestInput, Vec<Problem>> {
     }
 }
 
+// ------------------------------------------------------------------ actions
+//
+// Each write as one function, shared by the pages and the API: access check, parsing of
+// the fields (the API hands its JSON in as the same fields), the store call.
+
+pub async fn create_request_action(
+    app: &AppState,
+    ctx: &AuthContext,
+    case_id: &str,
+    f: &Fields,
+) -> Result<String, AppError> {
+    run_case(app, ctx, case_id).await?;
+    let input = parse_request(f).map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    let id = store_access::create_request(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        case_id,
+        &input,
+        today(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_request_action(
+    app: &AppState,
+    ctx: &AuthContext,
+    id: &str,
+    f: &Fields,
+) -> Result<(), AppError> {
+    let r = load_request(app, id).await?;
+    run_case(app, ctx, &r.case_id).await?;
+    let version =
+        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+    let input = parse_request(f).map_err(AppError::Invalid)?;
+    let mut tx = app.store.begin().await?;
+    store_access::update_request(&mut tx, &ctx.actor(), id, version, &input, today()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn change_decision_action(
+    app: &AppState,
+    ctx: &AuthContext,
+    id: &str,
+    f: &Fields,
+) -> Result<(), AppError> {
+    let d = load_decision(app, id).await?;
+    run_case(app, ctx, &d.case_id).await?;
+    let mut errors = Vec::new();
+    let version =
+        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+    let reason = super::required_text(&mut errors, "change_reason", f.get("change_reason"), 1000);
+    let change = if f.get("kind") == "end" {
+        let on = required_date(&mut errors, "ended_on", f.get("ended_on"));
+        let why = EndReason::parse(f.get("end_reason"));
+        if why.is_none() {
+            errors.push(choose("end_reason"));
+        }
+        on.zip(why)
+            .map(|(on, reason)| DecisionChange::End { on, reason })
+    } else {
+        let effort = parse_effort(f, &mut errors);
+        let end_on = required_date(&mut errors, "end_on", f.get("end_on"));
+        end_on.map(|end_on| DecisionChange::Amend {
+            volume: effort.volume,
+            frequency: effort.frequency,
+            pgb_cents: effort.pgb_cents,
+            end_on,
+        })
+    };
+    match change {
+        Some(change) if errors.is_empty() => {
+            let mut tx = app.store.begin().await?;
+            store_access::change_decision(
+                &mut tx,
+                &ctx.actor(),
+                &ctx.principal.user_id,
+                id,
+                version,
+                &change,
+                &reason,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+pub async fn add_time_action(
+    app: &AppState,
+    ctx: &AuthContext,
+    id: &str,
+    f: &Fields,
+) -> Result<(), AppError> {
+    let d = load_decision(app, id).await?;
+    run_case(app, ctx, &d.case_id).await?;
+    let mut errors = Vec::new();
+    let on = required_date(&mut errors, "time_on", f.get("time_on"));
+    not_in_future(&mut errors, "time_on", on);
+    let minutes = parse_int(&mut errors, "minutes", f.get("minutes"), 1440);
+    if minutes.is_none() && !has_error(&errors, "minutes") {
+        errors.push(Problem::new(
+            "minutes",
+            "Vul het aantal minuten in.",
+            "Enter the number of minutes.",
+        ));
+    }
+    let note = optional_text(&mut errors, "time_note", f.get("time_note"), 500).unwrap_or_default();
+    match (on, minutes) {
+        (Some(on), Some(minutes)) if errors.is_empty() => {
+            let mut tx = app.store.begin().await?;
+            monitoring::add_time(
+                &mut tx,
+                &ctx.actor(),
+                &ctx.principal.user_id,
+                id,
+                on,
+                minutes,
+                &note,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+pub async fn record_evaluation_action(
+    app: &AppState,
+    ctx: &AuthContext,
+    decision_id: &str,
+    evaluation_id: &str,
+    f: &Fields,
+) -> Result<(), AppError> {
+    let d = load_decision(app, decision_id).await?;
+    run_case(app, ctx, &d.case_id).await?;
+    let mut errors = Vec::new();
+    let version =
+        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+    let done_on = required_date(&mut errors, "done_on", f.get("done_on"));
+    not_in_future(&mut errors, "done_on", done_on);
+    let family_view = super::required_text(&mut errors, "family_view", f.get("family_view"), 4000);
+    let outcome = EvaluationOutcome::parse(f.get("outcome"));
+    if outcome.is_none() {
+        errors.push(choose("outcome"));
+    }
+    let minutes = parse_int(&mut errors, "minutes", f.get("minutes"), 1440);
+    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
+    let request = store_access::request(&mut conn, &d.request_id).await?;
+    drop(conn);
+    let mut scores = Vec::new();
+    for (i, r) in request.results.iter().enumerate() {
+        match ResultScore::parse(f.get(&format!("score.{i}"))) {
+            Some(s) => scores.push((r.id.clone(), s)),
+            None => errors.push(Problem::new(
+                &format!("score.{i}"),
+                "Geef aan of dit resultaat bereikt is.",
+                "Say whether this result was reached.",
+            )),
+        }
+    }
+    match (done_on, outcome) {
+        (Some(done_on), Some(outcome)) if errors.is_empty() => {
+            let mut tx = app.store.begin().await?;
+            monitoring::record_evaluation(
+                &mut tx,
+                &ctx.actor(),
+                &ctx.principal.user_id,
+                evaluation_id,
+                version,
+                &EvaluationInput {
+                    done_on,
+                    family_view,
+                    outcome,
+                    scores,
+                    minutes,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+pub async fn provider_effort_action(
+    app: &AppState,
+    ctx: &AuthContext,
+    id: &str,
+    f: &Fields,
+) -> Result<(), AppError> {
+    let r = load_request(app, id).await?;
+    own_provider(app, ctx, r.provider_id.as_deref(), ("access_request", id)).await?;
+    let mut errors = Vec::new();
+    let version =
+        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+    let intake = required_date(&mut errors, "intake_on", f.get("intake_on"));
+    not_in_future(&mut errors, "intake_on", intake);
+    let effort = parse_effort(f, &mut errors);
+    let effort = if errors.is_empty() {
+        effort
+            .effort()
+            .map_err(|e| e.into_iter().map(Problem::from).collect::<Vec<_>>())
+    } else {
+        Err(errors)
+    };
+    match (effort, intake) {
+        (Ok(effort), Some(intake)) => {
+            let mut tx = app.store.begin().await?;
+            store_access::record_provider_effort(
+                &mut tx,
+                &ctx.actor(),
+                &ctx.principal.user_id,
+                id,
+                version,
+                &effort,
+                intake,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        (Err(errors), _) => Err(AppError::Invalid(errors)),
+        (Ok(_), None) => Err(AppError::Invalid(vec![Problem::new(
+            "intake_on",
+            "Vul een datum in.",
+            "Enter a date.",
+        )])),
+    }
+}
+
+pub async fn provider_report_action(
+    app: &AppState,
+    ctx: &AuthContext,
+    id: &str,
+    f: &Fields,
+) -> Result<(), AppError> {
+    let d = load_decision(app, id).await?;
+    own_provider(app, ctx, d.provider_id.as_deref(), ("decision", id)).await?;
+    let mut errors = Vec::new();
+    let version =
+        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+    let start = optional_date(&mut errors, "actual_start_on", f.get("actual_start_on"));
+    let end = optional_date(&mut errors, "actual_end_on", f.get("actual_end_on"));
+    not_in_future(&mut errors, "actual_start_on", start);
+    not_in_future(&mut errors, "actual_end_on", end);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut tx = app.store.begin().await?;
+    store_access::report_care(&mut tx, &ctx.actor(), id, version, start, end).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 // ------------------------------------------------------------------ the request form
 
 #[derive(Template)]
@@ -443,22 +745,7 @@ pub async fn create_request(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let case = run_case(&app, &ctx, &case_id).await?;
-    let result = async {
-        let input = parse_request(&f).map_err(AppError::Invalid)?;
-        let mut tx = app.store.begin().await?;
-        let id = store_access::create_request(
-            &mut tx,
-            &ctx.actor(),
-            &ctx.principal.user_id,
-            &case_id,
-            &input,
-            today(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(id)
-    }
-    .await;
+    let result = create_request_action(&app, &ctx, &case_id, &f).await;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/toegang/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
@@ -529,16 +816,7 @@ pub async fn update_request(
 ) -> Result<Response, AppError> {
     let r = load_request(&app, &id).await?;
     let case = run_case(&app, &ctx, &r.case_id).await?;
-    let result = async {
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let input = parse_request(&f).map_err(AppError::Invalid)?;
-        let mut tx = app.store.begin().await?;
-        store_access::update_request(&mut tx, &ctx.actor(), &id, version, &input, today()).await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(())
-    }
-    .await;
+    let result = update_request_action(&app, &ctx, &id, &f).await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/toegang/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
@@ -685,6 +963,49 @@ pub async fn show_request(
 
 /// Submit or withdraw (the holding team), approve or send back (a reviewer of the team,
 /// not the author).
+/// Submit or withdraw (the holding team), approve or send back (a reviewer of the team,
+/// not the author). Returns the decision taken on approval.
+pub async fn request_step_action(
+    app: &AppState,
+    ctx: &AuthContext,
+    id: &str,
+    step: RequestStep,
+    f: &Fields,
+) -> Result<Option<String>, AppError> {
+    let r = load_request(app, id).await?;
+    run_case(app, ctx, &r.case_id).await?;
+    if matches!(step, RequestStep::Approve | RequestStep::SendBack)
+        && !policy::allows(ctx.principal.role, Permission::ReviewAccess)
+    {
+        eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), &r.case_id).await?;
+        return Err(AppError::Forbidden);
+    }
+    let version =
+        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+    let comment = f.get("comment").trim();
+    if comment.chars().count() > 4000 {
+        return Err(AppError::invalid(Problem::new(
+            "comment",
+            "Dit veld mag hoogstens 4000 tekens bevatten.",
+            "This field may hold at most 4000 characters.",
+        )));
+    }
+    let mut tx = app.store.begin().await?;
+    let (_, decision) = store_access::request_step(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        id,
+        version,
+        step,
+        comment,
+        today(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(decision)
+}
+
 async fn request_step(
     app: AppState,
     lang: Lang,
@@ -693,49 +1014,17 @@ async fn request_step(
     step: RequestStep,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let r = load_request(&app, &id).await?;
-    run_case(&app, &ctx, &r.case_id).await?;
-    if matches!(step, RequestStep::Approve | RequestStep::SendBack)
-        && !policy::allows(ctx.principal.role, Permission::ReviewAccess)
-    {
-        eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), &r.case_id).await?;
-        return Err(AppError::Forbidden);
-    }
-    let comment = f.get("comment").trim().to_owned();
-    let result = async {
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        if comment.chars().count() > 4000 {
-            return Err(AppError::invalid(Problem::new(
-                "comment",
-                "Dit veld mag hoogstens 4000 tekens bevatten.",
-                "This field may hold at most 4000 characters.",
-            )));
-        }
-        let mut tx = app.store.begin().await?;
-        let (_, decision) = store_access::request_step(
-            &mut tx,
-            &ctx.actor(),
-            &ctx.principal.user_id,
-            &id,
-            version,
-            step,
-            &comment,
-            today(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(decision)
-    }
-    .await;
-    match result {
+    match request_step_action(&app, &ctx, &id, step, &f).await {
         Ok(Some(decision)) => {
             Ok(Redirect::to(&format!("/beschikkingen/{decision}")).into_response())
         }
         Ok(None) => Ok(Redirect::to(&format!("/toegang/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &request_page(&app, &ctx, lang, &id, errors, comment).await?,
-        ))),
+        Err(AppError::Invalid(errors)) => {
+            let comment = f.get("comment").trim().to_owned();
+            Ok(invalid_form(render(
+                &request_page(&app, &ctx, lang, &id, errors, comment).await?,
+            )))
+        }
         Err(e) => Err(e),
     }
 }
@@ -969,52 +1258,7 @@ pub async fn change_decision(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let d = load_decision(&app, &id).await?;
-    run_case(&app, &ctx, &d.case_id).await?;
-    let result = async {
-        let mut errors = Vec::new();
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let reason =
-            super::required_text(&mut errors, "change_reason", f.get("change_reason"), 1000);
-        let change = if f.get("kind") == "end" {
-            let on = required_date(&mut errors, "ended_on", f.get("ended_on"));
-            let why = EndReason::parse(f.get("end_reason"));
-            if why.is_none() {
-                errors.push(choose("end_reason"));
-            }
-            on.zip(why)
-                .map(|(on, reason)| DecisionChange::End { on, reason })
-        } else {
-            let effort = parse_effort(&f, &mut errors);
-            let end_on = required_date(&mut errors, "end_on", f.get("end_on"));
-            end_on.map(|end_on| DecisionChange::Amend {
-                volume: effort.volume,
-                frequency: effort.frequency,
-                pgb_cents: effort.pgb_cents,
-                end_on,
-            })
-        };
-        match change {
-            Some(change) if errors.is_empty() => {
-                let mut tx = app.store.begin().await?;
-                store_access::change_decision(
-                    &mut tx,
-                    &ctx.actor(),
-                    &ctx.principal.user_id,
-                    &id,
-                    version,
-                    &change,
-                    &reason,
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
-    }
-    .await;
+    let result = change_decision_action(&app, &ctx, &id, &f).await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/beschikkingen/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
@@ -1032,42 +1276,7 @@ pub async fn add_time(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let d = load_decision(&app, &id).await?;
-    run_case(&app, &ctx, &d.case_id).await?;
-    let result = async {
-        let mut errors = Vec::new();
-        let on = required_date(&mut errors, "time_on", f.get("time_on"));
-        not_in_future(&mut errors, "time_on", on);
-        let minutes = parse_int(&mut errors, "minutes", f.get("minutes"), 1440);
-        if minutes.is_none() && !has_error(&errors, "minutes") {
-            errors.push(Problem::new(
-                "minutes",
-                "Vul het aantal minuten in.",
-                "Enter the number of minutes.",
-            ));
-        }
-        let note =
-            optional_text(&mut errors, "time_note", f.get("time_note"), 500).unwrap_or_default();
-        match (on, minutes) {
-            (Some(on), Some(minutes)) if errors.is_empty() => {
-                let mut tx = app.store.begin().await?;
-                monitoring::add_time(
-                    &mut tx,
-                    &ctx.actor(),
-                    &ctx.principal.user_id,
-                    &id,
-                    on,
-                    minutes,
-                    &note,
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
-    }
-    .await;
+    let result = add_time_action(&app, &ctx, &id, &f).await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/beschikkingen/{id}#monitoring")).into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
@@ -1157,8 +1366,8 @@ impl EvaluationPage {
             .e
             .scores
             .iter()
-            .find(|(r, _)| r == result_id)
-            .map_or("", |(_, s)| s.as_str())
+            .find(|s| s.result_id == result_id)
+            .map_or("", |s| s.score.as_str())
     }
 }
 
@@ -1265,60 +1474,7 @@ pub async fn record_evaluation(
     Path((decision_id, evaluation_id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let d = load_decision(&app, &decision_id).await?;
-    run_case(&app, &ctx, &d.case_id).await?;
-    let result = async {
-        let mut errors = Vec::new();
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let done_on = required_date(&mut errors, "done_on", f.get("done_on"));
-        not_in_future(&mut errors, "done_on", done_on);
-        let family_view =
-            super::required_text(&mut errors, "family_view", f.get("family_view"), 4000);
-        let outcome = EvaluationOutcome::parse(f.get("outcome"));
-        if outcome.is_none() {
-            errors.push(choose("outcome"));
-        }
-        let minutes = parse_int(&mut errors, "minutes", f.get("minutes"), 1440);
-        let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
-        let request = store_access::request(&mut conn, &d.request_id).await?;
-        drop(conn);
-        let mut scores = Vec::new();
-        for (i, r) in request.results.iter().enumerate() {
-            match ResultScore::parse(f.get(&format!("score.{i}"))) {
-                Some(s) => scores.push((r.id.clone(), s)),
-                None => errors.push(Problem::new(
-                    &format!("score.{i}"),
-                    "Geef aan of dit resultaat bereikt is.",
-                    "Say whether this result was reached.",
-                )),
-            }
-        }
-        match (done_on, outcome) {
-            (Some(done_on), Some(outcome)) if errors.is_empty() => {
-                let mut tx = app.store.begin().await?;
-                monitoring::record_evaluation(
-                    &mut tx,
-                    &ctx.actor(),
-                    &ctx.principal.user_id,
-                    &evaluation_id,
-                    version,
-                    &EvaluationInput {
-                        done_on,
-                        family_view,
-                        outcome,
-                        scores,
-                        minutes,
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
-    }
-    .await;
+    let result = record_evaluation_action(&app, &ctx, &decision_id, &evaluation_id, &f).await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/beschikkingen/{decision_id}")).into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
@@ -1560,53 +1716,7 @@ pub async fn provider_effort(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let r = load_request(&app, &id).await?;
-    own_provider(
-        &app,
-        &ctx,
-        r.provider_id.as_deref(),
-        ("access_request", &id),
-    )
-    .await?;
-    let result = async {
-        let mut errors = Vec::new();
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let intake = required_date(&mut errors, "intake_on", f.get("intake_on"));
-        not_in_future(&mut errors, "intake_on", intake);
-        let effort = parse_effort(&f, &mut errors);
-        let effort = if errors.is_empty() {
-            effort
-                .effort()
-                .map_err(|e| e.into_iter().map(Problem::from).collect::<Vec<_>>())
-        } else {
-            Err(errors)
-        };
-        match (effort, intake) {
-            (Ok(effort), Some(intake)) => {
-                let mut tx = app.store.begin().await?;
-                store_access::record_provider_effort(
-                    &mut tx,
-                    &ctx.actor(),
-                    &ctx.principal.user_id,
-                    &id,
-                    version,
-                    &effort,
-                    intake,
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-            (Err(errors), _) => Err(AppError::Invalid(errors)),
-            (Ok(_), None) => Err(AppError::Invalid(vec![Problem::new(
-                "intake_on",
-                "Vul een datum in.",
-                "Enter a date.",
-            )])),
-        }
-    }
-    .await;
+    let result = provider_effort_action(&app, &ctx, &id, &f).await;
     match result {
         Ok(()) => Ok(Redirect::to("/aanbieder").into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
@@ -1691,25 +1801,7 @@ pub async fn provider_report(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let d = load_decision(&app, &id).await?;
-    own_provider(&app, &ctx, d.provider_id.as_deref(), ("decision", &id)).await?;
-    let result = async {
-        let mut errors = Vec::new();
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let start = optional_date(&mut errors, "actual_start_on", f.get("actual_start_on"));
-        let end = optional_date(&mut errors, "actual_end_on", f.get("actual_end_on"));
-        not_in_future(&mut errors, "actual_start_on", start);
-        not_in_future(&mut errors, "actual_end_on", end);
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        let mut tx = app.store.begin().await?;
-        store_access::report_care(&mut tx, &ctx.actor(), &id, version, start, end).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
+    let result = provider_report_action(&app, &ctx, &id, &f).await;
     match result {
         Ok(()) => Ok(Redirect::to("/aanbieder").into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
@@ -1740,6 +1832,29 @@ pub struct CostsPage {
     pub q: CostQuery,
     pub municipalities: Vec<(String, String)>,
     pub report: Option<eenplan_store::costs::CostReport>,
+}
+
+/// A policy officer sees the figures of their own municipality only (403 otherwise); an
+/// unknown municipality is a 422.
+pub async fn check_cost_municipality(
+    app: &AppState,
+    ctx: &AuthContext,
+    code: &str,
+) -> Result<(), AppError> {
+    if let Some(own) = own_municipality(app, ctx).await?
+        && own != code
+    {
+        return Err(AppError::Forbidden);
+    }
+    let known = eenplan_store::codelists::municipalities(&app.store)
+        .await?
+        .iter()
+        .any(|m| m.code == code);
+    if known {
+        Ok(())
+    } else {
+        Err(AppError::invalid(choose("municipality")))
+    }
 }
 
 /// The municipality a policy officer is restricted to (their own organisation's).
@@ -1793,13 +1908,16 @@ pub async fn costs(
     }
     let mut report = None;
     if !q.gemeente.is_empty() {
-        if !municipalities.iter().any(|(c, _)| *c == q.gemeente) {
-            if own.is_some() {
-                return Err(AppError::Forbidden);
+        match check_cost_municipality(&app, &ctx, &q.gemeente).await {
+            Err(AppError::Invalid(_)) => errors.push(choose("gemeente")),
+            Err(e) => return Err(e),
+            Ok(()) => {
+                if let (Some(from), Some(to), true) = (from, to, errors.is_empty()) {
+                    report = Some(
+                        eenplan_store::costs::report(&app.store, &q.gemeente, from, to).await?,
+                    );
+                }
             }
-            errors.push(choose("gemeente"));
-        } else if let (Some(from), Some(to), true) = (from, to, errors.is_empty()) {
-            report = Some(eenplan_store::costs::report(&app.store, &q.gemeente, from, to).await?);
         }
     }
     let invalid = !errors.is_empty();

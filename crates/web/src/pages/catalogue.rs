@@ -52,8 +52,12 @@ async fn catalogue_page(
             let prices = p
                 .prices
                 .iter()
-                .map(|(from, c)| {
-                    format!("{} {}", super::access::euros(*c), from.format("(%d-%m-%Y)"))
+                .map(|price| {
+                    format!(
+                        "{} {}",
+                        super::access::euros(price.price_cents),
+                        price.valid_from.format("(%d-%m-%Y)")
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
