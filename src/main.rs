@@ -6,7 +6,8 @@ use clap::{Parser, Subcommand};
 use eenplan_domain::{Role, credentials, password};
 use eenplan_store::audit::{self, Actor};
 use eenplan_store::{
-    Store, cases, codelists, demo, directory, monitoring, sessions, settings, users,
+    Store, access, cases, catalogue, codelists, demo, directory, monitoring, sessions, settings,
+    users,
 };
 use eenplan_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -259,22 +260,41 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 cases::REOPEN_DAYS_SETTING,
                 cases::reopen_days(&store).await?
             );
+            let mut conn = store.pool().acquire().await?;
+            println!(
+                "{} = {}",
+                access::EVALUATION_MONTHS_SETTING,
+                access::evaluation_months(&mut conn).await?
+            );
+            for (from, variant) in catalogue::variants(&mut conn).await? {
+                println!("access_variant from {from} = {}", variant.as_str());
+            }
         }
         Some(Command::Setting(SettingCommand::Set { name, value })) => {
-            if name != cases::REOPEN_DAYS_SETTING {
-                bail!(
-                    "unknown setting {name}; known: {}",
-                    cases::REOPEN_DAYS_SETTING
-                );
-            }
-            let days: i64 = value
+            // (allowed range, what it counts)
+            let (range, unit) = match name.as_str() {
+                cases::REOPEN_DAYS_SETTING => (0..=3650, "a number of days"),
+                access::EVALUATION_MONTHS_SETTING => (1..=6, "a number of months"),
+                _ => bail!(
+                    "unknown setting {name}; known: {}, {}",
+                    cases::REOPEN_DAYS_SETTING,
+                    access::EVALUATION_MONTHS_SETTING
+                ),
+            };
+            let n: i64 = value
                 .trim()
                 .parse()
                 .ok()
-                .filter(|d| (0..=3650).contains(d))
-                .with_context(|| format!("{name} takes a number of days from 0 to 3650"))?;
+                .filter(|d| range.contains(d))
+                .with_context(|| {
+                    format!(
+                        "{name} takes {unit} from {} to {}",
+                        range.start(),
+                        range.end()
+                    )
+                })?;
             let mut tx = store.begin().await?;
-            settings::set(&mut tx, &name, &days.to_string()).await?;
+            settings::set(&mut tx, &name, &n.to_string()).await?;
             audit::append(
                 &mut tx,
                 &Actor::system("cli"),
@@ -283,7 +303,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             )
             .await?;
             tx.commit().await?;
-            println!("{name} = {days}");
+            println!("{name} = {n}");
         }
         Some(Command::Job(JobCommand::Monitoring { force })) => {
             let summary = monitoring::run_daily_job(&store, eenplan_store::today(), force).await?;

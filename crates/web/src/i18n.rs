@@ -81,10 +81,42 @@ impl Tr {
                 let n: usize = n.parse().unwrap_or(0);
                 (Some(format!("{} {}", self.get(group), n + 1)), *last)
             }
+            // A numbered result of an access request, or its score in an evaluation.
+            ["result" | "score", n] => {
+                let n: usize = n.parse().unwrap_or(0);
+                return format!("{} {}", self.get("acc.result"), n + 1);
+            }
             [last] => (None, *last),
             _ => return String::new(),
         };
         let key = match last {
+            "youth_id" => "acc.youth",
+            "referrer_type" => "acc.referrer",
+            "referrer_code" => "acc.referrer_code",
+            "product_id" => "acc.product",
+            "funding" => "acc.funding",
+            "provider_id" => "acc.provider",
+            "volume" => "acc.volume",
+            "unit" => "acc.unit",
+            "frequency" => "acc.frequency",
+            "start_on" => "acc.start",
+            "end_on" => "acc.end",
+            "pgb_amount" => "acc.pgb_amount",
+            "intake_on" => "acc.intake",
+            "comment" => "acc.comment",
+            "change_reason" => "dec.change_reason",
+            "ended_on" => "dec.ended_on",
+            "end_reason" => "dec.end_reason",
+            "minutes" => "dec.minutes",
+            "time_on" => "dec.time_on",
+            "done_on" => "eval.done_on",
+            "family_view" => "eval.family_view",
+            "outcome" => "dec.outcome",
+            "actual_start_on" => "prov.started",
+            "actual_end_on" => "prov.ended",
+            "gemeente" => "costs.municipality",
+            "van" => "costs.from",
+            "tot" => "costs.to",
             "name" | "naam" => "person.name",
             "birth_date" | "geboortedatum" => "person.birth_date",
             "bsn" => "person.bsn",
@@ -136,6 +168,38 @@ impl Tr {
 /// (key, Dutch, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     // Access to specialised care, decisions and monitoring.
+    (
+        "card.evaluations",
+        "Evaluaties van beschikkingen die binnen 14 dagen vallen of te laat zijn.",
+        "Evaluations of decisions due within 14 days or overdue.",
+    ),
+    (
+        "card.review",
+        "Aanvragen voor specialistische jeugdhulp beoordelen (vier ogen).",
+        "Review requests for specialised care (four eyes).",
+    ),
+    (
+        "card.provider",
+        "Aanvragen en beschikkingen aan uw organisatie: deel 2, start en einde van de zorg.",
+        "Requests and decisions addressed to your organisation: part 2, start and end of care.",
+    ),
+    (
+        "card.catalogue",
+        "Producten, prijzen per datum, contracten met aanbieders en de werkwijze van deel 2.",
+        "Products, prices by date, provider contracts and the part 2 variant.",
+    ),
+    (
+        "card.costs",
+        "Beschikte inzet en kosten per gemeente, ZIN en PGB, unieke jeugdigen.",
+        "Decided effort and cost per municipality, ZIN and PGB, unique youths.",
+    ),
+    (
+        "home.evaluations",
+        "Evaluaties die aandacht vragen",
+        "Evaluations that need attention",
+    ),
+    ("home.overdue", "te laat", "overdue"),
+    ("home.due_soon", "binnen 14 dagen", "due within 14 days"),
     (
         "acc.approve",
         "Goedkeuren en beschikking vaststellen",

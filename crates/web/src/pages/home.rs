@@ -17,7 +17,7 @@ pub struct Card {
     pub text: &'static str,
 }
 
-const CARDS: [(Permission, Card); 7] = [
+const CARDS: [(Permission, Card); 12] = [
     (
         Permission::ViewCases,
         Card {
@@ -32,6 +32,46 @@ const CARDS: [(Permission, Card); 7] = [
             href: "/aanmelden",
             title: "nav.register",
             text: "card.register",
+        },
+    ),
+    (
+        Permission::RegisterCases,
+        Card {
+            href: "/evaluaties",
+            title: "nav.evaluations",
+            text: "card.evaluations",
+        },
+    ),
+    (
+        Permission::ReviewAccess,
+        Card {
+            href: "/team/beoordelen",
+            title: "nav.review",
+            text: "card.review",
+        },
+    ),
+    (
+        Permission::ProviderAssignments,
+        Card {
+            href: "/aanbieder",
+            title: "nav.provider",
+            text: "card.provider",
+        },
+    ),
+    (
+        Permission::ManageCatalogue,
+        Card {
+            href: "/catalogus",
+            title: "nav.catalogue",
+            text: "card.catalogue",
+        },
+    ),
+    (
+        Permission::ViewCosts,
+        Card {
+            href: "/kosten",
+            title: "nav.costs",
+            text: "card.costs",
         },
     ),
     (
@@ -87,6 +127,8 @@ pub struct HomePage {
     pub teams: Vec<String>,
     pub cards: Vec<&'static Card>,
     pub role_notice: Option<&'static str>,
+    /// From the daily monitoring job: (due within 14 days, overdue) evaluations.
+    pub evaluations: (usize, usize),
 }
 
 pub async fn show(
@@ -102,7 +144,10 @@ pub async fn show(
         .filter(|t| user.team_ids.contains(&t.id))
         .map(|t| t.name)
         .collect();
+    let notes = eenplan_store::monitoring::notifications(&app.store, &p.user_id).await?;
+    let overdue = notes.iter().filter(|n| n.state == "overdue").count();
     page(&HomePage {
+        evaluations: (notes.len() - overdue, overdue),
         t: Tr(lang),
         chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/"),
         display_name: p.display_name.clone(),
