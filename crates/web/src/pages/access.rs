@@ -10,7 +10,10 @@ use super::cases::{
     Labelled, choose, labels, not_in_future, open_case, optional_date, required_date, run_case,
     today,
 };
-use super::{Chrome, Fields, has_error, invalid_form, optional_text, page, parse_version, render};
+use super::{
+    Chrome, Fields, answer_form, has_error, invalid_form, optional_text, page, parse_version,
+    render,
+};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
@@ -745,16 +748,14 @@ pub async fn create_request(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let case = run_case(&app, &ctx, &case_id).await?;
-    let result = create_request_action(&app, &ctx, &case_id, &f).await;
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/toegang/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &request_form(&app, &ctx, lang, case, None, 0, f, errors).await?,
-        ))),
-        Err(e) => Err(e),
-    }
+    let result = create_request_action(&app, &ctx, &case_id, &f)
+        .await
+        .map(|id| format!("/toegang/{id}"));
+    answer_form(result, |errors| {
+        request_form(&app, &ctx, lang, case, None, 0, f, errors)
+    })
+    .await
 }
-
 fn request_fields(r: &AccessRequest) -> Fields {
     let mut f = Fields::default();
     f.set("youth_id", &r.youth_id);
@@ -794,7 +795,6 @@ fn request_fields(r: &AccessRequest) -> Fields {
     );
     f
 }
-
 pub async fn edit_request(
     State(app): State<AppState>,
     lang: Lang,
@@ -806,7 +806,6 @@ pub async fn edit_request(
     let f = request_fields(&r);
     page(&request_form(&app, &ctx, lang, case, Some(r.id), r.version, f, Vec::new()).await?)
 }
-
 pub async fn update_request(
     State(app): State<AppState>,
     lang: Lang,
@@ -816,14 +815,13 @@ pub async fn update_request(
 ) -> Result<Response, AppError> {
     let r = load_request(&app, &id).await?;
     let case = run_case(&app, &ctx, &r.case_id).await?;
-    let result = update_request_action(&app, &ctx, &id, &f).await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/toegang/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &request_form(&app, &ctx, lang, case, Some(id), r.version, f, errors).await?,
-        ))),
-        Err(e) => Err(e),
-    }
+    let result = update_request_action(&app, &ctx, &id, &f)
+        .await
+        .map(|()| format!("/toegang/{id}"));
+    answer_form(result, |errors| {
+        request_form(&app, &ctx, lang, case, Some(id), r.version, f, errors)
+    })
+    .await
 }
 
 // ------------------------------------------------------------------ the request page
@@ -1258,14 +1256,13 @@ pub async fn change_decision(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = change_decision_action(&app, &ctx, &id, &f).await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/beschikkingen/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &decision_page(&app, &ctx, lang, &id, f, errors).await?,
-        ))),
-        Err(e) => Err(e),
-    }
+    let result = change_decision_action(&app, &ctx, &id, &f)
+        .await
+        .map(|()| format!("/beschikkingen/{id}"));
+    answer_form(result, |errors| {
+        decision_page(&app, &ctx, lang, &id, f, errors)
+    })
+    .await
 }
 
 /// Time spent on monitoring (a call, a visit) outside an evaluation.
@@ -1276,14 +1273,13 @@ pub async fn add_time(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = add_time_action(&app, &ctx, &id, &f).await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/beschikkingen/{id}#monitoring")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &decision_page(&app, &ctx, lang, &id, f, errors).await?,
-        ))),
-        Err(e) => Err(e),
-    }
+    let result = add_time_action(&app, &ctx, &id, &f)
+        .await
+        .map(|()| format!("/beschikkingen/{id}#monitoring"));
+    answer_form(result, |errors| {
+        decision_page(&app, &ctx, lang, &id, f, errors)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -1474,14 +1470,13 @@ pub async fn record_evaluation(
     Path((decision_id, evaluation_id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = record_evaluation_action(&app, &ctx, &decision_id, &evaluation_id, &f).await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/beschikkingen/{decision_id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &evaluation_page(&app, &ctx, lang, &decision_id, &evaluation_id, f, errors).await?,
-        ))),
-        Err(e) => Err(e),
-    }
+    let result = record_evaluation_action(&app, &ctx, &decision_id, &evaluation_id, &f)
+        .await
+        .map(|()| format!("/beschikkingen/{decision_id}"));
+    answer_form(result, |errors| {
+        evaluation_page(&app, &ctx, lang, &decision_id, &evaluation_id, f, errors)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -1668,14 +1663,20 @@ async fn provider_request_page(
         ("access_request", id),
     )
     .await?;
-    let f = f.unwrap_or_else(|| {
-        let mut f = request_fields(&r);
-        if r.effort.unit.is_none() {
-            // The product's unit and frequency as a start.
-            f.set("unit", "");
+    let f = match f {
+        Some(f) => f,
+        None => {
+            let mut f = request_fields(&r);
+            if r.effort.unit.is_none() {
+                // The product's own unit and frequency as a start.
+                let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
+                let product = catalogue::product(&mut conn, &r.product_id).await?;
+                f.set("unit", product.unit.as_str());
+                f.set("frequency", product.frequency.as_str());
+            }
+            f
         }
-        f
-    });
+    };
     Ok(ProviderRequestPage {
         t: Tr(lang),
         chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, "/aanbieder"),
@@ -1716,14 +1717,13 @@ pub async fn provider_effort(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = provider_effort_action(&app, &ctx, &id, &f).await;
-    match result {
-        Ok(()) => Ok(Redirect::to("/aanbieder").into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &provider_request_page(&app, &ctx, lang, &id, Some(f), errors).await?,
-        ))),
-        Err(e) => Err(e),
-    }
+    let result = provider_effort_action(&app, &ctx, &id, &f)
+        .await
+        .map(|()| "/aanbieder".to_owned());
+    answer_form(result, |errors| {
+        provider_request_page(&app, &ctx, lang, &id, Some(f), errors)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -1801,14 +1801,13 @@ pub async fn provider_report(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = provider_report_action(&app, &ctx, &id, &f).await;
-    match result {
-        Ok(()) => Ok(Redirect::to("/aanbieder").into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &provider_decision_page(&app, &ctx, lang, &id, Some(f), errors).await?,
-        ))),
-        Err(e) => Err(e),
-    }
+    let result = provider_report_action(&app, &ctx, &id, &f)
+        .await
+        .map(|()| "/aanbieder".to_owned());
+    answer_form(result, |errors| {
+        provider_decision_page(&app, &ctx, lang, &id, Some(f), errors)
+    })
+    .await
 }
 
 // ------------------------------------------------------------------ costs

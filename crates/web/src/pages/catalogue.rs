@@ -3,7 +3,7 @@
 //! plan part 2. Not client data: contract staff and the administrator.
 
 use super::cases::{Labelled, choose, labels, optional_date, required_date, today};
-use super::{Chrome, Fields, has_error, invalid_form, page, parse_version, render, required_text};
+use super::{Chrome, Fields, answer_form, has_error, page, parse_version, required_text};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
@@ -11,7 +11,7 @@ use crate::extract::CsrfForm;
 use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use eenplan_domain::access::{Frequency, Unit, Variant, parse_euros};
 use eenplan_store::catalogue::{self, Contract, Product, ProductInput};
 
@@ -138,13 +138,10 @@ async fn answer(
     f: Fields,
     result: Result<(), AppError>,
 ) -> Result<Response, AppError> {
-    match result {
-        Ok(()) => Ok(Redirect::to("/catalogus").into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &catalogue_page(app, ctx, lang, f, errors).await?,
-        ))),
-        Err(e) => Err(e),
-    }
+    answer_form(result.map(|()| "/catalogus".to_owned()), |errors| {
+        catalogue_page(app, ctx, lang, f, errors)
+    })
+    .await
 }
 
 fn duplicate(field: &str, nl: &str, en: &str) -> impl Fn(eenplan_store::Error) -> AppError {

@@ -207,6 +207,24 @@ impl Fields {
     }
 }
 
+/// The answer to a posted form: a redirect to `next` when it was done, the form again
+/// with the problems (422, input kept) when the input was wrong, the error otherwise.
+pub async fn answer_form<T, Fut>(
+    result: Result<String, AppError>,
+    form_again: impl FnOnce(Vec<Problem>) -> Fut,
+) -> Result<axum::response::Response, AppError>
+where
+    T: Template,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    use axum::response::IntoResponse;
+    match result {
+        Ok(next) => Ok(axum::response::Redirect::to(&next).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(&form_again(errors).await?))),
+        Err(e) => Err(e),
+    }
+}
+
 /// A form page answered with 422: it shows the problems and keeps the input.
 pub fn invalid_form(html: Html<String>) -> axum::response::Response {
     use axum::response::IntoResponse;
