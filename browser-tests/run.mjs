@@ -2,8 +2,10 @@
 //
 // Drives headless Chromium (Debian's /usr/bin/chromium through playwright-core,
 // no browser download) against a running eenplan server in demo mode:
-//   - logs in as demo.gezinswerker and demo.beheerder (password + TOTP code read
-//     from the demo login page), including one wrong MFA code;
+//   - logs in as demo.gezinswerker, demo.gezinswerker.weert,
+//     demo.gedragswetenschapper, demo.aanbieder, demo.beleid and demo.beheerder
+//     (password + TOTP code read from the demo login page), including one wrong
+//     MFA code for demo.gezinswerker;
 //   - visits the pages for each role, checks the HTTP status (403 for a family
 //     worker on /beheer/gebruikers), switches language to English and back,
 //     logs out;
@@ -19,6 +21,22 @@
 //     break-the-glass form on a Leudal case (then breaks the glass);
 //     demo.gedragswetenschapper sees that on /team/doorbraken, marks it as
 //     seen and follows the link to /team/overdragen;
+//   - walks access to specialised care (the demo variant today is 2020: the CJG
+//     records support plan part 2 itself):
+//       demo.gezinswerker opens the Bakker case from /casussen, follows
+//       "Nieuwe aanvraag" and writes a request for Lotte Bakker (reason, result 1
+//       linked to the plan goal, 45A01 in kind (ZIN) by PSW, 2 hours a week,
+//       starting in a week for a year), saves it (/toegang/{id}), presses
+//       "Ter beoordeling aanbieden" and opens /evaluaties;
+//       demo.gedragswetenschapper opens /team/beoordelen, follows the request,
+//       presses "Goedkeuren en beschikking vaststellen" (/beschikkingen/{id}),
+//       opens the decision letter (also in print media), /team/evaluaties and
+//       /kosten for Leudal (1640);
+//       demo.aanbieder (PSW) opens /aanbieder, follows the decision and saves
+//       "Zorg gestart op" today;
+//       demo.beleid (Gemeente Leudal) sees the cost on /kosten for Leudal as a
+//       euro amount and not the name "Lotte" anywhere in the page;
+//       demo.beheerder opens /catalogus (then switches language there);
 //   - runs axe-core (WCAG 2.0/2.1 A and AA) on every page it visits and saves a
 //     full-page screenshot to browser-tests/screenshots/<name>.png.
 //
@@ -344,8 +362,13 @@ const GOAL = {
 const ACTION = { description: 'Mees op woensdag uit school halen' };
 const REGISTRATION_MAX_REQUIRED = 6;
 
-// Shared between scenarios (filled in by the demo.gezinswerker scenario).
-const shared = { newCaseId: null, lotteCasePath: null, registrationLine: null };
+// Shared between scenarios (filled in by the earlier scenarios for the later ones).
+const shared = {
+  newCaseId: null,
+  lotteCasePath: null,
+  registrationLine: null,
+  access: { requestPath: null, decisionId: null, startDate: null, endDate: null },
+};
 
 function isoDate(d) {
   return d.toISOString().slice(0, 10);
@@ -624,6 +647,261 @@ async function familyPlanFlow(page) {
   }
 }
 
+// ---- access to specialised care ----------------------------------------------
+
+// The request for Lotte Bakker (demo family "Gezin Bakker", Leudal, in care).
+// Invented text; the product, provider and effort are from the demo catalogue.
+const ACCESS = {
+  family: 'Gezin Bakker',
+  youth: 'Lotte Bakker',
+  reason:
+    'Ondanks de vaste ochtendroutine en de hulp van oma blijft Lotte bang om naar school te gaan. ' +
+    'Zij heeft gerichte begeleiding nodig die verder gaat dan wat het CJG zelf biedt.',
+  result: 'Lotte gaat weer elke schooldag zonder ruzie de deur uit',
+  product: '45A01', // Ambulante jeugdhulp, licht
+  provider: 'PSW',
+  volume: '2',
+  unit: '04', // Uur
+  frequency: '2', // Per week
+  municipality: '1640', // Leudal
+};
+
+// The Dutch calendar date (the server's "today"), plus a number of days, as YYYY-MM-DD.
+function dutchDate(plusDays = 0) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(new Date())
+      .map((p) => [p.type, p.value]),
+  );
+  const d = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)));
+  d.setUTCDate(d.getUTCDate() + plusDays);
+  return isoDate(d);
+}
+
+function addYear(iso) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return isoDate(d);
+}
+
+// 2020-12-04 -> 04-12-2020, as the pages show dates.
+function dutchDisplay(iso) {
+  const [y, m, d] = iso.split('-');
+  return `${d}-${m}-${y}`;
+}
+
+// Chooses the option of a select whose label starts with `prefix`.
+async function selectByLabelPrefix(select, prefix, what) {
+  const options = await select.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent.trim() })));
+  const hit = options.find((o) => o.value && o.label.startsWith(prefix));
+  if (!hit) throw new Error(`${what}: no option starting with "${prefix}" (options: ${options.map((o) => o.label).join(' | ')})`);
+  await select.selectOption(hit.value);
+  return hit.label;
+}
+
+const EURO_AMOUNT = /€\s?\d{1,3}(\.\d{3})*,\d{2}/;
+const NONZERO_EURO_AMOUNT = /€\s?(?!0,00)\d{1,3}(\.\d{3})*,\d{2}/;
+
+// Step 1 (demo.gezinswerker): a request for Lotte Bakker from the Bakker case,
+// submitted for review; then the worker's evaluations.
+async function accessRequestFlow(page) {
+  await gotoChecked(page, 'gezinswerker-30-casussen', '/casussen');
+  const caseLink = page.locator('main table tbody tr', { hasText: ACCESS.family }).locator('a[href^="/casussen/"]');
+  await one(page, caseLink, `case link of "${ACCESS.family}" on /casussen`);
+  let status = await clickNav(page, caseLink);
+  const caseUrl = expectPathname(page, /^\/casussen\/[^/]+$/, `case of "${ACCESS.family}"`);
+  const casePath = caseUrl.pathname;
+  if (!(await mainText(page)).includes(ACCESS.youth)) fail(`the case of "${ACCESS.family}" does not show "${ACCESS.youth}"`);
+  await checkPage(page, 'gezinswerker-31-casus-bakker', { status });
+
+  // The request form, reached from the case page.
+  const newRequest = await one(page, page.locator('#toegang').getByRole('link', { name: 'Nieuwe aanvraag', exact: true }), '"Nieuwe aanvraag" link in the access section of the case page');
+  status = await clickNav(page, newRequest);
+  expectPathname(page, new RegExp(`^${casePath}/toegang/nieuw$`), '"Nieuwe aanvraag"');
+  await checkPage(page, 'gezinswerker-32-toegang-nieuw', { status });
+
+  const start = dutchDate(7);
+  const end = addYear(start);
+  shared.access.startDate = start;
+  shared.access.endDate = end;
+  const form = page.locator(`main form[action="${casePath}/toegang/nieuw"]`);
+  await one(page, form, 'request form');
+  await selectByLabelPrefix(form.locator('#youth_id'), ACCESS.youth, 'youth select #youth_id');
+  await form.locator('#reason').fill(ACCESS.reason);
+  await form.locator('input[name="result.0"]').fill(ACCESS.result);
+  const goalSelect = form.locator('select[name="result.0.goal"]');
+  const goals = await goalSelect.locator('option').evaluateAll((os) => os.filter((o) => o.value).map((o) => ({ value: o.value, label: o.textContent.trim() })));
+  if (goals.length === 0) {
+    fail('request form: the goal select of result 1 offers no goal of the family plan');
+  } else {
+    await goalSelect.selectOption(goals[0].value);
+  }
+  const productLabel = await selectByLabelPrefix(form.locator('#product_id'), ACCESS.product, 'product select #product_id');
+  await form.locator('input[name="funding"][value="zin"]').check();
+  await selectByLabelPrefix(form.locator('#provider_id'), ACCESS.provider, 'provider select #provider_id');
+  await form.locator('#volume').fill(ACCESS.volume);
+  await form.locator('#unit').selectOption(ACCESS.unit);
+  await form.locator('#frequency').selectOption(ACCESS.frequency);
+  await form.locator('#start_on').fill(start);
+  await form.locator('#end_on').fill(end);
+  status = await clickNav(page, await one(page, form.getByRole('button', { name: 'Opslaan', exact: true }), 'request save button'));
+  const reqUrl = new URL(page.url());
+  if (!/^\/toegang\/[^/]+$/.test(reqUrl.pathname)) {
+    throw new Error(`saving the request ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+  }
+  shared.access.requestPath = reqUrl.pathname;
+  let text = await mainText(page);
+  for (const want of [ACCESS.youth, ACCESS.result, productLabel.split(' (')[0], ACCESS.provider, 'Concept', dutchDisplay(start)]) {
+    if (!text.includes(want)) fail(`the saved request does not show "${want}"`);
+  }
+  if (goals.length && !text.includes(goals[0].label)) fail(`the saved request does not link result 1 to the goal "${goals[0].label}"`);
+  if (!text.includes('2020')) fail('the saved request does not name the 2020 variant (the CJG sets the effort)');
+  await checkPage(page, 'gezinswerker-33-toegang-concept', { status });
+
+  // Submit for review (variant 2020: no provider part 2 first).
+  const submit = await one(page, page.getByRole('button', { name: 'Ter beoordeling aanbieden', exact: true }), '"Ter beoordeling aanbieden" button');
+  status = await clickNav(page, submit);
+  expectPathname(page, new RegExp(`^${shared.access.requestPath}$`), 'after "Ter beoordeling aanbieden"');
+  const err = await errorSummaryText(page);
+  if (err) fail(`submitting the request showed errors: "${err}"`);
+  text = await mainText(page);
+  if (!text.includes('Ter beoordeling')) fail('after submitting, the request status is not "Ter beoordeling"');
+  // The author sees that a (fellow) reviewer decides, and cannot approve it herself.
+  if (!/Wacht op beoordeling|beoordeelt haar/.test(text)) fail('after submitting, the request does not say that a reviewer reviews it');
+  if ((await page.getByRole('button', { name: 'Goedkeuren en beschikking vaststellen' }).count()) !== 0) {
+    fail('the author of the request is offered "Goedkeuren en beschikking vaststellen"');
+  }
+  await checkPage(page, 'gezinswerker-34-toegang-ter-beoordeling', { status });
+
+  await gotoChecked(page, 'gezinswerker-35-evaluaties', '/evaluaties');
+}
+
+// Step 2 (demo.gedragswetenschapper): four eyes, the decision and its letter,
+// the team's evaluations and the cost page.
+async function reviewAccessRequest(page) {
+  if (!shared.access.requestPath) {
+    fail('demo.gedragswetenschapper: no access request to review (the request as demo.gezinswerker failed)');
+    return;
+  }
+  await gotoChecked(page, 'gedragswetenschapper-07-team-beoordelen', '/team/beoordelen');
+  const link = page.locator(`main table tbody a[href="${shared.access.requestPath}"]`);
+  await one(page, link, `link to ${shared.access.requestPath} on /team/beoordelen`);
+  if (((await link.textContent()) || '').trim() !== ACCESS.youth) fail(`/team/beoordelen: the request link reads "${(await link.textContent()).trim()}", expected "${ACCESS.youth}"`);
+  let status = await clickNav(page, link);
+  expectPathname(page, new RegExp(`^${shared.access.requestPath}$`), 'request link on /team/beoordelen');
+  await checkPage(page, 'gedragswetenschapper-08-toegang-beoordelen', { status });
+
+  const approve = await one(page, page.getByRole('button', { name: 'Goedkeuren en beschikking vaststellen', exact: true }), '"Goedkeuren en beschikking vaststellen" button');
+  status = await clickNav(page, approve);
+  const decUrl = new URL(page.url());
+  const m = /^\/beschikkingen\/([^/]+)$/.exec(decUrl.pathname);
+  if (!m) throw new Error(`approving the request ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+  shared.access.decisionId = m[1];
+  const decisionPath = decUrl.pathname;
+  const text = await mainText(page);
+  for (const want of [ACCESS.youth, ACCESS.product, ACCESS.provider, 'Bram Hendrikx']) {
+    if (!text.includes(want)) fail(`the decision page does not show "${want}"`);
+  }
+  if (!NONZERO_EURO_AMOUNT.test(text)) fail('the decision page shows no estimated cost in euros');
+  await checkPage(page, 'gedragswetenschapper-09-beschikking', { status });
+
+  // The letter for the family, on screen and in print media.
+  const letterLink = await one(page, page.locator(`main a[href="${decisionPath}/brief"]`), 'link to the decision letter');
+  status = await clickNav(page, letterLink);
+  expectPathname(page, new RegExp(`^${decisionPath}/brief$`), 'decision letter link');
+  await checkPage(page, 'gedragswetenschapper-10-beschikking-brief', { status });
+  await page.emulateMedia({ media: 'print' });
+  try {
+    const printText = ((await page.locator('body').innerText()) || '').replace(/\s+/g, ' ');
+    for (const want of [ACCESS.youth, ACCESS.result, ACCESS.provider, 'bezwaar']) {
+      if (!printText.includes(want)) fail(`decision letter (print media) does not show "${want}"`);
+    }
+    const nav = page.locator('.site-nav');
+    if ((await nav.count()) && (await nav.first().isVisible())) fail('decision letter: site navigation (.site-nav) is visible in print media');
+    for (const sel of ['.lang-switch', 'form[action="/logout"]', '.skip-link', '.letter .no-print']) {
+      if ((await page.locator(sel).count()) && (await page.locator(sel).first().isVisible())) {
+        fail(`decision letter: ${sel} is visible in print media`);
+      }
+    }
+    await checkPage(page, 'gedragswetenschapper-11-beschikking-brief-print-media', { status: 200 });
+  } finally {
+    await page.emulateMedia({ media: 'screen' });
+  }
+
+  await gotoChecked(page, 'gedragswetenschapper-12-team-evaluaties', '/team/evaluaties');
+  await gotoChecked(page, 'gedragswetenschapper-13-kosten', '/kosten');
+  await showCosts(page, 'gedragswetenschapper-14-kosten-leudal');
+}
+
+// On /kosten: choose Leudal, optionally an end of the period, and press "Toon";
+// the line of the new decision must be there when the period (by default this
+// year) covers its start. `check` runs extra checks before the page is scanned.
+async function showCosts(page, name, { to = null, check = null } = {}) {
+  const form = page.locator('main form[action="/kosten"]');
+  await one(page, form, 'cost form');
+  await form.locator('#gemeente').selectOption(ACCESS.municipality);
+  if (to) await form.locator('#tot').fill(to);
+  const status = await clickNav(page, await one(page, form.getByRole('button', { name: 'Toon', exact: true }), '"Toon" button on /kosten'));
+  const url = expectPathname(page, /^\/kosten$/, 'after "Toon"');
+  if (url.searchParams.get('gemeente') !== ACCESS.municipality) fail(`after "Toon" the cost page is not for ${ACCESS.municipality}: ${page.url()}`);
+  const err = await errorSummaryText(page);
+  if (err) fail(`the cost page showed errors: "${err}"`);
+  const row = page.locator('main table tbody tr', { hasText: ACCESS.product });
+  const covered = !shared.access.startDate || to !== null || shared.access.startDate.slice(0, 4) === dutchDate(0).slice(0, 4);
+  if ((await row.count()) === 0) {
+    if (covered) fail(`the cost page for Leudal has no line for product ${ACCESS.product}`);
+    else console.log(`  note: the decision starts next year; no line for ${ACCESS.product} in this year's cost`);
+  } else if (!NONZERO_EURO_AMOUNT.test(await row.first().innerText())) {
+    fail(`the cost line for ${ACCESS.product} shows no euro amount: "${(await row.first().innerText()).replace(/\s+/g, ' ')}"`);
+  }
+  if (check) await check();
+  await checkPage(page, name, { status });
+}
+
+// Step 3 (demo.aanbieder, PSW): the provider reports that the care started today.
+async function providerReportsStart(page) {
+  if (!shared.access.decisionId) {
+    fail('demo.aanbieder: no decision to report on (the review as demo.gedragswetenschapper failed)');
+    return;
+  }
+  await gotoChecked(page, 'aanbieder-05-aanbieder', '/aanbieder');
+  const path = `/aanbieder/beschikkingen/${shared.access.decisionId}`;
+  const link = await one(page, page.locator(`main a[href="${path}"]`), `link to ${path} on /aanbieder`);
+  let status = await clickNav(page, link);
+  expectPathname(page, new RegExp(`^${path}$`), 'decision link on /aanbieder');
+  const text = await mainText(page);
+  for (const want of [ACCESS.youth, ACCESS.result, ACCESS.product]) {
+    if (!text.includes(want)) fail(`the provider's decision page does not show "${want}"`);
+  }
+  await checkPage(page, 'aanbieder-06-beschikking', { status });
+
+  const today = dutchDate(0);
+  const started = page.getByLabel('Zorg gestart op', { exact: true });
+  await one(page, started, '"Zorg gestart op" date input');
+  await started.fill(today);
+  status = await clickNav(page, await one(page, page.locator('main form').getByRole('button', { name: 'Opslaan', exact: true }), 'provider report save button'));
+  if (new URL(page.url()).pathname !== '/aanbieder') {
+    throw new Error(`saving "Zorg gestart op" ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+  }
+  const row = page.locator('main table tbody tr', { has: page.locator(`a[href="${path}"]`) });
+  const rowText = ((await row.first().innerText().catch(() => '')) || '').replace(/\s+/g, ' ');
+  if (!rowText.includes(dutchDisplay(today))) fail(`after saving, the decision row on /aanbieder does not show the start ${dutchDisplay(today)}: "${rowText}"`);
+  await checkPage(page, 'aanbieder-07-zorg-gestart', { status });
+}
+
+// Step 4 (demo.beleid, Gemeente Leudal): the cost, in aggregate only.
+async function policyCosts(page) {
+  await gotoChecked(page, 'beleid-05-kosten', '/kosten');
+  // Up to the end of the decision, so the cost counts even when it starts next year.
+  await showCosts(page, 'beleid-06-kosten-leudal', {
+    to: shared.access.endDate,
+    check: async () => {
+      if (!EURO_AMOUNT.test(await mainText(page))) fail('the cost page for Leudal shows no euro amount');
+      if ((await page.content()).includes('Lotte')) fail('the cost page for the policy officer names "Lotte" (it must show aggregates only)');
+    },
+  });
+}
+
 // ---- scenarios ----------------------------------------------------------------
 
 async function scenario(browser, username, short, fn, loginOpts = {}) {
@@ -684,6 +962,7 @@ async function main() {
         await page.goto(BASE + '/', { waitUntil: 'load' });
         await switchLanguage(page, 'gezinswerker');
         await familyPlanFlow(page);
+        await accessRequestFlow(page);
       },
       { tryWrongCode: true },
     );
@@ -750,7 +1029,12 @@ async function main() {
         expectPathname(page, /^\/team\/overdragen$/, 'link to /team/overdragen');
         await checkPage(page, 'gedragswetenschapper-06-team-overdragen', { status });
       }
+      await reviewAccessRequest(page);
     });
+
+    await scenario(browser, 'demo.aanbieder', 'aanbieder', providerReportsStart);
+
+    await scenario(browser, 'demo.beleid', 'beleid', policyCosts);
 
     await scenario(browser, 'demo.beheerder', 'beheerder', async (page) => {
       await gotoChecked(page, 'beheerder-05-organisaties', '/organisaties');
@@ -760,6 +1044,11 @@ async function main() {
       await gotoChecked(page, 'beheerder-09-account', '/account');
       await gotoChecked(page, 'beheerder-10-beheer-organisaties-nieuw', '/beheer/organisaties/nieuw');
       await gotoChecked(page, 'beheerder-11-beheer-teams-nieuw', '/beheer/teams/nieuw');
+      await gotoChecked(page, 'beheerder-12-catalogus', '/catalogus');
+      const catalogue = await mainText(page);
+      for (const want of [ACCESS.product, 'Ambulante jeugdhulp, licht', ACCESS.provider]) {
+        if (!catalogue.includes(want)) fail(`/catalogus does not show "${want}"`);
+      }
       await switchLanguage(page, 'beheerder');
     });
   } finally {
