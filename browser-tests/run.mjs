@@ -26,7 +26,7 @@
 //       demo.gezinswerker opens the Bakker case from /casussen, follows
 //       "Nieuwe aanvraag" and writes a request for Lotte Bakker (reason, result 1
 //       linked to the plan goal, 45A01 in kind (ZIN) by PSW, 2 hours a week,
-//       starting in a week for a year), saves it (/toegang/{id}), presses
+//       from a week ago for a year), saves it (/toegang/{id}), presses
 //       "Ter beoordeling aanbieden" and opens /evaluaties;
 //       demo.gedragswetenschapper opens /team/beoordelen, follows the request,
 //       presses "Goedkeuren en beschikking vaststellen" (/beschikkingen/{id}),
@@ -720,7 +720,8 @@ async function accessRequestFlow(page) {
   expectPathname(page, new RegExp(`^${casePath}/toegang/nieuw$`), '"Nieuwe aanvraag"');
   await checkPage(page, 'gezinswerker-32-toegang-nieuw', { status });
 
-  const start = dutchDate(7);
+  // Started a week ago, so the provider can report the start of care today.
+  const start = dutchDate(-7);
   const end = addYear(start);
   shared.access.startDate = start;
   shared.access.endDate = end;

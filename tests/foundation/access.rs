@@ -266,8 +266,8 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
         .await
         .unwrap();
     assert!(body.contains("Lotte Bakker"));
+    // Care is not reported as started before the decision starts (1 December).
     let dv = version_of(&app, "decisions", &decision).await;
-    let today = eenplan_store::today().to_string();
     let r = post(
         &app,
         &provider,
@@ -275,11 +275,17 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
         &[
             ("csrf", &pcsrf),
             ("version", &dv),
-            ("actual_start_on", &today),
+            ("actual_start_on", "2026-11-01"),
         ],
     )
     .await;
-    assert_eq!(r.status(), 303);
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("href=\"#actual_start_on\"")
+    );
     // Ending early recomputes the cost at the same unit price, as a new version.
     let dv = version_of(&app, "decisions", &decision).await;
     let r = post(
@@ -437,6 +443,28 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
     let decision = location(&r)
         .trim_start_matches("/beschikkingen/")
         .to_owned();
+    // The provider reports the start of care on the decision's first day.
+    let dv = version_of(&app, "decisions", &decision).await;
+    let r = post(
+        &app,
+        &provider,
+        &format!("/aanbieder/beschikkingen/{decision}"),
+        &[
+            ("csrf", &pcsrf),
+            ("version", &dv),
+            ("actual_start_on", "2026-11-02"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT actual_start_on FROM decisions WHERE id = '{decision}'")
+        )
+        .await,
+        "2026-11-02"
+    );
     // Only the end evaluation: shorter than six months. Make it overdue and run the job.
     sqlx::query("UPDATE evaluations SET due_on = '2026-01-01' WHERE decision_id = $1")
         .bind(&decision)

@@ -1214,6 +1214,29 @@ pub async fn report_care(
             "The end of care lies before its start.",
         )));
     }
+    // Care is reported within the decision: not before its start, not after its last day.
+    let last = d.last_day();
+    for (field, day) in [
+        ("actual_start_on", actual_start),
+        ("actual_end_on", actual_end),
+    ] {
+        if let Some(day) = day
+            && (day < d.start_on || day > last)
+        {
+            return Err(Error::Invalid(FieldError::new(
+                field,
+                format!(
+                    "Deze datum ligt buiten de looptijd van de beschikking ({} tot en met {}).",
+                    d.start_on.format("%d-%m-%Y"),
+                    last.format("%d-%m-%Y")
+                ),
+                format!(
+                    "This date lies outside the decision's period ({} to {}).",
+                    d.start_on, last
+                ),
+            )));
+        }
+    }
     if actual_end.is_some() && actual_start.is_none() {
         return Err(Error::Invalid(FieldError::new(
             "actual_start_on",

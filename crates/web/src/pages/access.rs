@@ -942,7 +942,8 @@ async fn request_page(
         chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, &format!("/toegang/{id}")),
         may_run: access.may_run(),
         may_review: reviewer && access.may_run() && r.status == RequestStatus::InReview && !own,
-        own_request: own,
+        // Said to a reviewer, who could otherwise expect to approve it.
+        own_request: own && reviewer,
         h: super::cases::CaseHeader::new(case, access, lang),
         errors,
         v: RequestView::new(app, r, lang).await?,
