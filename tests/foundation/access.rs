@@ -216,6 +216,43 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
         .await,
         "839500"
     );
+    // A product taken out of use is not offered for new requests; its decision stays.
+    let pv = version_of(&app, "products", &i.product).await;
+    let r = post(
+        &app,
+        &admin,
+        &format!("/catalogus/producten/{}", i.product),
+        &[
+            ("csrf", &acsrf),
+            ("version", &pv),
+            ("code", "45A01"),
+            ("category", "45"),
+            ("name", "Ambulante jeugdhulp, licht"),
+            ("unit", "04"),
+            ("frequency", "2"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let r = worker
+        .post(app.url(&path))
+        .form(&form(&base(&i.psw, "zin", "2027-11-30")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("href=\"#product_id\""));
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT CAST(COUNT(*) AS TEXT) FROM catalogue_history WHERE object_type = 'product'"
+        )
+        .await
+        .parse::<i64>()
+        .unwrap()
+            >= 8,
+        true
+    );
     // The letter, the decision page; a policy officer sees neither, only the figures.
     assert_eq!(
         worker

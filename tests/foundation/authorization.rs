@@ -27,6 +27,8 @@ const CASE_ROLES: &[&str] = &[
 
 /// A provider's staff: only what is addressed to their own organisation.
 const PROVIDER: &[&str] = &["provider_staff"];
+/// The catalogue: municipality contract staff and the administrator.
+const CATALOGUE: &[&str] = &["policy_officer", "administrator"];
 /// The aggregated cost of access: municipality staff and behavioural scientists.
 const COSTS: &[&str] = &["policy_officer", "reviewer"];
 
@@ -97,13 +99,18 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         (M::GET, "/evaluaties", Roles(CJG_TEAM)),
         (M::GET, "/team/evaluaties", Roles(CJG_TEAM)),
         (M::GET, "/team/beoordelen", Roles(REVIEWER)),
-        (M::GET, "/aanbieder", Roles(&["provider_staff"])),
-        (
-            M::GET,
-            "/catalogus",
-            Roles(&["policy_officer", "administrator"]),
-        ),
-        (M::GET, "/kosten", Roles(&["policy_officer", "reviewer"])),
+        (M::GET, "/aanbieder", Roles(PROVIDER)),
+        (M::GET, "/aanbieder/aanvragen/{none}", Roles(PROVIDER)),
+        (M::GET, "/aanbieder/beschikkingen/{none}", Roles(PROVIDER)),
+        (M::GET, "/catalogus", Roles(CATALOGUE)),
+        (M::GET, "/catalogus/producten/{none}", Roles(CATALOGUE)),
+        (M::POST, "/catalogus/variant", Roles(CATALOGUE)),
+        (M::GET, "/kosten", Roles(COSTS)),
+        (M::GET, "/toegang/{none}", Roles(CASE_ROLES)),
+        (M::POST, "/toegang/{none}/indienen", Roles(CJG_TEAM)),
+        (M::POST, "/toegang/{none}/goedkeuren", Roles(REVIEWER)),
+        (M::GET, "/beschikkingen/{none}", Roles(CASE_ROLES)),
+        (M::POST, "/beschikkingen/{none}/wijzigen", Roles(CJG_TEAM)),
         (M::POST, "/team/doorbraken/none/gezien", Roles(REVIEWER)),
         (M::GET, "/team/overdragen", Roles(REVIEWER)),
         (M::POST, "/team/overdragen", Roles(REVIEWER)),

@@ -330,6 +330,24 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("acc.withdraw", "Intrekken", "Withdraw"),
     ("acc.youth", "Jeugdige", "Youth"),
     ("cat.add", "Toevoegen", "Add"),
+    (
+        "cat.active",
+        "In gebruik voor nieuwe aanvragen",
+        "In use for new requests",
+    ),
+    (
+        "cat.back",
+        "Terug naar de catalogus",
+        "Back to the catalogue",
+    ),
+    ("cat.edit", "Wijzigen", "Edit"),
+    ("cat.inactive", "niet meer in gebruik", "no longer in use"),
+    (
+        "cat.edit_hint",
+        "Elke wijziging wordt een nieuwe versie; beschikkingen die al genomen zijn veranderen niet.",
+        "Every change becomes a new version; decisions already taken do not change.",
+    ),
+    ("cat.edit_product", "Product wijzigen", "Edit product"),
     ("cat.add_contract", "Contract toevoegen", "Add contract"),
     ("cat.add_product", "Product toevoegen", "Add product"),
     (

@@ -258,6 +258,10 @@ pub fn router(app: AppState) -> Router {
             .route("/catalogus", get(catalogue::show))
             .route("/catalogus/producten", post(catalogue::create_product))
             .route(
+                "/catalogus/producten/{id}",
+                get(catalogue::edit_product).post(catalogue::update_product),
+            )
+            .route(
                 "/catalogus/producten/{id}/prijzen",
                 post(catalogue::add_price),
             )

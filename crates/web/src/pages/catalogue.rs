@@ -397,3 +397,121 @@ pub async fn set_variant(
     .await;
     answer(&app, &ctx, lang, f, result).await
 }
+
+#[derive(Template)]
+#[template(path = "product_form.html")]
+pub struct ProductPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub errors: Vec<Problem>,
+    pub f: Fields,
+    pub product: Product,
+    pub units: Vec<Labelled>,
+    pub frequencies: Vec<Labelled>,
+}
+
+impl ProductPage {
+    pub fn has_error(&self, field: &str) -> bool {
+        has_error(&self.errors, field)
+    }
+}
+
+async fn product_page(
+    app: &AppState,
+    ctx: &AuthContext,
+    lang: Lang,
+    id: &str,
+    f: Option<Fields>,
+    errors: Vec<Problem>,
+) -> Result<ProductPage, AppError> {
+    let mut conn = app
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(eenplan_store::Error::from)?;
+    let product = catalogue::product(&mut conn, id).await?;
+    drop(conn);
+    let f = f.unwrap_or_else(|| {
+        let mut f = Fields::default();
+        f.set("code", &product.code);
+        f.set("category", &product.category);
+        f.set("name", &product.name);
+        f.set("unit", product.unit.as_str());
+        f.set("frequency", product.frequency.as_str());
+        if product.active {
+            f.set("active", "1");
+        }
+        f.set("version", product.version.to_string());
+        f
+    });
+    Ok(ProductPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, "/catalogus"),
+        errors,
+        f,
+        product,
+        units: labels(
+            Unit::ALL,
+            Unit::as_str,
+            Unit::label_nl,
+            Unit::label_en,
+            lang,
+        ),
+        frequencies: labels(
+            Frequency::ALL,
+            Frequency::as_str,
+            Frequency::label_nl,
+            Frequency::label_en,
+            lang,
+        ),
+    })
+}
+
+pub async fn edit_product(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    crate::extract::Path(id): crate::extract::Path<String>,
+) -> Result<Html<String>, AppError> {
+    page(&product_page(&app, &ctx, lang, &id, None, Vec::new()).await?)
+}
+
+/// Changes a product (a new version; the earlier one stays in the history). Taking a
+/// product out of use keeps its decisions as they are.
+pub async fn update_product(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    crate::extract::Path(id): crate::extract::Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let result = async {
+        let version =
+            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
+        let mut input = parse_product(&f).map_err(AppError::Invalid)?;
+        input.active = f.has("active", "1");
+        let mut tx = app.store.begin().await?;
+        catalogue::update_product(
+            &mut tx,
+            &ctx.actor(),
+            &ctx.principal.user_id,
+            &id,
+            version,
+            &input,
+        )
+        .await
+        .map_err(duplicate(
+            "code",
+            "Er is al een product met deze code.",
+            "A product with this code already exists.",
+        ))?;
+        tx.commit().await?;
+        Ok("/catalogus".to_owned())
+    }
+    .await;
+    answer_form(result, |errors| {
+        product_page(&app, &ctx, lang, &id, Some(f), errors)
+    })
+    .await
+}
