@@ -4,9 +4,9 @@
 # Builds target/release/eenplan, starts it once on a fresh temporary data folder so it
 # migrates and loads the demo region, stops it, and fills the SQLite file with ten
 # years of a region with bench/seed_cases.py (30,000 families, 60,000 cases, 70
-# family workers; demo.gezinswerker gets 40 open cases). Then it starts the server
-# again on 127.0.0.1:$BENCH_PORT, creates an API token for demo.gezinswerker and runs
-# wrk, authenticated with Authorization: Bearer TOKEN, against
+# family workers, 40,000 access decisions; demo.gezinswerker gets 40 open cases). Then
+# it starts the server again on 127.0.0.1:$BENCH_PORT, creates an API token for
+# demo.gezinswerker and runs wrk, authenticated with Authorization: Bearer TOKEN, against
 #   (a) GET /casussen              the worker's caseload
 #   (b) GET /casussen/<id>         a case page, rotating over the worker's open cases
 #                                  (bench/cases.lua)
@@ -18,7 +18,8 @@
 #   BENCH_PORT=18383  BENCH_CONNECTIONS=50  BENCH_THREADS=2  BENCH_DURATION=15s
 #   BENCH_TIMEOUT=30s      wrk --timeout: slower answers count as errors
 #   BENCH_SKIP_BUILD=1     use the existing target/release/eenplan as it is
-#   BENCH_FAMILIES=30000 BENCH_CASES=60000 BENCH_WORKERS=70 BENCH_SEED=20261125
+#   BENCH_FAMILIES=30000 BENCH_CASES=60000 BENCH_WORKERS=70 BENCH_DECISIONS=40000
+#   BENCH_SEED=20261125
 #   BENCH_SEARCH_NAME=...  search for this name instead of the one picked
 #   BENCH_KEEP=1           keep the temporary folder (data dir, logs, wrk output)
 set -euo pipefail
@@ -41,21 +42,10 @@ unset EENPLAN_DATABASE_URL EENPLAN_DATA_DIR EENPLAN_LISTEN EENPLAN_NO_DEMO
 . "$ROOT/bench/lib.sh"
 
 install_tools wrk sqlite3
-command -v python3 >/dev/null || { log "python3 is needed for bench/seed_cases.py"; exit 1; }
 build_and_check_port
 
-DATA_DIR="$WORK/data"
-DB="$DATA_DIR/eenplan.sqlite3"
-mkdir -p "$DATA_DIR"
-q() { sqlite3 -batch -noheader "$DB" "$@"; }
-
 # --- dataset --------------------------------------------------------------------
-start_server "$DATA_DIR"    # migrates and loads the demo region
-stop_server
-log "seeding $DB"
-python3 "$ROOT/bench/seed_cases.py" "$DB" --codelists "$ROOT/data/codelists" \
-  --families "${BENCH_FAMILIES:-30000}" --cases "${BENCH_CASES:-60000}" \
-  --workers "${BENCH_WORKERS:-70}" --seed "${BENCH_SEED:-20261125}" | tee "$WORK/seed.txt" >&2
+seed_dataset
 
 # The worker's open cases, for the case-page scenario.
 q "SELECT c.id FROM cases c JOIN users u ON u.id = c.worker_id
@@ -92,18 +82,10 @@ DATASET="$(q "SELECT (SELECT COUNT(*) FROM families) || ' families, ' ||
 start_server "$DATA_DIR"
 
 # --- API token (CLI against the same data dir while the server runs) -------------
-TOKEN="$("$BIN" --data-dir "$DATA_DIR" token add --username "$WORKER" --name bench | tail -n1 | tr -d '[:space:]')"
-[ -n "$TOKEN" ] || { log "token add printed no token"; exit 1; }
+TOKEN="$(add_token "$WORKER")"
 
 # Every page of every scenario must answer 200 with the token.
-check() {
-  local code
-  code="$(curl -s -o "$WORK/check.html" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$URL$1")"
-  if [ "$code" != 200 ]; then
-    log "GET $1 with the token answered HTTP $code:"; head -c 500 "$WORK/check.html" >&2; echo >&2
-    exit 1
-  fi
-}
+check() { check_url "$TOKEN" "$1"; }
 check /casussen
 while read -r id; do check "/casussen/$id"; done <"$WORK/case_ids.txt"
 check "$SEARCH_PATH"

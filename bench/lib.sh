@@ -1,6 +1,6 @@
-# Shared by bench/run.sh and bench/cases.sh (sourced, not run). Expects ROOT, PORT,
-# CONNS, THREADS, DURATION and BIN (and optionally WRK_TIMEOUT, default wrk's 2s) to be set
-# and `set -euo pipefail`.
+# Shared by bench/run.sh, bench/cases.sh and bench/access.sh (sourced, not run).
+# Expects ROOT, PORT, CONNS, THREADS, DURATION and BIN (and optionally WRK_TIMEOUT,
+# default wrk's 2s) to be set and `set -euo pipefail`.
 
 URL="http://127.0.0.1:$PORT"
 # wrk counts an answer slower than this as a timeout (an error, left out of the latencies).
@@ -80,6 +80,47 @@ stop_server() {
     wait "$SERVER_PID" 2>/dev/null || true
   fi
   SERVER_PID=""
+}
+
+# seed_dataset: starts $BIN once on a fresh data folder $WORK/data (so it migrates and
+# loads the demo region), stops it and fills DB=$WORK/data/eenplan.sqlite3 with
+# bench/seed_cases.py (BENCH_FAMILIES, BENCH_CASES, BENCH_WORKERS, BENCH_DECISIONS,
+# BENCH_SEED); its summary goes to stderr and $WORK/seed.txt. Sets DATA_DIR and DB.
+seed_dataset() {
+  command -v python3 >/dev/null || { log "python3 is needed for bench/seed_cases.py"; exit 1; }
+  DATA_DIR="$WORK/data"
+  DB="$DATA_DIR/eenplan.sqlite3"
+  mkdir -p "$DATA_DIR"
+  start_server "$DATA_DIR"    # migrates and loads the demo region
+  stop_server
+  log "seeding $DB"
+  python3 "$ROOT/bench/seed_cases.py" "$DB" --codelists "$ROOT/data/codelists" \
+    --families "${BENCH_FAMILIES:-30000}" --cases "${BENCH_CASES:-60000}" \
+    --workers "${BENCH_WORKERS:-70}" --decisions "${BENCH_DECISIONS:-40000}" \
+    --seed "${BENCH_SEED:-20261125}" | tee "$WORK/seed.txt" >&2
+}
+
+# q SQL: runs a query on $DB with the sqlite3 CLI (no header).
+q() { sqlite3 -batch -noheader "$DB" "$@"; }
+
+# add_token USERNAME: prints a new API token for the user (the CLI works on the data
+# folder while the server runs; SQLite WAL lets them share the file).
+add_token() {
+  local token
+  token="$("$BIN" --data-dir "$DATA_DIR" token add --username "$1" --name bench | tail -n1 | tr -d '[:space:]')"
+  [ -n "$token" ] || { log "token add for $1 printed no token"; exit 1; }
+  echo "$token"
+}
+
+# check_url TOKEN PATH: GET $URL$PATH with Authorization: Bearer TOKEN must answer 200;
+# the body is left in $WORK/check.html.
+check_url() {
+  local code
+  code="$(curl -s -o "$WORK/check.html" -w '%{http_code}' -H "Authorization: Bearer $1" "$URL$2")"
+  if [ "$code" != 200 ]; then
+    log "GET $2 with the token answered HTTP $code:"; head -c 500 "$WORK/check.html" >&2; echo >&2
+    exit 1
+  fi
 }
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bulk case data for bench/cases.sh: ten years of a region on SQLite.
+"""Bulk case data for bench/cases.sh and bench/access.sh: ten years of a region on SQLite.
 
 Inserts, into an eenplan SQLite database that already holds the demo region (start the
 server once on a fresh data dir, stop it, then run this on <data dir>/eenplan.sqlite3):
@@ -15,7 +15,14 @@ server once on a fresh data dir, stop it, then run this on <data dir>/eenplan.sq
     and its youths, and the case_events registered / picked_up / closed;
   * a family_plans row per family, and for families with a plan 1-3 plan_versions
     whose JSON content matches eenplan_domain::plan::PlanContent;
-  * counters case_<year> moved past the numbers used.
+  * counters case_<year> moved past the numbers used;
+  * with --decisions N (default 40,000): a reviewer per local team and N decided access
+    requests on worked cases (results, reviews), their decisions priced as the product
+    computes (Effort::cost_cents on the price valid on the start date; about 13 % PGB;
+    about 13 % ended early), decision versions, the evaluation schedule (past ones
+    mostly held, with scores and time spent; some left open and overdue), today's
+    notifications, the case events and the counters decision:<CBS>:<year>. They come
+    from a random stream of their own, so the cases do not depend on N.
 
 demo.gezinswerker (CJG Leudal) ends up with --demo-open open cases in total (the demo
 case included) plus her share of the closed Leudal cases.
@@ -26,6 +33,7 @@ foreign keys are enforced by SQLite while inserting. Deterministic for a given -
 """
 
 import argparse
+import calendar
 import datetime as dt
 import json
 import math
@@ -121,6 +129,400 @@ def weighted(rng, pairs):
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
+# ------------------------------------------------------------------ access (--decisions)
+# Product code -> (weight, volumes to pick from, durations in months). The unit and
+# frequency come from the catalogue (demo.rs: 45A01/45A02 hours a week, 41D01 day parts a
+# week, 43V01 day and night per day, 54G01 minutes in total).
+PRODUCT_MIX = {
+    "45A01": (35, [1, 1, 2, 2, 3], [3, 6, 6, 9, 12]),
+    "45A02": (25, [2, 3, 4, 4, 6], [6, 6, 9, 12, 12]),
+    "54G01": (22, list(range(600, 3001, 120)), [3, 6, 6, 12]),
+    "41D01": (10, [2, 4, 4, 6, 8], [6, 6, 12]),
+    "43V01": (8, [1], [3, 6, 12, 12, 24]),
+}
+PGB_SHARE = 0.14  # of the decisions for products a personal budget can buy
+NO_PGB = {"43V01"}  # residential care: in kind only
+REFERRERS = [("cjg", 85), ("02", 8), ("03", 4), ("05", 3)]
+END_REASONS = [("goals_reached", 35), ("care_stopped", 25), ("moved", 10),
+               ("other_care", 20), ("other", 10)]
+ACCESS_REASONS = [
+    "De lichte hulp van het CJG is niet genoeg: de problemen thuis nemen toe.",
+    "Vermoeden van een ontwikkelingsstoornis; diagnostiek en behandeling nodig.",
+    "Angst- en stemmingsklachten die het dagelijks functioneren belemmeren.",
+    "Ernstige gedragsproblemen op school en thuis; ouders handelingsverlegen.",
+    "Thuis wonen is tijdelijk niet veilig genoeg; verblijf met behandeling nodig.",
+    "Na de behandeling terugval; opnieuw gespecialiseerde hulp nodig.",
+]
+RESULTS = [
+    "Ouders hanteren de driftbuien zonder escalatie",
+    "Gaat weer volledig naar school",
+    "Minder angstklachten, weer naar sport",
+    "Een vaste dagstructuur thuis",
+    "Kan terug naar huis met ambulante hulp",
+    "Weet wat de diagnose betekent en hoe ermee om te gaan",
+    "Geen nieuwe incidenten met politie",
+]
+FAMILY_VIEWS = [
+    "Ouders zijn tevreden; het gaat thuis rustiger.",
+    "Moeder ziet vooruitgang, vader twijfelt nog.",
+    "De jongere zelf vindt dat het beter gaat.",
+    "Het gezin wil doorgaan met de hulp.",
+    "Gezin vindt dat de hulp weinig oplevert.",
+]
+OUTCOMES = {"interim": [("continue", 72), ("scale_down", 12), ("scale_up", 8), ("end", 8)],
+            "end": [("end", 85), ("continue", 15)]}
+SCORES = {"interim": [("reached", 25), ("partly", 55), ("not_reached", 20)],
+          "end": [("reached", 55), ("partly", 35), ("not_reached", 10)]}
+# serde names of eenplan_domain::access::{Unit, Frequency} in decision_versions snapshots.
+UNIT_NAMES = {"01": "minute", "04": "hour", "14": "etmaal", "16": "dagdeel",
+              "82": "pieces_output", "83": "euros", "84": "pieces_effort"}
+FREQUENCY_NAMES = {"1": "per_day", "2": "per_week", "4": "per_month", "6": "total"}
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(d):
+    """eenplan_store::access::day_number: days since 1970-01-01."""
+    return (d - EPOCH).days
+
+
+def add_months(d, months):
+    """chrono's checked_add_months: the same day, clamped to the end of the month."""
+    y, m = divmod(d.month - 1 + months, 12)
+    y += d.year
+    return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def evaluation_schedule(start, end, months):
+    """eenplan_domain::access::evaluation_schedule."""
+    out, k = [], 1
+    while (due := add_months(start, months * k)) < end:
+        out.append(("interim", due))
+        k += 1
+    out.append(("end", end))
+    return out
+
+
+def effort_figures(volume, frequency, start, last, price):
+    """Effort::total_units_x100 and Effort::cost_cents over start..last (both included),
+    rounded half up."""
+    days = (last - start).days + 1
+    n, d = {"1": (days, 1), "2": (days, 7), "4": (days * 12, 365), "6": (1, 1)}[frequency]
+    return (volume * n * 100 + d // 2) // d, (volume * price * n + d // 2) // d
+
+
+def on_date(periods, day):
+    """price_on / variant_on: the value of the latest start on or before the day."""
+    found = None
+    for start, value in periods:  # sorted by start
+        if start <= day:
+            found = value
+    return found
+
+
+def access_rows(db, n_decisions, seed, today, cases, pool, team_of, plan_goals, cjg,
+                password_hash):
+    """Decided access requests with their decisions, versions and evaluations, on the
+    worked cases; a random stream of its own, so the case data does not depend on it."""
+    rng = random.Random(f"{seed}/access")
+    one = lambda sql, *a: db.execute(sql, a).fetchone()
+    out = {k: [] for k in ("users", "members", "requests", "results", "reviews", "decisions",
+                           "versions", "evaluations", "scores", "time", "notifications",
+                           "events", "counters")}
+    stats = {"pgb": 0, "ended": 0}
+
+    def new_id():
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+    def stamp(day):
+        s = rng.randrange(8 * 3600, 18 * 3600)
+        return (f"{day.isoformat()}T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}."
+                f"{rng.randrange(1_000_000):06d}Z")
+
+    def days(lo, hi):  # a random number of days, both included
+        return dt.timedelta(days=rng.randint(lo, hi))
+
+    products = {code: (pid, unit, freq) for pid, code, unit, freq in db.execute(
+        "SELECT id, code, unit, frequency FROM products WHERE active = 1")}
+    missing = sorted(set(PRODUCT_MIX) - set(products))
+    if missing:
+        sys.exit(f"products {missing} are missing: load the demo region first")
+    prices = {}
+    for pid, valid_from, cents in db.execute(
+            "SELECT product_id, valid_from, price_cents FROM product_prices ORDER BY valid_from"):
+        prices.setdefault(pid, []).append((dt.date.fromisoformat(valid_from), cents))
+    contracts = {}
+    for prov, pid, vf, vt in db.execute("""SELECT provider_id, product_id, valid_from, valid_to
+            FROM provider_contracts ORDER BY provider_id, product_id, valid_from"""):
+        contracts.setdefault(pid, []).append(
+            (prov, dt.date.fromisoformat(vf), dt.date.fromisoformat(vt) if vt else dt.date.max))
+    variants = [(dt.date.fromisoformat(f), v) for f, v in db.execute(
+        "SELECT valid_from, variant FROM access_variants ORDER BY valid_from")]
+    months = one("SELECT value FROM settings WHERE key = 'evaluation_interval_months'")
+    months = int(months[0]) if months and months[0].isdigit() and 1 <= int(months[0]) <= 6 else 6
+    first_day = max([dt.date(2018, 1, 1)] + [min(p)[0] for p in prices.values()])
+    provider_staff = one("""SELECT u.id, u.organisation_id FROM users u
+                            WHERE u.username = 'demo.aanbieder'""")
+
+    # Reviewers (gedragswetenschappers): the demo one in his teams, and one bench.gd.NN in
+    # every local team.
+    reviewers = {}
+    for muni, team in team_of.items():
+        reviewers[muni] = [r[0] for r in db.execute(
+            """SELECT u.id FROM team_members tm JOIN users u ON u.id = tm.user_id
+               WHERE tm.team_id = ? AND u.role = 'reviewer' ORDER BY u.username""", (team,))]
+    for n, muni in enumerate(team_of, start=1):
+        uid = new_id()
+        at = stamp(dt.date(2017, 1, 1) - days(30, 400))
+        name = f"{rng.choice(ADULT_F + ADULT_M)} {rng.choice(COMMON_SURNAMES).replace('_', ' ')}"
+        out["users"].append((uid, f"bench.gd.{n:02d}", name, "reviewer", cjg, password_hash,
+                             "BENCHNOTOTPSECRET", 1, 0, 1, None, 1, at, at))
+        out["members"].append((team_of[muni], uid))
+        reviewers[muni].append(uid)
+
+    # The cases: worked on (picked up) with room for a request decided while the case was
+    # open; a case closed with a referral to specialised care is three times as likely.
+    # The decisions are dealt out over them, one to three a case, until there are enough.
+    max_delay = 90  # request to decision, at most (see below)
+    eligible = []
+    for c in cases:
+        if not c["pick"]:
+            continue
+        lo = max(c["pick"] + dt.timedelta(days=7), first_day)
+        hi = min(c["closed"] or today, today) - dt.timedelta(days=max_delay)
+        if hi >= lo:
+            weight = 3.0 if c["reason"] == "referred_specialised" else 1.0
+            eligible.append((rng.random() ** (1 / weight), c, lo, hi))
+    if not eligible and n_decisions:
+        sys.exit("no case has room for an access request")
+    eligible.sort(key=lambda e: e[0], reverse=True)
+    count = [0] * len(eligible)
+    left, i = n_decisions, 0
+    while left > 0:
+        k = min(left, rng.choices([1, 2, 3], weights=[60, 30, 10])[0])
+        count[i % len(eligible)] += k
+        left -= k
+        i += 1
+
+    mix = list(PRODUCT_MIX)
+    mix_weights = [PRODUCT_MIX[p][0] for p in mix]
+    decisions = []  # (decided_on, id, muni, row index) for the numbers
+    for (_, c, lo, hi), k in zip(eligible, count):
+        if not k:
+            continue
+        muni, author = c["muni"], c["worker"]
+        for created in sorted(lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
+                              for _ in range(k)):
+            code = rng.choices(mix, weights=mix_weights)[0]
+            pid, unit, freq = products[code]
+            _, volumes, durations = PRODUCT_MIX[code]
+            funding = "pgb" if code not in NO_PGB and rng.random() < PGB_SHARE else "zin"
+            variant = on_date(variants, created) or "2020"
+            provider_effort = variant == "2018" and funding == "zin"
+            # The request's life: submitted, part 2 by the provider after its intake (2018,
+            # in kind), sometimes sent back once, approved: at most 7+28+10+10+10+7+14 days.
+            submit = created + days(0, 7)
+            t = submit
+            intake = effort_day = None
+            if provider_effort:
+                intake = t + days(7, 28)
+                effort_day = t = intake + days(1, 10)
+            sent_back = None
+            if rng.random() < 0.1:
+                sent_back = t + days(2, 10)
+                submit = t = sent_back + days(2, 10)
+                if provider_effort:
+                    effort_day = t = t + days(1, 7)
+            decided = t + days(2, 14)
+            assert decided <= (c["closed"] or today) and decided <= today
+            start = decided + days(0, 21)
+            end = add_months(start, rng.choice(durations)) - dt.timedelta(days=1)
+            youth = rng.choice(c["youths"])
+            reviewer = rng.choice(reviewers[muni])
+            provider = None
+            if funding == "zin":
+                provider = rng.choice([p for p, f, t_ in contracts.get(pid, ()) if f <= start <= t_]
+                                      or [None])
+                if provider is None:
+                    sys.exit(f"no provider has a contract for {code} on {start}")
+            volume = rng.choice(volumes)
+            price = on_date(prices[pid], start)
+            units, cost = effort_figures(volume, freq, start, end, price)
+            pgb = None
+            if funding == "pgb":
+                stats["pgb"] += 1
+                pgb = min(99_999_999, max(100, round(cost * rng.uniform(0.6, 0.85) / 100) * 100))
+            # Ended early: a date between the start and the end (or today).
+            ended = reason = None
+            latest_end = min(end - dt.timedelta(days=1), today)
+            if rng.random() < 0.13 and (latest_end - start).days >= 14:
+                ended = start + days(14, (latest_end - start).days)
+                reason = weighted(rng, END_REASONS)
+                stats["ended"] += 1
+            last = ended or end
+            if funding == "zin":
+                units_last, cost_last = effort_figures(volume, freq, start, last, price)
+            else:
+                units, units_last = 0, 0
+                cost = pgb
+                cost_last = pgb * ((last - start).days + 1) // ((end - start).days + 1)
+
+            rid, did = new_id(), new_id()
+            created_at, decided_at = stamp(created), stamp(decided)
+            ref_type = weighted(rng, REFERRERS)
+            ref_code = None if ref_type == "cjg" else f"0{rng.randint(1, 9)}{rng.randrange(10**6):06d}"
+            effort_at = stamp(effort_day) if provider_effort else None
+            effort_by = (provider_staff[0] if provider_effort and provider_staff
+                         and provider_staff[1] == provider else None)
+            version = 4 + provider_effort + (3 + provider_effort if sent_back else 0)
+            zin = funding == "zin"
+            out["requests"].append((
+                rid, c["id"], youth[0], muni, variant, "decided", ref_type, ref_code,
+                rng.choice(ACCESS_REASONS), pid, funding, provider,
+                volume if zin else None, unit if zin else None, freq if zin else None,
+                start.isoformat(), end.isoformat(), pgb,
+                intake.isoformat() if provider_effort else None, effort_by, effort_at,
+                author, stamp(submit), reviewer, decided_at, "", version,
+                created_at, decided_at))
+            result_ids = []
+            goals = plan_goals.get(c["family"], [])
+            for pos, text in enumerate(rng.sample(RESULTS, rng.choices([1, 2, 3],
+                                                                       weights=[30, 50, 20])[0]),
+                                       start=1):
+                result_ids.append(new_id())
+                out["results"].append((result_ids[-1], rid, pos, text,
+                                       rng.choice(goals) if goals and rng.random() < 0.7 else None))
+            if sent_back:
+                out["reviews"].append((new_id(), rid, reviewer, "sent_back",
+                                       "Resultaten concreter maken en de inzet onderbouwen.",
+                                       stamp(sent_back)))
+            out["reviews"].append((new_id(), rid, reviewer, "approved", "", decided_at))
+            out["events"].append([new_id(), c["id"], created_at, created.isoformat(),
+                                  "access_requested", "", author])
+
+            # The decision as issued, then the provider's report of the start, the early end
+            # (a new version), the report of the end.
+            actual_start = actual_end = None
+            if zin and start <= today - dt.timedelta(days=7) and rng.random() < 0.8:
+                actual_start = min(start + days(0, 10), today)
+                if last < today and rng.random() < 0.7:
+                    actual_end = max(last, actual_start)
+            snap = {"volume": volume if zin else None, "unit": UNIT_NAMES[unit] if zin else None,
+                    "frequency": FREQUENCY_NAMES[freq] if zin else None, "pgb_cents": pgb,
+                    "start_on": start.isoformat(), "end_on": end.isoformat(), "ended_on": None,
+                    "end_reason": None, "unit_price_cents": price if zin else None,
+                    "estimated_cents": cost, "provider_id": provider, "product_code": code}
+            out["versions"].append((did, 1, json.dumps(snap, sort_keys=True, separators=(",", ":")),
+                                    "Besluit op de aanvraag", reviewer, decided_at))
+            dversion, updated_at, changed = 1, decided_at, decided
+            if actual_start:
+                dversion += 1
+                changed = max(changed, actual_start)
+                updated_at = stamp(changed)
+            if ended:
+                dversion += 1
+                changed = max(changed, min(ended + days(0, 7), today))
+                updated_at = stamp(changed)
+                snap.update(ended_on=ended.isoformat(), end_reason=reason,
+                            estimated_cents=cost_last)
+                out["versions"].append((did, dversion,
+                                        json.dumps(snap, sort_keys=True, separators=(",", ":")),
+                                        "Zorg eerder beëindigd", author, updated_at))
+                out["events"].append([new_id(), c["id"], updated_at, changed.isoformat(),
+                                      "decision_ended", did, author])
+            if actual_end:
+                dversion += 1
+                changed = max(changed, actual_end)
+                updated_at = stamp(changed)
+            decisions.append((decided, did, muni))
+            out["decisions"].append([
+                did, None, rid, c["id"], youth[0], muni, pid, funding, provider,
+                volume if zin else None, unit if zin else None, freq if zin else None, pgb,
+                start.isoformat(), end.isoformat(), ended and ended.isoformat(), reason,
+                day_number(start), day_number(last), price if zin else None, units_last,
+                cost_last, actual_start and actual_start.isoformat(),
+                actual_end and actual_end.isoformat(), reviewer, decided.isoformat(), dversion,
+                decided_at, updated_at])
+            out["events"].append([new_id(), c["id"], decided_at, decided.isoformat(), "decision",
+                                  did, reviewer])
+
+            # Evaluations: every `months` months from the start and at the (early) end. Past
+            # ones mostly held; some left open, fewer the older they are.
+            for kind, due in evaluation_schedule(start, last, months):
+                eid = new_id()
+                age = (today - due).days
+                p_open = (1.0 if age <= 0 else 0.45 if age < 14 else 0.2 if age < 60
+                          else 0.03 if age < 365 else 0.003)
+                if rng.random() < p_open:
+                    out["evaluations"].append((eid, did, kind, due.isoformat(), None, None, None,
+                                               None, 1))
+                    if age >= -14:  # due within 14 days or overdue: the daily job's list
+                        out["notifications"].append(
+                            (author, eid, "overdue" if age > 0 else "due_soon", due.isoformat(),
+                             today.isoformat()))
+                    continue
+                done = min(max(due + days(-10, 30), start), today)
+                by = author if rng.random() < 0.7 else rng.choice(pool[muni])
+                out["evaluations"].append((eid, did, kind, due.isoformat(), done.isoformat(),
+                                           rng.choice(FAMILY_VIEWS), weighted(rng, OUTCOMES[kind]),
+                                           by, 2))
+                for r in result_ids:
+                    out["scores"].append((eid, r, weighted(rng, SCORES[kind])))
+                if rng.random() < 0.7:
+                    out["time"].append((new_id(), did, by, done.isoformat(),
+                                        rng.choice([30, 45, 60, 60, 90, 120]), "Evaluatie",
+                                        stamp(done)))
+
+    # Numbers <CBS>-<year>-<NNNNN> per municipality and year of the decision, in order.
+    seq, number = {}, {}
+    for decided, did, muni in sorted(decisions):
+        name = f"decision:{muni}:{decided.year}"
+        seq[name] = seq.get(name, 0) + 1
+        number[did] = f"{muni}-{decided.year}-{seq[name]:05d}"
+    for d in out["decisions"]:
+        d[1] = number[d[0]]
+    for e in out["events"]:
+        if e[4] in ("decision", "decision_ended"):
+            e[5] = number[e[5]]  # the decision's id until now
+    out["counters"] = sorted(seq.items())
+    return out, stats
+
+
+def insert_access(db, a):
+    """Inserts the rows of access_rows (inside the caller's transaction)."""
+    db.executemany("""INSERT INTO users (id, username, display_name, role, organisation_id,
+        password_hash, totp_secret, totp_confirmed, totp_last_step, active, last_login_at,
+        version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", a["users"])
+    db.executemany("INSERT INTO team_members (team_id, user_id) VALUES (?, ?)", a["members"])
+    db.executemany("""INSERT INTO access_requests (id, case_id, youth_id, municipality_code,
+        variant, status, referrer_type, referrer_code, reason, product_id, funding, provider_id,
+        volume, unit, frequency, start_on, end_on, pgb_cents, intake_on, effort_by, effort_at,
+        author_id, submitted_at, reviewer_id, reviewed_at, review_comment, version, created_at,
+        updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   a["requests"])
+    db.executemany("""INSERT INTO access_request_results (id, request_id, position, text,
+        goal_id) VALUES (?,?,?,?,?)""", a["results"])
+    db.executemany("""INSERT INTO access_reviews (id, request_id, reviewer_id, outcome, comment,
+        at) VALUES (?,?,?,?,?,?)""", a["reviews"])
+    db.executemany("""INSERT INTO decisions (id, number, request_id, case_id, youth_id,
+        municipality_code, product_id, funding, provider_id, volume, unit, frequency, pgb_cents,
+        start_on, end_on, ended_on, end_reason, start_day, last_day, unit_price_cents,
+        units_x100, estimated_cents, actual_start_on, actual_end_on, decided_by, decided_on,
+        version, created_at, updated_at)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", a["decisions"])
+    db.executemany("""INSERT INTO decision_versions (decision_id, version, snapshot, reason,
+        changed_by, changed_at) VALUES (?,?,?,?,?,?)""", a["versions"])
+    db.executemany("""INSERT INTO evaluations (id, decision_id, kind, due_on, done_on,
+        family_view, outcome, done_by, version) VALUES (?,?,?,?,?,?,?,?,?)""", a["evaluations"])
+    db.executemany("""INSERT INTO evaluation_results (evaluation_id, result_id, score)
+        VALUES (?,?,?)""", a["scores"])
+    db.executemany("""INSERT INTO monitoring_time (id, decision_id, user_id, on_date, minutes,
+        note, created_at) VALUES (?,?,?,?,?,?,?)""", a["time"])
+    db.executemany("""INSERT INTO notifications (user_id, evaluation_id, state, due_on,
+        updated_on) VALUES (?,?,?,?,?)""", a["notifications"])
+    db.executemany("""INSERT INTO case_events (id, case_id, at, on_date, kind, detail,
+        user_id) VALUES (?,?,?,?,?,?,?)""", a["events"])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("db", help="path of eenplan.sqlite3 (the server must be stopped)")
@@ -129,6 +531,9 @@ def main():
     ap.add_argument("--workers", type=int, default=70)
     ap.add_argument("--demo-open", type=int, default=40,
                     help="open cases of demo.gezinswerker in total (default 40)")
+    ap.add_argument("--decisions", type=int, default=40_000,
+                    help="decided access requests with their decisions and evaluations "
+                         "(default 40000; 0 for none)")
     ap.add_argument("--seed", type=int, default=20261125)
     ap.add_argument("--codelists", default="data/codelists",
                     help="folder with problem_areas.csv and referral_channels.csv")
@@ -239,6 +644,7 @@ def main():
     zipf = [1 / (r + 1) ** 0.8 for r in range(len(COMMON_SURNAMES))]
 
     families, persons, plans, versions = [], [], [], []
+    plan_goals = {}  # family -> goal ids of its plan (access request results refer to them)
     cases = []  # dicts, numbered later
     for f in range(args.families):
         fid = new_id()
@@ -335,6 +741,7 @@ def main():
         end = c["closed"] or today
         day = c["pick"] + dt.timedelta(days=rng.randrange(3, 21))
         goals = rng.sample(range(len(GOALS)), rng.choice([1, 2]))
+        plan_goals[fid] = [f"g{gi + 1}" for gi in range(len(goals))]
         next_due = None
         for number in range(1, nv + 1):
             day = min(day, end)
@@ -421,6 +828,10 @@ def main():
             event_rows.append((new_id(), c["id"], stamp(c["closed"]), c["closed"].isoformat(),
                                "closed", c["reason"], c["worker"] or c["created_by"]))
 
+    access, access_stats = access_rows(db, args.decisions, args.seed, today, cases, pool,
+                                       team_of, plan_goals, cjg, password_hash) \
+        if args.decisions > 0 else ({}, {})
+
     # ------------------------------------------------------------------ insert
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -459,7 +870,9 @@ def main():
             VALUES (?,?,?,?,?,?,?,?)""", versions)
         db.executemany("""INSERT INTO counters (name, value) VALUES (?, ?)
             ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)""",
-                       sorted(seq.items()))
+                       sorted(seq.items()) + access.get("counters", []))
+        if access:
+            insert_access(db, access)
         bad = db.execute("PRAGMA foreign_key_check").fetchall()
         if bad:
             raise RuntimeError(f"foreign key violations: {bad[:5]}")
@@ -479,6 +892,27 @@ def main():
     open_, closed = one("""SELECT SUM(status <> 'afgesloten'), SUM(status = 'afgesloten')
                            FROM cases WHERE worker_id = ?""", iris)
     print(f"  demo.gezinswerker: {open_} open cases, {closed} closed")
+    if access:
+        for table in ["access_requests", "access_request_results", "access_reviews",
+                      "decisions", "decision_versions", "evaluations", "evaluation_results",
+                      "monitoring_time", "notifications"]:
+            print(f"  {table:28s} {one(f'SELECT COUNT(*) FROM {table}')[0]:>8}")
+        n = len(access["decisions"])
+        print(f"  decisions: {access_stats['pgb']} PGB ({100 * access_stats['pgb'] / n:.1f} %), "
+              f"{access_stats['ended']} ended early, decided "
+              + ", ".join(f"{y}: {k}" for y, k in db.execute(
+                  "SELECT substr(decided_on, 1, 4), COUNT(*) FROM decisions GROUP BY 1")))
+        horizon = (today + dt.timedelta(days=14)).isoformat()
+        for label, where, arg in [
+                ("team CJG Leudal", "c.team_id = ?", team_of["1640"]),
+                ("demo.gezinswerker", "c.worker_id = ?", iris)]:
+            overdue, soon = one(f"""SELECT SUM(e.due_on < ?), SUM(e.due_on >= ?)
+                FROM evaluations e JOIN decisions d ON d.id = e.decision_id
+                JOIN cases c ON c.id = d.case_id
+                WHERE e.done_on IS NULL AND e.due_on <= ? AND {where}""",
+                                today.isoformat(), today.isoformat(), horizon, arg)
+            print(f"  {label}: {overdue or 0} open evaluations overdue, "
+                  f"{soon or 0} due within 14 days")
     db.close()
 
 
