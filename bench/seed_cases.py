@@ -453,8 +453,8 @@ def access_rows(db, n_decisions, seed, today, cases, pool, team_of, plan_goals, 
                 p_open = (1.0 if age <= 0 else 0.45 if age < 14 else 0.2 if age < 60
                           else 0.03 if age < 365 else 0.003)
                 if rng.random() < p_open:
-                    out["evaluations"].append((eid, did, kind, due.isoformat(), None, None, None,
-                                               None, 1))
+                    out["evaluations"].append((eid, did, c["team"], kind, due.isoformat(), None,
+                                               None, None, None, 1))
                     if age >= -14:  # due within 14 days or overdue: the daily job's list
                         out["notifications"].append(
                             (author, eid, "overdue" if age > 0 else "due_soon", due.isoformat(),
@@ -462,7 +462,7 @@ def access_rows(db, n_decisions, seed, today, cases, pool, team_of, plan_goals, 
                     continue
                 done = min(max(due + days(-10, 30), start), today)
                 by = author if rng.random() < 0.7 else rng.choice(pool[muni])
-                out["evaluations"].append((eid, did, kind, due.isoformat(), done.isoformat(),
+                out["evaluations"].append((eid, did, c["team"], kind, due.isoformat(), done.isoformat(),
                                            rng.choice(FAMILY_VIEWS), weighted(rng, OUTCOMES[kind]),
                                            by, 2))
                 for r in result_ids:
@@ -511,8 +511,8 @@ def insert_access(db, a):
         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", a["decisions"])
     db.executemany("""INSERT INTO decision_versions (decision_id, version, snapshot, reason,
         changed_by, changed_at) VALUES (?,?,?,?,?,?)""", a["versions"])
-    db.executemany("""INSERT INTO evaluations (id, decision_id, kind, due_on, done_on,
-        family_view, outcome, done_by, version) VALUES (?,?,?,?,?,?,?,?,?)""", a["evaluations"])
+    db.executemany("""INSERT INTO evaluations (id, decision_id, team_id, kind, due_on, done_on,
+        family_view, outcome, done_by, version) VALUES (?,?,?,?,?,?,?,?,?,?)""", a["evaluations"])
     db.executemany("""INSERT INTO evaluation_results (evaluation_id, result_id, score)
         VALUES (?,?,?)""", a["scores"])
     db.executemany("""INSERT INTO monitoring_time (id, decision_id, user_id, on_date, minutes,

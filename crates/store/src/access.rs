@@ -299,10 +299,11 @@ pub async fn review_queue(store: &Store, user_id: &str) -> Result<Vec<AccessRequ
     .collect()
 }
 
-/// Requests addressed to a provider organisation (its view), newest first.
+/// Requests addressed to a provider organisation and not decided yet (decided ones are
+/// its decisions), newest first.
 pub async fn provider_requests(store: &Store, provider_id: &str) -> Result<Vec<AccessRequest>> {
     sqlx::query(&format!(
-        "{REQUEST_SELECT} WHERE r.provider_id = $1 AND r.status IN ('awaiting_provider','in_review','sent_back','decided')
+        "{REQUEST_SELECT} WHERE r.provider_id = $1 AND r.status IN ('awaiting_provider','in_review','sent_back')
          ORDER BY r.updated_at DESC"
     ))
     .bind(provider_id)
@@ -851,7 +852,9 @@ async fn schedule(tx: &mut Tx, decision_id: &str, start: NaiveDate, end: NaiveDa
             continue;
         }
         sqlx::query(
-            "INSERT INTO evaluations (id, decision_id, kind, due_on) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO evaluations (id, decision_id, team_id, kind, due_on)
+             VALUES ($1, $2, (SELECT c.team_id FROM decisions d JOIN cases c ON c.id = d.case_id
+                              WHERE d.id = $2), $3, $4)",
         )
         .bind(new_id())
         .bind(decision_id)
@@ -987,16 +990,36 @@ pub async fn decisions_of_case(store: &Store, case_id: &str) -> Result<Vec<Decis
 }
 
 /// Decisions for a provider organisation (its view), newest first.
-pub async fn provider_decisions(store: &Store, provider_id: &str) -> Result<Vec<Decision>> {
-    sqlx::query(&format!(
-        "{DECISION_SELECT} WHERE d.provider_id = $1 ORDER BY d.start_on DESC"
+/// Decisions per page of the provider's view.
+pub const PROVIDER_PAGE: i64 = 100;
+
+/// A provider organisation's decisions still running on `since` or later (so ended ones
+/// drop off after a while), newest first, a page at a time; with the total count.
+pub async fn provider_decisions(
+    store: &Store,
+    provider_id: &str,
+    since: NaiveDate,
+    page: i64,
+) -> Result<(Vec<Decision>, i64)> {
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM decisions WHERE provider_id = $1 AND last_day >= $2",
+    )
+    .bind(provider_id)
+    .bind(day_number(since))
+    .fetch_one(store.pool())
+    .await?;
+    let rows = sqlx::query(&format!(
+        "{DECISION_SELECT} WHERE d.provider_id = $1 AND d.last_day >= $2
+         ORDER BY d.start_on DESC, d.number LIMIT $3 OFFSET $4"
     ))
     .bind(provider_id)
+    .bind(day_number(since))
+    .bind(PROVIDER_PAGE)
+    .bind(page.max(0) * PROVIDER_PAGE)
     .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(decision_from_row)
-    .collect()
+    .await?;
+    let decisions = rows.iter().map(decision_from_row).collect::<Result<_>>()?;
+    Ok((decisions, total))
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

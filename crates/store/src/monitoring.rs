@@ -283,7 +283,7 @@ pub async fn due(store: &Store, scope: Scope<'_>, today: NaiveDate) -> Result<Ve
     let (filter, user) = match scope {
         Scope::Worker(u) => ("c.worker_id = $2", u),
         Scope::Team(u) => (
-            "c.team_id IN (SELECT team_id FROM team_members WHERE user_id = $2)",
+            "e.team_id IN (SELECT team_id FROM team_members WHERE user_id = $2)",
             u,
         ),
     };

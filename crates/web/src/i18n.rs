@@ -525,8 +525,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "prov.decisions",
-        "Beschikkingen aan uw organisatie",
-        "Decisions addressed to your organisation",
+        "Beschikkingen aan uw organisatie (lopend of de laatste 90 dagen beëindigd)",
+        "Decisions addressed to your organisation (running, or ended in the last 90 days)",
     ),
     ("prov.ended", "Zorg gestopt op", "Care stopped on"),
     (
@@ -535,6 +535,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Only what is addressed to your own organisation.",
     ),
     ("prov.none", "Geen.", "None."),
+    ("prov.pages", "Pagina's", "Pages"),
+    ("prov.page", "Pagina", "Page"),
+    ("prov.decisions_total", "beschikkingen", "decisions"),
+    ("prov.previous", "Vorige pagina", "Previous page"),
+    ("prov.next", "Volgende pagina", "Next page"),
     (
         "prov.part2",
         "Deel 2: de inzet na uw intake",

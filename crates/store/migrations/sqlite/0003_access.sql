@@ -171,8 +171,11 @@ CREATE TABLE decisions (
     CHECK ((ended_on IS NULL) = (end_reason IS NULL))
 );
 CREATE INDEX decisions_case ON decisions(case_id);
-CREATE INDEX decisions_provider ON decisions(provider_id);
-CREATE INDEX decisions_municipality_period ON decisions(municipality_code, start_day, last_day);
+CREATE INDEX decisions_provider ON decisions(provider_id, last_day);
+-- The cost page: decisions of a municipality overlapping a period, read from the index
+-- alone (last_day first: the period's first day bounds it).
+CREATE INDEX decisions_municipality_period ON decisions(municipality_code, last_day, start_day,
+    product_id, funding, provider_id, youth_id, units_x100, estimated_cents);
 
 CREATE TABLE decision_versions (
     decision_id TEXT NOT NULL REFERENCES decisions(id),
@@ -188,6 +191,9 @@ CREATE TABLE decision_versions (
 CREATE TABLE evaluations (
     id           TEXT PRIMARY KEY,
     decision_id  TEXT NOT NULL REFERENCES decisions(id),
+    -- The team holding the case (which never changes): the team's work list is one
+    -- index search instead of a walk through the region's open evaluations.
+    team_id      TEXT NOT NULL REFERENCES teams(id),
     kind         TEXT NOT NULL CHECK (kind IN ('interim','end')),
     due_on       TEXT NOT NULL,
     done_on      TEXT,
@@ -199,6 +205,7 @@ CREATE TABLE evaluations (
 );
 CREATE INDEX evaluations_decision ON evaluations(decision_id, due_on);
 CREATE INDEX evaluations_open_due ON evaluations(done_on, due_on);
+CREATE INDEX evaluations_team_due ON evaluations(team_id, done_on, due_on);
 
 CREATE TABLE evaluation_results (
     evaluation_id TEXT NOT NULL REFERENCES evaluations(id),

@@ -428,36 +428,40 @@ pub async fn due(
 
 #[derive(Serialize, ToSchema)]
 pub struct Assignments {
+    /// Requests not decided yet.
     pub requests: Vec<AccessRequest>,
+    /// A page of the decisions still running or ended within 90 days, newest first.
     pub decisions: Vec<Decision>,
+    /// All such decisions, over every page.
+    pub total_decisions: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct PageQuery {
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
 }
 
 /// The requests and decisions addressed to the caller's own organisation.
-#[utoipa::path(get, path = "/api/v1/provider/assignments", tag = "access",
+#[utoipa::path(get, path = "/api/v1/provider/assignments", tag = "access", params(PageQuery),
     responses((status = 200, body = Assignments)))]
 pub async fn assignments(
     State(app): State<AppState>,
     Auth(ctx): Auth,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Assignments>> {
-    let org = &ctx.principal.organisation_id;
-    let requests = store_access::provider_requests(&app.store, org).await?;
-    let decisions = store_access::provider_decisions(&app.store, org).await?;
-    eenplan_store::audit::record(
-        &app.store,
-        &ctx.actor(),
-        &eenplan_store::audit::Event::new("provider.list", eenplan_store::audit::Action::Read)
-            .object("organisation", org)
-            .clients(
-                requests
-                    .iter()
-                    .map(|r| r.youth_id.clone())
-                    .chain(decisions.iter().map(|d| d.youth_id.clone())),
-            ),
-    )
-    .await?;
+    let page = q.page.unwrap_or(1).max(1);
+    let (requests, decisions, total_decisions) =
+        crate::pages::access::assignments(&app, &ctx, page - 1).await?;
     Ok(Json(Assignments {
         requests,
         decisions,
+        total_decisions,
+        page,
+        per_page: store_access::PROVIDER_PAGE,
     }))
 }
 

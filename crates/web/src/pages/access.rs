@@ -1583,6 +1583,44 @@ pub async fn review_queue(
 
 // ------------------------------------------------------------------ the provider's view
 
+/// Decisions that ended longer ago than this drop off the provider's view.
+pub const PROVIDER_WINDOW_DAYS: i64 = 90;
+
+/// What is addressed to the user's own organisation: the open requests and a page of the
+/// decisions still running (or ended within 90 days), with their total. Audited as a read
+/// of the listed youths.
+pub async fn assignments(
+    app: &AppState,
+    ctx: &AuthContext,
+    page: i64,
+) -> Result<(Vec<AccessRequest>, Vec<Decision>, i64), AppError> {
+    let org = &ctx.principal.organisation_id;
+    let requests = store_access::provider_requests(&app.store, org).await?;
+    let since = today() - chrono::Duration::days(PROVIDER_WINDOW_DAYS);
+    let (decisions, total) = store_access::provider_decisions(&app.store, org, since, page).await?;
+    audit::record(
+        &app.store,
+        &ctx.actor(),
+        &Event::new("provider.list", Action::Read)
+            .object("organisation", org)
+            .clients(
+                requests
+                    .iter()
+                    .map(|r| r.youth_id.clone())
+                    .chain(decisions.iter().map(|d| d.youth_id.clone())),
+            ),
+    )
+    .await?;
+    Ok((requests, decisions, total))
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+pub struct PageQuery {
+    /// Page number, from 1.
+    #[serde(default)]
+    pub pagina: Option<i64>,
+}
+
 #[derive(Template)]
 #[template(path = "provider.html")]
 pub struct ProviderPage {
@@ -1590,33 +1628,23 @@ pub struct ProviderPage {
     pub chrome: Chrome,
     pub requests: Vec<RequestView>,
     pub decisions: Vec<DecisionView>,
+    /// (this page, last page, total decisions)
+    pub paging: (i64, i64, i64),
 }
 
 pub async fn provider_home(
     State(app): State<AppState>,
     lang: Lang,
     Auth(ctx): Auth,
+    Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
-    let org = &ctx.principal.organisation_id;
-    let requests = store_access::provider_requests(&app.store, org).await?;
-    let decisions = store_access::provider_decisions(&app.store, org).await?;
-    let clients: Vec<String> = requests
-        .iter()
-        .map(|r| r.youth_id.clone())
-        .chain(decisions.iter().map(|d| d.youth_id.clone()))
-        .collect();
-    audit::record(
-        &app.store,
-        &ctx.actor(),
-        &Event::new("provider.list", Action::Read)
-            .object("organisation", org)
-            .clients(clients),
-    )
-    .await?;
+    let page_no = q.pagina.unwrap_or(1).max(1);
+    let (requests, decisions, total) = assignments(&app, &ctx, page_no - 1).await?;
     let mut views = Vec::new();
     for r in requests {
         views.push(RequestView::new(&app, r, lang).await?);
     }
+    let last = ((total + store_access::PROVIDER_PAGE - 1) / store_access::PROVIDER_PAGE).max(1);
     page(&ProviderPage {
         t: Tr(lang),
         chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/aanbieder"),
@@ -1625,6 +1653,7 @@ pub async fn provider_home(
             .into_iter()
             .map(|d| DecisionView::new(d, lang))
             .collect(),
+        paging: (page_no, last, total),
     })
 }
 
