@@ -114,6 +114,73 @@ pub fn euros(cents: i64) -> String {
     format_euros_nl(cents)
 }
 
+/// A unit after a count, as people say it: "2 uur", "30 minuten", "1 etmaal".
+fn unit_count(unit: Unit, n: i64, lang: Lang) -> &'static str {
+    let one = n == 1;
+    match (unit, lang) {
+        (Unit::Minute, Lang::Nl) => {
+            if one {
+                "minuut"
+            } else {
+                "minuten"
+            }
+        }
+        (Unit::Hour, Lang::Nl) => "uur",
+        (Unit::Etmaal, Lang::Nl) => {
+            if one {
+                "etmaal"
+            } else {
+                "etmalen"
+            }
+        }
+        (Unit::Dagdeel, Lang::Nl) => {
+            if one {
+                "dagdeel"
+            } else {
+                "dagdelen"
+            }
+        }
+        (Unit::PiecesOutput | Unit::PiecesEffort, Lang::Nl) => "stuks",
+        (Unit::Euros, Lang::Nl) => "euro",
+        (Unit::Minute, Lang::En) => {
+            if one {
+                "minute"
+            } else {
+                "minutes"
+            }
+        }
+        (Unit::Hour, Lang::En) => {
+            if one {
+                "hour"
+            } else {
+                "hours"
+            }
+        }
+        (Unit::Etmaal, Lang::En) => {
+            if one {
+                "day and night"
+            } else {
+                "days and nights"
+            }
+        }
+        (Unit::Dagdeel, Lang::En) => {
+            if one {
+                "day part"
+            } else {
+                "day parts"
+            }
+        }
+        (Unit::PiecesOutput | Unit::PiecesEffort, Lang::En) => {
+            if one {
+                "piece"
+            } else {
+                "pieces"
+            }
+        }
+        (Unit::Euros, Lang::En) => "euros",
+    }
+}
+
 pub fn units_text(x100: i64) -> String {
     if x100 % 100 == 0 {
         (x100 / 100).to_string()
@@ -1077,9 +1144,13 @@ impl DecisionView {
             funding: lang.pick(d.funding.label_nl(), d.funding.label_en()),
             unit,
             frequency,
-            effort: match d.volume {
-                Some(v) => format!("{v} × {} {}", unit.to_lowercase(), frequency.to_lowercase()),
-                None => String::new(),
+            effort: match (d.volume, d.unit) {
+                (Some(v), Some(u)) => format!(
+                    "{v} {} {}",
+                    unit_count(u, v, lang),
+                    frequency.to_lowercase()
+                ),
+                _ => String::new(),
             },
             estimated: euros(d.estimated_cents),
             unit_price: d.unit_price_cents.map(euros).unwrap_or_default(),
