@@ -794,3 +794,290 @@ async fn through_the_api_four_eyes_hold_for_reviewers_and_providers_see_only_the
     .await;
     assert_eq!(status, 422);
 }
+
+#[tokio::test]
+async fn writers_never_approve_providers_see_only_their_own_and_changes_keep_the_past() {
+    use reqwest::Method as M;
+    use serde_json::json;
+    let app = TestApp::spawn().await;
+    let i = ids(&app).await;
+    let koraal = scalar(&app, "SELECT id FROM organisations WHERE name = 'Koraal'").await;
+    let intensive = scalar(&app, "SELECT id FROM products WHERE code = '45A02'").await;
+    let (worker, csrf) = app.login("demo.gezinswerker").await;
+    let (reviewer, rcsrf) = app.login("demo.gedragswetenschapper").await;
+    let request =
+        |provider: &str, product: &str, unit: &str, volume: i64, start: &str, end: &str| {
+            json!({
+                "youth_id": i.youth, "reason": "Meer hulp nodig", "product_id": product,
+                "funding": "zin", "provider_id": provider, "results": [{"text": "Rust in huis"}],
+                "volume": volume, "unit": unit, "frequency": "2", "start_on": start, "end_on": end
+            })
+        };
+    let create = format!("/api/v1/cases/{}/access-requests", i.case);
+    // The effort is given in the unit the product is priced in (45A01: per hour).
+    let (status, body) = api(
+        &app,
+        &worker,
+        &csrf,
+        M::POST,
+        &create,
+        request(&i.psw, &i.product, "01", 120, "2026-11-02", "2027-11-01"),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["problems"][0]["field"], "unit");
+    // A decision costs at most what an iJw amount holds.
+    let (status, body) = api(
+        &app,
+        &worker,
+        &csrf,
+        M::POST,
+        &create,
+        request(
+            &i.psw,
+            &i.product,
+            "04",
+            99_999_999,
+            "2026-11-02",
+            "2027-11-01",
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "a draft may be anything: {body}");
+    let big = body["id"].as_str().unwrap().to_owned();
+    let (status, body) = api(
+        &app,
+        &worker,
+        &csrf,
+        M::POST,
+        &format!("/api/v1/access-requests/{big}/steps"),
+        json!({"version": body["version"], "step": "submit"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["problems"][0]["field"], "volume");
+    // The reviewer who changed the worker's draft cannot approve it.
+    let (status, req) = api(
+        &app,
+        &worker,
+        &csrf,
+        M::POST,
+        &create,
+        request(&koraal, &intensive, "04", 2, "2026-11-02", "2027-11-01"),
+    )
+    .await;
+    assert_eq!(status, 201, "{req}");
+    let id = req["id"].as_str().unwrap().to_owned();
+    let mut edit = request(&koraal, &intensive, "04", 3, "2026-11-02", "2027-11-01");
+    edit["version"] = req["version"].clone();
+    let (status, req) = api(
+        &app,
+        &reviewer,
+        &rcsrf,
+        M::PUT,
+        &format!("/api/v1/access-requests/{id}"),
+        edit,
+    )
+    .await;
+    assert_eq!(status, 200, "{req}");
+    let (status, done) = api(
+        &app,
+        &worker,
+        &csrf,
+        M::POST,
+        &format!("/api/v1/access-requests/{id}/steps"),
+        json!({"version": req["version"], "step": "submit"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    let req = done["request"].clone();
+    let (status, body) = api(
+        &app,
+        &reviewer,
+        &rcsrf,
+        M::POST,
+        &format!("/api/v1/access-requests/{id}/steps"),
+        json!({"version": req["version"], "step": "approve"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["problems"][0]["field"], "review");
+    // Another reviewer of the team approves.
+    let other = scalar(
+        &app,
+        "SELECT id FROM users WHERE username = 'demo.gezinswerker.weert'",
+    )
+    .await;
+    let leudal = scalar(
+        &app,
+        "SELECT team_id FROM cases WHERE id IN (SELECT case_id FROM access_requests)",
+    )
+    .await;
+    sqlx::query("UPDATE users SET role = 'reviewer' WHERE id = $1")
+        .bind(&other)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)")
+        .bind(&leudal)
+        .bind(&other)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (second, scsrf) = app.login("demo.gezinswerker.weert").await;
+    let (status, done) = api(
+        &app,
+        &second,
+        &scsrf,
+        M::POST,
+        &format!("/api/v1/access-requests/{id}/steps"),
+        json!({"version": req["version"], "step": "approve"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    let decision = done["decision_id"].as_str().unwrap().to_owned();
+    // PSW's staff, involved in the case, sees the case but not Koraal's decision.
+    let luuk = scalar(
+        &app,
+        "SELECT id FROM users WHERE username = 'demo.aanbieder'",
+    )
+    .await;
+    let r = post(
+        &app,
+        &worker,
+        &format!("/casussen/{}/betrokkenen", i.case),
+        &[("csrf", &csrf), ("user_id", &luuk), ("reason", "Intake")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let (provider, pcsrf) = app.login("demo.aanbieder").await;
+    let case_page = provider
+        .get(app.url(&format!("/casussen/{}", i.case)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(case_page.status(), 200);
+    assert!(!case_page.text().await.unwrap().contains(&decision));
+    for path in [
+        format!("/beschikkingen/{decision}"),
+        format!("/beschikkingen/{decision}/brief"),
+        format!("/toegang/{id}"),
+    ] {
+        assert_eq!(
+            provider.get(app.url(&path)).send().await.unwrap().status(),
+            403,
+            "{path}"
+        );
+    }
+    let (status, _) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        &format!("/api/v1/decisions/{decision}"),
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+    // A page number past the end is an empty page, not an error.
+    let (status, body) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        "/api/v1/provider/assignments?page=9223372036854775807",
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        provider
+            .get(app.url("/aanbieder?pagina=9223372036854775807"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // Scaling up from 1 February leaves the cost of the months before as it was:
+    // 2 h/week from 2 November to 31 January (91 days) at € 95,00, then 4 h/week.
+    let (_, detail) = api(
+        &app,
+        &worker,
+        &csrf,
+        M::GET,
+        &format!("/api/v1/decisions/{decision}"),
+        serde_json::Value::Null,
+    )
+    .await;
+    let before = detail["decision"]["estimated_cents"].as_i64().unwrap();
+    let (status, detail) = api(
+        &app,
+        &worker,
+        &csrf,
+        M::POST,
+        &format!("/api/v1/decisions/{decision}/changes"),
+        json!({
+            "version": detail["decision"]["version"], "kind": "amend", "reason": "Opschalen",
+            "volume": 4, "frequency": "2", "end_on": "2027-11-01", "effective_on": "2027-02-01"
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{detail}");
+    // 3 h/week approved: 3 × 91 / 7 × 9500 = 370,500 before; 4 × 274 / 7 × 9500 after.
+    let first = 3 * 91 * 9500 / 7;
+    let after = (4 * 274 * 9500 + 3) / 7;
+    assert_eq!(
+        detail["decision"]["estimated_cents"].as_i64().unwrap(),
+        first + after
+    );
+    assert!(detail["decision"]["estimated_cents"].as_i64().unwrap() > before);
+    assert_eq!(detail["decision"]["segment_start"], "2027-02-01");
+    // A held end evaluation, then an extension: the schedule goes on from there.
+    let end_eval = detail["evaluations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "end")
+        .unwrap()
+        .clone();
+    sqlx::query("UPDATE evaluations SET done_on = '2026-11-20', outcome = 'continue', version = version + 1 WHERE id = $1")
+        .bind(end_eval["id"].as_str().unwrap())
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (status, detail) = api(
+        &app,
+        &worker,
+        &csrf,
+        M::POST,
+        &format!("/api/v1/decisions/{decision}/changes"),
+        json!({
+            "version": detail["decision"]["version"], "kind": "amend", "reason": "Verlengen",
+            "volume": 4, "frequency": "2", "end_on": "2028-10-31", "effective_on": "2027-02-01"
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{detail}");
+    let open: Vec<_> = detail["evaluations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["done_on"].is_null())
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_owned(),
+                e["due_on"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        open.contains(&("end".to_owned(), "2028-10-31".to_owned())),
+        "{open:?}"
+    );
+    assert!(
+        open.iter()
+            .any(|(k, due)| k == "interim" && due.as_str() == "2027-05-20"),
+        "{open:?}"
+    );
+}

@@ -209,7 +209,7 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
             Roles(CJG_TEAM),
         ),
         (M::GET, "/api/v1/access-requests/{none}", Roles(CASE_ROLES)),
-        (M::PUT, "/api/v1/access-requests/{none}", Roles(CASE_ROLES)),
+        (M::PUT, "/api/v1/access-requests/{none}", Roles(CJG_TEAM)),
         (
             M::POST,
             "/api/v1/access-requests/{none}/steps",

@@ -263,13 +263,35 @@ pub fn evaluation_schedule(
     out
 }
 
-/// Four eyes: the reviewer approving a request is not the one who wrote it.
-pub fn check_four_eyes(author_id: &str, reviewer_id: &str) -> Result<(), FieldError> {
-    if author_id == reviewer_id {
+/// Four eyes: the reviewer approving a request wrote no part of it and did not submit it.
+pub fn check_four_eyes(writers: &[String], reviewer_id: &str) -> Result<(), FieldError> {
+    if writers.iter().any(|w| w == reviewer_id) {
         Err(FieldError::new(
             "review",
-            "U heeft deze aanvraag zelf opgesteld; een andere gedragswetenschapper of BPP moet haar beoordelen.",
-            "You wrote this request yourself; another reviewer must review it.",
+            "U heeft aan deze aanvraag meegeschreven of haar ingediend; een andere gedragswetenschapper of BPP moet haar beoordelen.",
+            "You wrote part of this request or submitted it; another reviewer must review it.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// The highest estimated cost of one decision: what an iJw amount can hold
+/// (LDT_Bedrag, € 999.999,99).
+pub fn check_cost(cents: i64) -> Result<(), FieldError> {
+    if cents > MAX_CENTS {
+        Err(FieldError::new(
+            "volume",
+            format!(
+                "De geschatte kosten ({}) zijn hoger dan een beschikking kan dragen ({}); verlaag het volume of de looptijd.",
+                format_euros_nl(cents),
+                format_euros_nl(MAX_CENTS)
+            ),
+            format!(
+                "The estimated cost ({}) exceeds what one decision can hold ({}); lower the volume or the period.",
+                format_euros_nl(cents),
+                format_euros_nl(MAX_CENTS)
+            ),
         ))
     } else {
         Ok(())
@@ -589,8 +611,12 @@ mod tests {
         assert!(next_request_status(Draft, Approve, false, true).is_err());
         assert!(next_request_status(Decided, Withdraw, false, true).is_err());
         assert!(next_request_status(InReview, Withdraw, false, true).is_err());
-        assert!(check_four_eyes("a", "a").is_err());
-        assert!(check_four_eyes("a", "b").is_ok());
+        let writers = ["a".to_owned(), "b".to_owned()];
+        assert!(check_four_eyes(&writers, "a").is_err());
+        assert!(check_four_eyes(&writers, "b").is_err());
+        assert!(check_four_eyes(&writers, "c").is_ok());
+        assert!(check_cost(MAX_CENTS).is_ok());
+        assert_eq!(check_cost(MAX_CENTS + 1).unwrap_err().field, "volume");
         assert!(provider_sets_effort(
             Variant::ProviderEffort,
             Funding::InKind

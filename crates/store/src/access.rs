@@ -352,6 +352,9 @@ async fn check_input(
             "This product is no longer in use; choose another product.",
         )));
     }
+    if let Some(unit) = input.effort.unit {
+        check_unit(&product, unit)?;
+    }
     if let Some(provider) = &input.provider_id {
         let day = input.effort.start_on.unwrap_or(on);
         if !catalogue::has_contract(tx, provider, &input.product_id, day).await? {
@@ -359,6 +362,26 @@ async fn check_input(
         }
     }
     Ok(())
+}
+
+/// An effort is counted in the unit the product is priced in.
+fn check_unit(product: &catalogue::Product, unit: Unit) -> Result<()> {
+    if unit == product.unit {
+        return Ok(());
+    }
+    Err(Error::Invalid(FieldError::new(
+        "unit",
+        format!(
+            "Product {} wordt per {} geprijsd; geef de inzet in die eenheid.",
+            product.code,
+            product.unit.label_nl().to_lowercase()
+        ),
+        format!(
+            "Product {} is priced per {}; give the effort in that unit.",
+            product.code,
+            product.unit.label_en().to_lowercase()
+        ),
+    )))
 }
 
 fn no_contract(day: NaiveDate) -> FieldError {
@@ -405,6 +428,19 @@ async fn family_of_case(tx: &mut Tx, case_id: &str) -> Result<(String, String)> 
         .ok_or(Error::NotFound)
 }
 
+/// Records that a user wrote part of a request or submitted it (see four eyes).
+async fn add_writer(tx: &mut Tx, request_id: &str, user_id: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO access_request_writers (request_id, user_id) VALUES ($1, $2)
+         ON CONFLICT (request_id, user_id) DO NOTHING",
+    )
+    .bind(request_id)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 fn event(name: &str, action: Action, request_id: &str) -> Event {
     Event::new(format!("access.{name}"), action).object("access_request", request_id)
 }
@@ -419,6 +455,17 @@ pub async fn create_request(
     today: NaiveDate,
 ) -> Result<String> {
     let (family_id, municipality) = family_of_case(tx, case_id).await?;
+    let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if status == eenplan_domain::case::CaseStatus::Closed.as_str() {
+        return Err(Error::Invalid(FieldError::new(
+            "status",
+            "Deze casus is afgesloten; heropen haar of meld het gezin opnieuw aan.",
+            "This case is closed; reopen it or register the family again.",
+        )));
+    }
     check_input(tx, &family_id, input, today).await?;
     let variant = rules::variant_on(&catalogue::variants(tx).await?, today);
     // Where the provider records part 2, the CJG leaves it empty.
@@ -457,6 +504,7 @@ pub async fn create_request(
     .execute(&mut **tx)
     .await?;
     write_results(tx, &id, &input.results).await?;
+    add_writer(tx, &id, user_id).await?;
     case_event(tx, case_id, today, "access_requested", "", Some(user_id)).await?;
     audit_family(
         tx,
@@ -472,6 +520,7 @@ pub async fn create_request(
 pub async fn update_request(
     tx: &mut Tx,
     actor: &Actor,
+    user_id: &str,
     id: &str,
     version: i64,
     input: &RequestInput,
@@ -520,6 +569,7 @@ pub async fn update_request(
     .await?;
     check_versioned_update(tx, "access_requests", id, done.rows_affected()).await?;
     write_results(tx, id, &input.results).await?;
+    add_writer(tx, id, user_id).await?;
     audit_family(
         tx,
         actor,
@@ -565,6 +615,8 @@ pub async fn record_provider_effort(
         true,
     )
     .map_err(Error::Invalid)?;
+    let product = catalogue::product(tx, &current.product_id).await?;
+    check_unit(&product, effort.unit)?;
     if let Some(provider) = &current.provider_id
         && !catalogue::has_contract(tx, provider, &current.product_id, effort.start).await?
     {
@@ -632,7 +684,15 @@ pub async fn request_step(
         check_decidable(tx, &current).await?;
     }
     if matches!(step, RequestStep::Approve | RequestStep::SendBack) {
-        rules::check_four_eyes(&current.author_id, user_id).map_err(Error::Invalid)?;
+        let writers: Vec<String> =
+            sqlx::query_scalar("SELECT user_id FROM access_request_writers WHERE request_id = $1")
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await?;
+        rules::check_four_eyes(&writers, user_id).map_err(Error::Invalid)?;
+    }
+    if step == RequestStep::Submit {
+        add_writer(tx, id, user_id).await?;
     }
     if step == RequestStep::SendBack && comment.trim().is_empty() {
         return Err(Error::Invalid(FieldError::new(
@@ -735,6 +795,7 @@ async fn check_decidable(
                 return Err(Error::Invalid(no_contract(effort.start)));
             }
             let product = catalogue::product(tx, &req.product_id).await?;
+            check_unit(&product, effort.unit)?;
             let price = product.price_on(effort.start).ok_or_else(|| {
                 Error::Invalid(FieldError::new(
                     "start_on",
@@ -748,6 +809,7 @@ async fn check_decidable(
                     ),
                 ))
             })?;
+            rules::check_cost(effort.cost_cents(price)).map_err(Error::Invalid)?;
             Ok((Some(effort), Some(price)))
         }
     }
@@ -824,7 +886,10 @@ async fn decide(
 }
 
 /// (Re)plans the open evaluations of a decision for the period start..end; evaluations
-/// already held stay as they are.
+/// already held stay as they are. Interims count from the last evaluation held (so two
+/// evaluations are never more than the interval apart); an end evaluation held on the
+/// end date closes the schedule, one held before it (the decision was extended since)
+/// does not.
 async fn schedule(tx: &mut Tx, decision_id: &str, start: NaiveDate, end: NaiveDate) -> Result<()> {
     sqlx::query(
         "DELETE FROM notifications WHERE evaluation_id IN
@@ -837,20 +902,28 @@ async fn schedule(tx: &mut Tx, decision_id: &str, start: NaiveDate, end: NaiveDa
         .bind(decision_id)
         .execute(&mut **tx)
         .await?;
-    let done: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, due_on FROM evaluations WHERE decision_id = $1")
-            .bind(decision_id)
-            .fetch_all(&mut **tx)
-            .await?;
+    let held: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT kind, due_on, done_on FROM evaluations WHERE decision_id = $1 AND done_on IS NOT NULL",
+    )
+    .bind(decision_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let end_text = end.to_string();
+    if held
+        .iter()
+        .any(|(k, due, _)| k == EvaluationKind::End.as_str() && *due >= end_text)
+    {
+        return Ok(());
+    }
+    let last_held = held
+        .iter()
+        .map(|(_, _, done)| date(done))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .max();
+    let from = last_held.map_or(start, |d| d.max(start));
     let months = evaluation_months(tx).await?;
-    for (kind, due) in rules::evaluation_schedule(start, end, months) {
-        let held = done
-            .iter()
-            .any(|(k, d)| k == kind.as_str() && *d == due.to_string());
-        // An end evaluation already held closes the schedule.
-        if held || done.iter().any(|(k, _)| k == EvaluationKind::End.as_str()) {
-            continue;
-        }
+    for (kind, due) in rules::evaluation_schedule(from, end, months) {
         sqlx::query(
             "INSERT INTO evaluations (id, decision_id, team_id, kind, due_on)
              VALUES ($1, $2, (SELECT c.team_id FROM decisions d JOIN cases c ON c.id = d.case_id
@@ -898,6 +971,11 @@ pub struct Decision {
     pub unit_price_cents: Option<i64>,
     pub units_x100: i64,
     pub estimated_cents: i64,
+    /// The first day of the current effort (a change takes effect from a date).
+    pub segment_start: NaiveDate,
+    /// Cost and units of the effort before `segment_start`.
+    pub prior_cents: i64,
+    pub prior_units_x100: i64,
     pub actual_start_on: Option<NaiveDate>,
     pub actual_end_on: Option<NaiveDate>,
     pub decided_by_name: String,
@@ -959,6 +1037,9 @@ fn decision_from_row(r: &AnyRow) -> Result<Decision> {
         unit_price_cents: r.try_get("unit_price_cents")?,
         units_x100: r.try_get("units_x100")?,
         estimated_cents: r.try_get("estimated_cents")?,
+        segment_start: opt_date(r, "segment_start")?.unwrap_or(date(&start)?),
+        prior_cents: r.try_get("prior_cents")?,
+        prior_units_x100: r.try_get("prior_units_x100")?,
         actual_start_on: opt_date(r, "actual_start_on")?,
         actual_end_on: opt_date(r, "actual_end_on")?,
         decided_by_name: r.try_get("decided_by_name")?,
@@ -1015,7 +1096,8 @@ pub async fn provider_decisions(
     .bind(provider_id)
     .bind(day_number(since))
     .bind(PROVIDER_PAGE)
-    .bind(page.max(0) * PROVIDER_PAGE)
+    // A page number past any real list is simply empty (and cannot overflow).
+    .bind(page.clamp(0, 1_000_000) * PROVIDER_PAGE)
     .fetch_all(store.pool())
     .await?;
     let decisions = rows.iter().map(decision_from_row).collect::<Result<_>>()?;
@@ -1081,12 +1163,14 @@ async fn snapshot(tx: &mut Tx, id: &str, reason: &str, user_id: &str) -> Result<
 /// one of the start date.
 #[derive(Debug, Clone)]
 pub enum DecisionChange {
-    /// New volume, frequency and end date (in kind), or amount and end date (PGB).
+    /// New volume, frequency and end date (in kind) from a date on (`None`: today), or
+    /// the amount and end date (PGB, which is a budget for the whole period).
     Amend {
         volume: Option<i64>,
         frequency: Option<Frequency>,
         pgb_cents: Option<i64>,
         end_on: NaiveDate,
+        from: Option<NaiveDate>,
     },
     /// Ended before its end date.
     End { on: NaiveDate, reason: EndReason },
@@ -1112,72 +1196,170 @@ pub async fn change_decision(
             "This decision has already ended.",
         )));
     }
-    let (volume, frequency, pgb, end_on, ended) = match change {
-        DecisionChange::Amend {
-            volume,
-            frequency,
-            pgb_cents,
-            end_on,
-        } => match d.funding {
-            Funding::InKind => (*volume, *frequency, None, *end_on, None),
-            Funding::Pgb => (None, None, *pgb_cents, *end_on, None),
-        },
-        DecisionChange::End { on, reason } => {
-            if *on < d.start_on || *on > d.end_on {
-                return Err(Error::Invalid(FieldError::new(
-                    "ended_on",
-                    format!(
-                        "De einddatum ligt tussen {} en {}.",
-                        d.start_on.format("%d-%m-%Y"),
-                        d.end_on.format("%d-%m-%Y")
-                    ),
-                    format!("The end date lies between {} and {}.", d.start_on, d.end_on),
-                )));
+    let outside = |field: &'static str, from: NaiveDate, to: NaiveDate| {
+        Error::Invalid(FieldError::new(
+            field,
+            format!(
+                "Deze datum ligt tussen {} en {}.",
+                from.format("%d-%m-%Y"),
+                to.format("%d-%m-%Y")
+            ),
+            format!("This date lies between {from} and {to}."),
+        ))
+    };
+    let seg_start = d.segment_start;
+    let price = d.unit_price_cents.unwrap_or(0);
+    // The current effort over [seg_start, to]: its cost and units.
+    let current_over = |to: NaiveDate| -> Result<(i64, i64)> {
+        if to < seg_start {
+            return Ok((0, 0));
+        }
+        let e = Effort::new(d.volume, d.unit, d.frequency, seg_start, to)
+            .map_err(|mut e| Error::Invalid(e.remove(0)))?;
+        Ok((e.total_units_x100(), e.cost_cents(price)))
+    };
+    // (volume, frequency, pgb, end_on, ended, segment start, prior units, prior cents,
+    //  units, cost)
+    #[allow(clippy::type_complexity)]
+    let (
+        volume,
+        frequency,
+        pgb,
+        end_on,
+        ended,
+        segment,
+        prior_units,
+        prior_cents,
+        units_x100,
+        estimated,
+    ): (
+        Option<i64>,
+        Option<Frequency>,
+        Option<i64>,
+        NaiveDate,
+        Option<(NaiveDate, EndReason)>,
+        NaiveDate,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = match (change, d.funding) {
+        (
+            DecisionChange::Amend {
+                volume,
+                frequency,
+                end_on,
+                from,
+                ..
+            },
+            Funding::InKind,
+        ) => {
+            let from = from.unwrap_or_else(|| crate::today().clamp(seg_start, d.end_on));
+            if from < seg_start || from > d.end_on {
+                return Err(outside("effective_on", seg_start, d.end_on));
+            }
+            let new = Effort::new(*volume, d.unit, *frequency, from, *end_on)
+                .map_err(|mut e| Error::Invalid(e.remove(0)))?;
+            let (before_units, before_cents) = match from.pred_opt() {
+                Some(day) => current_over(day)?,
+                None => (0, 0),
+            };
+            let prior_units = d.prior_units_x100 + before_units;
+            let prior_cents = d.prior_cents + before_cents;
+            let total = prior_cents + new.cost_cents(price);
+            rules::check_cost(total).map_err(Error::Invalid)?;
+            if let Some(provider) = &d.provider_id
+                && !catalogue::has_contract(tx, provider, &d.product_id, *end_on).await?
+            {
+                return Err(Error::Invalid(FieldError {
+                    field: "end_on",
+                    ..no_contract(*end_on)
+                }));
             }
             (
-                d.volume,
-                d.frequency,
-                d.pgb_cents,
-                d.end_on,
-                Some((*on, *reason)),
+                *volume,
+                *frequency,
+                None,
+                *end_on,
+                None,
+                from,
+                prior_units,
+                prior_cents,
+                prior_units + new.total_units_x100(),
+                total,
             )
         }
-    };
-    let last = ended.map_or(end_on, |(on, _)| on);
-    let (units_x100, estimated) = match d.funding {
-        Funding::InKind => {
-            let e = Effort::new(volume, d.unit, frequency, d.start_on, end_on)
-                .map_err(|mut e| Error::Invalid(e.remove(0)))?;
-            let over = Effort { end: last, ..e };
-            let price = d.unit_price_cents.unwrap_or(0);
-            (over.total_units_x100(), over.cost_cents(price))
-        }
-        Funding::Pgb => {
-            if end_on < d.start_on {
+        (
+            DecisionChange::Amend {
+                pgb_cents, end_on, ..
+            },
+            Funding::Pgb,
+        ) => {
+            if *end_on < d.start_on {
                 return Err(Error::Invalid(FieldError::new(
                     "end_on",
                     "De einddatum ligt vóór de begindatum.",
                     "The end date lies before the start date.",
                 )));
             }
-            let amount = pgb.ok_or_else(|| {
+            let amount = pgb_cents.ok_or_else(|| {
                 Error::Invalid(FieldError::new(
                     "pgb_amount",
                     "Vul het bedrag van het PGB in.",
                     "Enter the amount of the personal budget.",
                 ))
             })?;
-            // A PGB ended early is paid for the days it ran.
-            let full = (end_on - d.start_on).num_days() + 1;
-            let ran = (last - d.start_on).num_days() + 1;
-            (0, amount * ran / full)
+            (
+                None,
+                None,
+                Some(amount),
+                *end_on,
+                None,
+                seg_start,
+                0,
+                0,
+                0,
+                amount,
+            )
+        }
+        (DecisionChange::End { on, reason }, funding) => {
+            // Not before the last change took effect: that effort's cost is settled.
+            if *on < seg_start || *on > d.end_on {
+                return Err(outside("ended_on", seg_start, d.end_on));
+            }
+            let (units, cost) = match funding {
+                Funding::InKind => {
+                    let (u, c) = current_over(*on)?;
+                    (d.prior_units_x100 + u, d.prior_cents + c)
+                }
+                // A PGB ended early is paid for the days it ran.
+                Funding::Pgb => {
+                    let full = (d.end_on - d.start_on).num_days() + 1;
+                    let ran = (*on - d.start_on).num_days() + 1;
+                    (0, d.pgb_cents.unwrap_or(0) * ran / full)
+                }
+            };
+            (
+                d.volume,
+                d.frequency,
+                d.pgb_cents,
+                d.end_on,
+                Some((*on, *reason)),
+                seg_start,
+                d.prior_units_x100,
+                d.prior_cents,
+                units,
+                cost,
+            )
         }
     };
+    let last = ended.map_or(end_on, |(on, _)| on);
     let done = sqlx::query(
         "UPDATE decisions SET volume = $1, frequency = $2, pgb_cents = $3, end_on = $4, ended_on = $5,
             end_reason = $6, last_day = $7, units_x100 = $8, estimated_cents = $9,
-            version = version + 1, updated_at = $10
-         WHERE id = $11 AND version = $12",
+            segment_start = $10, prior_units_x100 = $11, prior_cents = $12,
+            version = version + 1, updated_at = $13
+         WHERE id = $14 AND version = $15",
     )
     .bind(volume)
     .bind(frequency.map(Frequency::as_str))
@@ -1188,6 +1370,9 @@ pub async fn change_decision(
     .bind(day_number(last))
     .bind(units_x100)
     .bind(estimated)
+    .bind(segment.to_string())
+    .bind(prior_units)
+    .bind(prior_cents)
     .bind(now())
     .bind(id)
     .bind(version)
@@ -1295,16 +1480,14 @@ pub async fn record_read(
     family_id: &str,
     what: &str,
     object: (&str, &str),
+    break_glass: bool,
 ) -> Result<()> {
     let mut conn = store.pool().acquire().await?;
     let clients = crate::cases::client_ids(&mut conn, family_id).await?;
     drop(conn);
-    audit::record(
-        store,
-        actor,
-        &Event::new(what.to_owned(), Action::Read)
-            .object(object.0, object.1)
-            .clients(clients),
-    )
-    .await
+    let mut event = Event::new(what.to_owned(), Action::Read)
+        .object(object.0, object.1)
+        .clients(clients);
+    event.break_glass = break_glass;
+    audit::record(store, actor, &event).await
 }

@@ -198,6 +198,15 @@ pub async fn update_product(
     version: i64,
     input: &ProductInput,
 ) -> Result<()> {
+    let current = product(tx, id).await?;
+    if current.unit != input.unit {
+        // Its prices are per unit: another unit would silently change their meaning.
+        return Err(Error::Invalid(eenplan_domain::FieldError::new(
+            "unit",
+            "De eenheid van een product met prijzen verandert niet; maak een nieuw product met een eigen code.",
+            "The unit of a product with prices does not change; create a new product with its own code.",
+        )));
+    }
     let done = sqlx::query(
         "UPDATE products SET code = $1, category = $2, name = $3, unit = $4, frequency = $5,
                 active = $6, version = version + 1, updated_at = $7
@@ -342,8 +351,8 @@ async fn check_provider(tx: &mut Tx, provider_id: &str) -> Result<()> {
             .await?;
     match kind.as_deref() {
         Some("provider") => Ok(()),
-        Some(_) => Err(Error::NotApplicable("provider")),
-        None => Err(Error::UnknownReference),
+        // Not a provider, or no organisation at all: the field is the provider.
+        _ => Err(Error::NotApplicable("provider")),
     }
 }
 

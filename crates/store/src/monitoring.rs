@@ -100,6 +100,7 @@ pub async fn record_evaluation(
     tx: &mut Tx,
     actor: &Actor,
     user_id: &str,
+    decision_id: &str,
     evaluation_id: &str,
     version: i64,
     input: &EvaluationInput,
@@ -108,9 +109,10 @@ pub async fn record_evaluation(
         sqlx::query_as(
             "SELECT d.id, c.family_id, d.request_id, d.start_on FROM evaluations e
              JOIN decisions d ON d.id = e.decision_id JOIN cases c ON c.id = d.case_id
-             WHERE e.id = $1",
+             WHERE e.id = $1 AND e.decision_id = $2",
         )
         .bind(evaluation_id)
+        .bind(decision_id)
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(Error::NotFound)?;

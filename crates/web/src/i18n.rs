@@ -106,6 +106,7 @@ impl Tr {
             "comment" => "acc.comment",
             "change_reason" => "dec.change_reason",
             "ended_on" => "dec.ended_on",
+            "effective_on" => "dec.effective_on",
             "end_reason" => "dec.end_reason",
             "minutes" => "dec.minutes",
             "time_on" => "dec.time_on",
@@ -484,6 +485,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Price per unit (on the start date)",
     ),
     ("dec.version", "Versie", "Version"),
+    ("dec.effective_on", "Gaat in op", "Takes effect on"),
+    (
+        "dec.effective_hint",
+        "Leeg: vandaag. De inzet daarvoor blijft zoals hij was.",
+        "Empty: today. The effort before it stays as it was.",
+    ),
     ("dec.versions", "Versies", "Versions"),
     ("dec.what", "Wat is besloten", "What was decided"),
     (

@@ -117,6 +117,13 @@ CREATE TABLE access_request_results (
     UNIQUE (request_id, position)
 );
 
+-- Everyone who wrote part of a request or submitted it: none of them may approve it.
+CREATE TABLE access_request_writers (
+    request_id TEXT NOT NULL REFERENCES access_requests(id),
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (request_id, user_id)
+);
+
 -- Every review: approved or sent back with a comment.
 CREATE TABLE access_reviews (
     id          TEXT PRIMARY KEY,
@@ -154,6 +161,11 @@ CREATE TABLE decisions (
     last_day          BIGINT NOT NULL,
     unit_price_cents  BIGINT,
     units_x100        BIGINT NOT NULL DEFAULT 0,
+    -- A change takes effect from a date: the effort before it is costed as it was
+    -- (prior_*), the current effort from segment_start (NULL: from the start).
+    segment_start     TEXT,
+    prior_cents       BIGINT NOT NULL DEFAULT 0,
+    prior_units_x100  BIGINT NOT NULL DEFAULT 0,
     estimated_cents   BIGINT NOT NULL CHECK (estimated_cents >= 0),
     actual_start_on   TEXT,
     actual_end_on     TEXT,

@@ -278,6 +278,9 @@ pub struct ChangeBody {
     /// YYYY-MM-DD (amend)
     #[serde(default)]
     pub end_on: Option<String>,
+    /// YYYY-MM-DD (amend, in kind): the change takes effect on this day; today when empty.
+    #[serde(default)]
+    pub effective_on: Option<String>,
     /// YYYY-MM-DD (end)
     #[serde(default)]
     pub ended_on: Option<String>,
@@ -310,6 +313,7 @@ pub async fn change_decision(
         ("frequency", opt(&b.frequency)),
         ("pgb_amount", opt(&b.pgb_amount)),
         ("end_on", opt(&b.end_on)),
+        ("effective_on", opt(&b.effective_on)),
         ("ended_on", opt(&b.ended_on)),
         ("end_reason", opt(&b.end_reason)),
     ]);

@@ -126,7 +126,7 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
                 .routes(routes!(cases::plan_diff))
                 .routes(routes!(cases::agree))
                 .routes(routes!(cases::set_coordinator))
-                .routes(routes!(access::get_request, access::update_request))
+                .routes(routes!(access::get_request))
                 .routes(routes!(access::get_decision)),
         ))
         .merge(guarded(
@@ -139,6 +139,7 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
                 .routes(routes!(cases::search))
                 .routes(routes!(cases::transition))
                 .routes(routes!(access::create_request))
+                .routes(routes!(access::update_request))
                 .routes(routes!(access::request_step))
                 .routes(routes!(access::change_decision))
                 .routes(routes!(access::add_time))

@@ -23,6 +23,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use eenplan_domain::Role;
 use eenplan_domain::access::{
     EndReason, EvaluationOutcome, Frequency, Funding, ReferrerType, RequestStatus, RequestStep,
     ResultScore, Unit, format_euros_nl, parse_euros,
@@ -33,6 +34,7 @@ use eenplan_store::access::{
     ResultInput,
 };
 use eenplan_store::audit::{self, Action, Event, Outcome};
+use eenplan_store::cases::{Access, CaseSummary};
 use eenplan_store::monitoring::{self, EvaluationInput, Scope};
 use eenplan_store::{catalogue, plans};
 
@@ -50,18 +52,60 @@ async fn load_decision(app: &AppState, id: &str) -> Result<Decision, AppError> {
     Ok(store_access::decision(&mut conn, id).await?)
 }
 
-/// A request opened through its case (403, audited, for whoever may not open the case);
-/// the read is audited.
+/// Whether a user who may open the case sees its requests and decisions: the holding team
+/// and the CJG's professionals do; a provider's staff only what is addressed to their own
+/// organisation; anyone else involved in the case (a treatment-team member, a chain
+/// partner) does not.
+pub fn sees_access_object(ctx: &AuthContext, access: Access, provider_id: Option<&str>) -> bool {
+    access.may_run()
+        || match ctx.principal.role {
+            Role::FamilyWorker | Role::Reviewer => true,
+            Role::ProviderStaff => provider_id == Some(ctx.principal.organisation_id.as_str()),
+            _ => false,
+        }
+}
+
+/// Opens a request, decision, letter or evaluation through its case: 403 (audited) for
+/// whoever may not see it (see [`sees_access_object`]); the read is audited with the
+/// family's clients, flagged when the glass was broken.
+async fn open_access_object(
+    app: &AppState,
+    ctx: &AuthContext,
+    case_id: &str,
+    provider_id: Option<&str>,
+    family_id: &str,
+    what: &str,
+    object: (&str, &str),
+) -> Result<(CaseSummary, Access), AppError> {
+    let (case, access) = open_case(app, ctx, case_id).await?;
+    if !sees_access_object(ctx, access, provider_id) {
+        eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), case_id).await?;
+        return Err(AppError::Forbidden);
+    }
+    store_access::record_read(
+        &app.store,
+        &ctx.actor(),
+        family_id,
+        what,
+        object,
+        access == Access::BreakGlass,
+    )
+    .await?;
+    Ok((case, access))
+}
+
+/// A request opened through its case (see [`open_access_object`]).
 pub async fn open_request(
     app: &AppState,
     ctx: &AuthContext,
     id: &str,
 ) -> Result<AccessRequest, AppError> {
     let r = load_request(app, id).await?;
-    open_case(app, ctx, &r.case_id).await?;
-    store_access::record_read(
-        &app.store,
-        &ctx.actor(),
+    open_access_object(
+        app,
+        ctx,
+        &r.case_id,
+        r.provider_id.as_deref(),
         &r.family_id,
         "access.request.read",
         ("access_request", id),
@@ -70,23 +114,30 @@ pub async fn open_request(
     Ok(r)
 }
 
-/// A decision opened through its case; the read is audited.
+/// A decision opened through its case (see [`open_access_object`]).
 pub async fn open_decision(
     app: &AppState,
     ctx: &AuthContext,
     id: &str,
 ) -> Result<Decision, AppError> {
     let d = load_decision(app, id).await?;
-    open_case(app, ctx, &d.case_id).await?;
-    store_access::record_read(
-        &app.store,
-        &ctx.actor(),
+    open_access_object(
+        app,
+        ctx,
+        &d.case_id,
+        d.provider_id.as_deref(),
         &d.family_id,
         "decision.read",
         ("decision", id),
     )
     .await?;
     Ok(d)
+}
+
+/// Whether a request has been sent on to its provider (a draft or a request withdrawn
+/// before that is the CJG's alone).
+fn reached_provider(status: RequestStatus) -> bool {
+    !matches!(status, RequestStatus::Draft | RequestStatus::Withdrawn)
 }
 
 /// Refuses (403, audited) what is not addressed to the provider user's organisation.
@@ -421,7 +472,16 @@ pub async fn update_request_action(
         parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
     let input = parse_request(f).map_err(AppError::Invalid)?;
     let mut tx = app.store.begin().await?;
-    store_access::update_request(&mut tx, &ctx.actor(), id, version, &input, today()).await?;
+    store_access::update_request(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        id,
+        version,
+        &input,
+        today(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -449,11 +509,13 @@ pub async fn change_decision_action(
     } else {
         let effort = parse_effort(f, &mut errors);
         let end_on = required_date(&mut errors, "end_on", f.get("end_on"));
+        let from = optional_date(&mut errors, "effective_on", f.get("effective_on"));
         end_on.map(|end_on| DecisionChange::Amend {
             volume: effort.volume,
             frequency: effort.frequency,
             pgb_cents: effort.pgb_cents,
             end_on,
+            from,
         })
     };
     match change {
@@ -557,6 +619,7 @@ pub async fn record_evaluation_action(
                 &mut tx,
                 &ctx.actor(),
                 &ctx.principal.user_id,
+                decision_id,
                 evaluation_id,
                 version,
                 &EvaluationInput {
@@ -582,7 +645,15 @@ pub async fn provider_effort_action(
     f: &Fields,
 ) -> Result<(), AppError> {
     let r = load_request(app, id).await?;
-    own_provider(app, ctx, r.provider_id.as_deref(), ("access_request", id)).await?;
+    own_provider(
+        app,
+        ctx,
+        r.provider_id
+            .as_deref()
+            .filter(|_| reached_provider(r.status)),
+        ("access_request", id),
+    )
+    .await?;
     let mut errors = Vec::new();
     let version =
         parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
@@ -993,10 +1064,11 @@ async fn request_page(
     comment: String,
 ) -> Result<RequestPage, AppError> {
     let r = load_request(app, id).await?;
-    let (case, access) = open_case(app, ctx, &r.case_id).await?;
-    store_access::record_read(
-        &app.store,
-        &ctx.actor(),
+    let (case, access) = open_access_object(
+        app,
+        ctx,
+        &r.case_id,
+        r.provider_id.as_deref(),
         &r.family_id,
         "access.request.read",
         ("access_request", id),
@@ -1213,10 +1285,11 @@ async fn decision_page(
     errors: Vec<Problem>,
 ) -> Result<DecisionPage, AppError> {
     let d = load_decision(app, id).await?;
-    let (case, access) = open_case(app, ctx, &d.case_id).await?;
-    store_access::record_read(
-        &app.store,
-        &ctx.actor(),
+    let (case, access) = open_access_object(
+        app,
+        ctx,
+        &d.case_id,
+        d.provider_id.as_deref(),
         &d.family_id,
         "decision.read",
         ("decision", id),
@@ -1373,15 +1446,20 @@ pub async fn decision_letter(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let d = load_decision(&app, &id).await?;
-    open_case(&app, &ctx, &d.case_id).await?;
-    audit::record(
-        &app.store,
-        &ctx.actor(),
-        &Event::new("decision.letter", Action::Print)
-            .object("decision", &id)
-            .clients([d.youth_id.clone()]),
-    )
-    .await?;
+    let (_, access) = open_case(&app, &ctx, &d.case_id).await?;
+    if !sees_access_object(&ctx, access, d.provider_id.as_deref()) {
+        eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), &d.case_id).await?;
+        return Err(AppError::Forbidden);
+    }
+    // The letter names the youth and the parents: the family's clients.
+    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
+    let clients = eenplan_store::cases::client_ids(&mut conn, &d.family_id).await?;
+    drop(conn);
+    let mut event = Event::new("decision.letter", Action::Print)
+        .object("decision", &id)
+        .clients(clients);
+    event.break_glass = access == Access::BreakGlass;
+    audit::record(&app.store, &ctx.actor(), &event).await?;
     let request = load_request(&app, &d.request_id).await?;
     let parents = eenplan_store::cases::persons(&app.store, &d.family_id)
         .await?
@@ -1449,10 +1527,11 @@ async fn evaluation_page(
     errors: Vec<Problem>,
 ) -> Result<EvaluationPage, AppError> {
     let d = load_decision(app, decision_id).await?;
-    let (case, access) = open_case(app, ctx, &d.case_id).await?;
-    store_access::record_read(
-        &app.store,
-        &ctx.actor(),
+    let (case, access) = open_access_object(
+        app,
+        ctx,
+        &d.case_id,
+        d.provider_id.as_deref(),
         &d.family_id,
         "evaluation.read",
         ("evaluation", evaluation_id),
@@ -1755,13 +1834,22 @@ async fn provider_request_page(
     errors: Vec<Problem>,
 ) -> Result<ProviderRequestPage, AppError> {
     let r = load_request(app, id).await?;
-    own_provider(app, ctx, r.provider_id.as_deref(), ("access_request", id)).await?;
+    own_provider(
+        app,
+        ctx,
+        r.provider_id
+            .as_deref()
+            .filter(|_| reached_provider(r.status)),
+        ("access_request", id),
+    )
+    .await?;
     store_access::record_read(
         &app.store,
         &ctx.actor(),
         &r.family_id,
         "provider.request.read",
         ("access_request", id),
+        false,
     )
     .await?;
     let f = match f {
@@ -1860,6 +1948,7 @@ async fn provider_decision_page(
         &d.family_id,
         "provider.decision.read",
         ("decision", id),
+        false,
     )
     .await?;
     let request = load_request(app, &d.request_id).await?;
@@ -1941,9 +2030,20 @@ pub async fn check_cost_municipality(
     ctx: &AuthContext,
     code: &str,
 ) -> Result<(), AppError> {
-    if let Some(own) = own_municipality(app, ctx).await?
-        && own != code
-    {
+    let allowed = match own_municipality(app, ctx).await? {
+        Some(own) => own == code,
+        // A policy officer outside a municipality's organisation sees no municipality.
+        None => ctx.principal.role != Role::PolicyOfficer,
+    };
+    if !allowed {
+        audit::record(
+            &app.store,
+            &ctx.actor(),
+            &Event::new("access.refused", Action::Read)
+                .outcome(Outcome::Refused)
+                .object("costs", code),
+        )
+        .await?;
         return Err(AppError::Forbidden);
     }
     let known = eenplan_store::codelists::municipalities(&app.store)
@@ -1957,9 +2057,10 @@ pub async fn check_cost_municipality(
     }
 }
 
-/// The municipality a policy officer is restricted to (their own organisation's).
+/// The municipality a policy officer is restricted to (their own organisation's); `None`
+/// for other roles and for a policy officer whose organisation has none.
 async fn own_municipality(app: &AppState, ctx: &AuthContext) -> Result<Option<String>, AppError> {
-    if ctx.principal.role != eenplan_domain::Role::PolicyOfficer {
+    if ctx.principal.role != Role::PolicyOfficer {
         return Ok(None);
     }
     Ok(eenplan_store::costs::municipality_of_organisation(

@@ -1060,6 +1060,7 @@ async fn case_page(
         access_requests: eenplan_store::access::requests_of_case(store, &case.id)
             .await?
             .into_iter()
+            .filter(|r| super::access::sees_access_object(ctx, access, r.provider_id.as_deref()))
             .map(|r| {
                 let status = lang.pick(r.status.label_nl(), r.status.label_en());
                 (
@@ -1073,6 +1074,7 @@ async fn case_page(
         decisions: eenplan_store::access::decisions_of_case(store, &case.id)
             .await?
             .into_iter()
+            .filter(|d| super::access::sees_access_object(ctx, access, d.provider_id.as_deref()))
             .map(|d| {
                 let period = format!(
                     "{} – {}",

@@ -307,7 +307,16 @@ pub async fn create_contract(
                     from,
                     to,
                 )
-                .await?;
+                .await
+                .map_err(|e| match e {
+                    eenplan_store::Error::UnknownReference => {
+                        AppError::invalid(choose("contract_product"))
+                    }
+                    eenplan_store::Error::NotApplicable(_) => {
+                        AppError::invalid(choose("contract_provider"))
+                    }
+                    other => other.into(),
+                })?;
                 tx.commit().await?;
                 Ok(())
             }
