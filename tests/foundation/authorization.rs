@@ -27,6 +27,8 @@ const CASE_ROLES: &[&str] = &[
 
 /// A provider's staff: only what is addressed to their own organisation.
 const PROVIDER: &[&str] = &["provider_staff"];
+/// A local treatment team's members and its coordinator (both in LBT Leudal).
+const LBT: &[&str] = &["treatment_team_member", "team_coordinator"];
 /// The catalogue: municipality contract staff and the administrator.
 const CATALOGUE: &[&str] = &["policy_officer", "administrator"];
 /// The aggregated cost of access: municipality staff and behavioural scientists.
@@ -240,6 +242,31 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
             "/api/v1/costs?municipality=1640&from=2026-01-01&to=2026-12-31",
             Roles(COSTS),
         ),
+        (
+            M::POST,
+            "/api/v1/cases/{case}/consultations",
+            Roles(CJG_TEAM),
+        ),
+        (M::POST, "/api/v1/consultations", Roles(LBT)),
+        (M::GET, "/api/v1/consultations/{none}", Roles(LBT)),
+        (M::POST, "/api/v1/consultations/{none}/intake", Roles(LBT)),
+        (
+            M::POST,
+            "/api/v1/consultations/{none}/activities",
+            Roles(LBT),
+        ),
+        (M::POST, "/api/v1/consultations/{none}/close", Roles(LBT)),
+        (
+            M::GET,
+            "/api/v1/treatment-teams/{lbt}/evaluation?from=2023-01-01&to=2026-12-31",
+            Roles(LBT),
+        ),
+        (M::POST, "/api/v1/treatment-teams/{lbt}/hours", Roles(LBT)),
+        (
+            M::POST,
+            "/api/v1/treatment-teams/{lbt}/members",
+            Roles(&["team_coordinator"]),
+        ),
         // Last: it ends the session the loop uses.
         (M::POST, "/logout", Everyone),
     ]
@@ -270,6 +297,9 @@ async fn every_role_against_every_route() {
     let iuser = app
         .id_of("SELECT id FROM users WHERE username = 'demo.aanbieder'")
         .await;
+    let lbt = app
+        .id_of("SELECT id FROM teams WHERE name = 'LBT Leudal'")
+        .await;
     let mut failures = Vec::new();
     for (username, role) in ROLES {
         let (client, csrf) = app.login(username).await;
@@ -288,7 +318,8 @@ async fn every_role_against_every_route() {
                 .replace("{member}", &member)
                 .replace("{iuser}", &iuser)
                 .replace("{none}", "none")
-                .replace("{eval}", "none");
+                .replace("{eval}", "none")
+                .replace("{lbt}", &lbt);
             let refused_before = refusals(&app).await;
             let mut req = client.request(method.clone(), app.url(&path));
             if path.starts_with("/api/") {
@@ -448,6 +479,7 @@ async fn the_matrix_covers_every_route_of_the_openapi_document() {
                     .replace("/versions/1", "/versions/{number}")
                     .replace("problem_areas", "{list}")
                     .replace("{none}", "{id}")
+                    .replace("{lbt}", "{id}")
                     .replace("{eval}", "{evaluation}")
                     .split('?')
                     .next()

@@ -9,3 +9,4 @@ mod authorization;
 mod cases;
 mod input;
 mod storage;
+mod treatment_team;

@@ -52,11 +52,11 @@ impl CaseStatus {
 }
 
 macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $nl:literal, $en:literal;)+ }) => {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:tt, $nl:literal, $en:literal;)+ }) => {
         $(#[$m])*
+        // Serialised as its code, the same value the API and the forms take as input.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[serde(rename = $code)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

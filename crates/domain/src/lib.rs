@@ -12,6 +12,7 @@ pub mod password;
 pub mod plan;
 pub mod policy;
 pub mod role;
+pub mod treatment_team;
 
 pub use bsn::Bsn;
 pub use organisation::{AgbCode, MunicipalityCode, OrganisationType, TeamType};

@@ -36,10 +36,15 @@ pub enum Permission {
     ManageCatalogue,
     /// Aggregated cost of granted access per municipality (no person named).
     ViewCosts,
+    /// A local treatment team's work: its requests (case details only with consent),
+    /// intake, activities, outcome, own hours.
+    TreatmentTeamWork,
+    /// Run a treatment team: members and their periods, approving hours, declarations.
+    CoordinateTreatmentTeam,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Permission::OwnAccount,
         Permission::ViewDirectory,
         Permission::ManageOrganisations,
@@ -53,6 +58,8 @@ impl Permission {
         Permission::ProviderAssignments,
         Permission::ManageCatalogue,
         Permission::ViewCosts,
+        Permission::TreatmentTeamWork,
+        Permission::CoordinateTreatmentTeam,
     ];
 
     /// Whether holding this permission exposes data about a client (a youth, a family).
@@ -65,13 +72,15 @@ impl Permission {
             | Permission::ManageUsers
             | Permission::SearchAuditLog
             | Permission::ManageCatalogue
-            | Permission::ViewCosts => false,
+            | Permission::ViewCosts
+            | Permission::CoordinateTreatmentTeam => false,
             Permission::ViewCases
             | Permission::RegisterCases
             | Permission::BreakGlass
             | Permission::SuperviseTeam
             | Permission::ReviewAccess
-            | Permission::ProviderAssignments => true,
+            | Permission::ProviderAssignments
+            | Permission::TreatmentTeamWork => true,
         }
     }
 }
@@ -96,6 +105,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ManageCatalogue => matches!(role, PolicyOfficer | Administrator),
         // Steering figures: municipality staff and the CJG's behavioural scientists.
         ViewCosts => matches!(role, PolicyOfficer | Reviewer),
+        // The pilot coordinator keeps the team's cases and hours (domain brief, section 4).
+        TreatmentTeamWork => matches!(role, TreatmentTeamMember | TeamCoordinator),
+        CoordinateTreatmentTeam => role == TeamCoordinator,
     }
 }
 

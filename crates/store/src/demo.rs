@@ -209,6 +209,21 @@ pub async fn load(store: &Store) -> Result<()> {
     }
     families(&mut tx, &actor, &user_ids).await?;
     catalogue(&mut tx, &actor, &user_ids["demo.beheerder"], &org_ids).await?;
+    // The treatment team's psychologist (Koraal) in LBT Leudal since the pilot began.
+    crate::treatment_team::add_membership(
+        &mut tx,
+        &actor,
+        &team_ids["LBT Leudal"],
+        &crate::treatment_team::MembershipInput {
+            user_id: user_ids["demo.behandelteam"].clone(),
+            discipline: "Psycholoog".into(),
+            expertise: "trauma, diagnostiek".into(),
+            committed_minutes_week: 10 * 60,
+            valid_from: "2023-03-01".parse().expect("demo dates are valid"),
+            valid_to: None,
+        },
+    )
+    .await?;
     settings::set(&mut tx, settings::DEMO_LOADED, "true").await?;
     tx.commit().await
 }

@@ -19,6 +19,7 @@ pub mod monitoring;
 pub mod plans;
 pub mod sessions;
 pub mod settings;
+pub mod treatment_team;
 pub mod users;
 
 use sqlx::AnyConnection;

@@ -5,6 +5,7 @@
 
 mod access;
 mod cases;
+mod treatment_team;
 
 use crate::AppState;
 use crate::auth::{Auth, Guard, require};
@@ -144,7 +145,25 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
                 .routes(routes!(access::change_decision))
                 .routes(routes!(access::add_time))
                 .routes(routes!(access::record_evaluation))
-                .routes(routes!(access::due)),
+                .routes(routes!(access::due))
+                .routes(routes!(treatment_team::request_from_case)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::TreatmentTeamWork,
+            OpenApiRouter::new()
+                .routes(routes!(treatment_team::request_from_referrer))
+                .routes(routes!(treatment_team::get_consultation))
+                .routes(routes!(treatment_team::intake))
+                .routes(routes!(treatment_team::add_activity))
+                .routes(routes!(treatment_team::close))
+                .routes(routes!(treatment_team::evaluation))
+                .routes(routes!(treatment_team::register_hours)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::CoordinateTreatmentTeam,
+            OpenApiRouter::new().routes(routes!(treatment_team::add_member)),
         ))
         .merge(guarded(
             app,

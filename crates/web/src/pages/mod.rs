@@ -11,6 +11,7 @@ pub mod directory;
 pub mod home;
 pub mod login;
 pub mod plan;
+pub mod treatment_team;
 
 use crate::auth::AuthContext;
 use crate::error::{AppError, Problem};
