@@ -406,3 +406,212 @@ async fn consent_the_screen_and_hours_keep_their_rules() {
     .await;
     assert_eq!(status, 403);
 }
+
+async fn post(
+    app: &TestApp,
+    client: &Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(path))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
+    let app = TestApp::spawn().await;
+    let case = app.id_of("SELECT c.id FROM cases c JOIN persons p ON p.family_id = c.family_id WHERE p.name = 'Lotte Bakker'").await;
+    let member = app
+        .id_of("SELECT id FROM users WHERE username = 'demo.behandelteam'")
+        .await;
+    let psw = app
+        .id_of("SELECT id FROM organisations WHERE name = 'PSW'")
+        .await;
+    let (worker, csrf) = app.login("demo.gezinswerker").await;
+    let path = format!("/casussen/{case}/consultatie");
+    assert_eq!(
+        worker.get(app.url(&path)).send().await.unwrap().status(),
+        200
+    );
+    // Bad input names the fields; nothing is saved.
+    let r = post(&app, &worker, &path, &[("csrf", &csrf), ("question", "")]).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    for field in ["kind", "reason", "question", "anonymised_question"] {
+        assert!(body.contains(&format!("href=\"#{field}\"")), "{field}");
+    }
+    let r = post(
+        &app,
+        &worker,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("kind", "advice"),
+            ("reason", "spar"),
+            (
+                "question",
+                "Lotte wil niet naar school; wat werkt bij schoolangst?",
+            ),
+            (
+                "anonymised_question",
+                "Meisje (12) met schoolangst: wat werkt?",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let id = app.id_of("SELECT id FROM consultation_requests").await;
+    // The case page lists it for the holding team.
+    let page = worker
+        .get(app.url(&format!("/casussen/{case}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("LBT-"));
+    // The team member sees it on the dashboard, anonymised, and takes it up.
+    let (team, tcsrf) = app.login("demo.behandelteam").await;
+    let dash = team
+        .get(app.url("/lbt"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(dash.contains(&format!("/lbt/verzoeken/{id}")));
+    let page = team
+        .get(app.url(&format!("/lbt/verzoeken/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Meisje (12) met schoolangst") && !page.contains("Lotte"));
+    let r = post(
+        &app,
+        &team,
+        &format!("/lbt/verzoeken/{id}/intake"),
+        &[("csrf", &tcsrf), ("version", "1")],
+    )
+    .await;
+    assert_eq!(r.status(), 422, "a member must be assigned");
+    let r = post(
+        &app,
+        &team,
+        &format!("/lbt/verzoeken/{id}/intake"),
+        &[("csrf", &tcsrf), ("version", "1"), ("members", &member)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let today = eenplan_store::today().to_string();
+    let r = post(
+        &app,
+        &team,
+        &format!("/lbt/verzoeken/{id}/activiteit"),
+        &[
+            ("csrf", &tcsrf),
+            ("kind", "advice"),
+            ("on", &today),
+            ("notes", "Advies: vaste ochtendroutine"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let r = post(
+        &app,
+        &team,
+        "/lbt/uren",
+        &[
+            ("csrf", &tcsrf),
+            ("on", &today),
+            ("hours", "1,5"),
+            ("activity", "consultation"),
+            ("request_id", &id),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let r = post(
+        &app,
+        &team,
+        "/lbt/uren",
+        &[
+            ("csrf", &tcsrf),
+            ("on", &today),
+            ("hours", "25"),
+            ("activity", "consultation"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let r = post(
+        &app,
+        &team,
+        &format!("/lbt/verzoeken/{id}/afsluiten"),
+        &[
+            ("csrf", &tcsrf),
+            ("version", "2"),
+            ("outcome", "advice"),
+            ("referred_to", &psw),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    // The dashboard counts it: one CJG case, advice, referred on.
+    let dash = team
+        .get(app.url(&format!("/lbt?van=2020-01-01&tot={today}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let doc = scraper::Html::parse_document(&dash);
+    let sel = scraper::Selector::parse("#eval-title + div table tbody tr").unwrap();
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel)
+        .map(|tr| {
+            tr.children()
+                .filter_map(scraper::ElementRef::wrap)
+                .map(|c| c.text().collect::<String>())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows[0], ["CJG", "1", "1", "0", "1"]);
+    assert_eq!(rows[4], ["Totaal", "1", "1", "0", "1"]);
+    // The coordinator approves the hours; the member cannot.
+    let entry = app.id_of("SELECT id FROM hours_entries").await;
+    let r = post(
+        &app,
+        &team,
+        "/lbt/uren/goedkeuren",
+        &[("csrf", &tcsrf), ("entry", &entry)],
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    let (coordinator, ccsrf) = app.login("demo.coordinator").await;
+    let leudal = app
+        .id_of("SELECT id FROM teams WHERE name = 'LBT Leudal'")
+        .await;
+    let r = post(
+        &app,
+        &coordinator,
+        "/lbt/uren/goedkeuren",
+        &[("csrf", &ccsrf), ("team", &leudal), ("entry", &entry)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let approved: Option<String> = sqlx::query_scalar("SELECT approved_by FROM hours_entries")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert!(approved.is_some());
+}

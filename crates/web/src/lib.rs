@@ -70,7 +70,10 @@ fn guarded(app: &AppState, permission: Permission, routes: Router<AppState>) -> 
 }
 
 pub fn router(app: AppState) -> Router {
-    use pages::{access, account, admin, audit, cases, catalogue, directory, home, login, plan};
+    use pages::{
+        access, account, admin, audit, cases, catalogue, directory, home, login, plan,
+        treatment_team,
+    };
 
     let public = Router::new()
         .route("/login", get(login::show_login).post(login::submit_login))
@@ -220,8 +223,52 @@ pub fn router(app: AppState) -> Router {
                 "/beschikkingen/{id}/evaluaties/{evaluation}",
                 post(access::record_evaluation),
             )
+            .route(
+                "/casussen/{id}/consultatie",
+                get(treatment_team::new_request_from_case)
+                    .post(treatment_team::create_request_from_case),
+            )
             .route("/evaluaties", get(access::my_evaluations))
             .route("/team/evaluaties", get(access::team_evaluations)),
+    );
+    // The local treatment teams: their requests, intake, work, hours (checked per team).
+    let lbt_work = guarded(
+        &app,
+        Permission::TreatmentTeamWork,
+        Router::new()
+            .route("/lbt", get(treatment_team::dashboard))
+            .route(
+                "/lbt/verzoeken/nieuw",
+                get(treatment_team::new_request_from_referrer)
+                    .post(treatment_team::create_request_from_referrer),
+            )
+            .route("/lbt/verzoeken/{id}", get(treatment_team::show_request))
+            .route(
+                "/lbt/verzoeken/{id}/intake",
+                post(treatment_team::post_intake),
+            )
+            .route(
+                "/lbt/verzoeken/{id}/activiteit",
+                post(treatment_team::post_activity),
+            )
+            .route(
+                "/lbt/verzoeken/{id}/afsluiten",
+                post(treatment_team::post_close),
+            )
+            .route(
+                "/lbt/uren",
+                get(treatment_team::show_hours).post(treatment_team::post_hours),
+            ),
+    );
+    let lbt_coordination = guarded(
+        &app,
+        Permission::CoordinateTreatmentTeam,
+        Router::new()
+            .route("/lbt/uren/goedkeuren", post(treatment_team::approve_hours))
+            .route(
+                "/lbt/leden",
+                get(treatment_team::show_members).post(treatment_team::post_member),
+            ),
     );
     let review = guarded(
         &app,
@@ -328,6 +375,8 @@ pub fn router(app: AppState) -> Router {
         .merge(provider)
         .merge(manage_catalogue)
         .merge(view_costs)
+        .merge(lbt_work)
+        .merge(lbt_coordination)
         .merge(api::router(&app))
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })

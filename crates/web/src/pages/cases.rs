@@ -854,6 +854,8 @@ pub struct CasePage {
     pub access_requests: Vec<(String, String, String, &'static str)>,
     /// (decision id, number, youth, product, period) of the decisions.
     pub decisions: Vec<(String, String, String, String, String)>,
+    /// (number, status, outcome) of the consultation requests to the treatment team.
+    pub consultations: Vec<(String, &'static str, &'static str)>,
 }
 
 pub struct PersonRow {
@@ -899,6 +901,7 @@ fn event_key(kind: &str) -> &'static str {
         "decision" => "case.ev.decision",
         "decision_changed" => "case.ev.decision_changed",
         "decision_ended" => "case.ev.decision_ended",
+        "consultation_requested" => "case.ev.consultation_requested",
         _ => "case.ev.other",
     }
 }
@@ -1090,6 +1093,22 @@ async fn case_page(
                 )
             })
             .collect(),
+        consultations: if access.may_run() {
+            eenplan_store::treatment_team::case_requests(store, &case.id)
+                .await?
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.number,
+                        lang.pick(c.status.label_nl(), c.status.label_en()),
+                        c.outcome
+                            .map_or("", |o| lang.pick(o.label_nl(), o.label_en())),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         h: CaseHeader::new(case, access, lang),
     })
 }

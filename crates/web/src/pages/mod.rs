@@ -71,7 +71,7 @@ pub struct Chrome {
 }
 
 /// The main menu: each entry shown only to roles that hold its permission.
-const NAV: [(&str, &str, Permission); 16] = [
+const NAV: [(&str, &str, Permission); 19] = [
     ("/", "nav.home", Permission::OwnAccount),
     ("/casussen", "nav.caseload", Permission::ViewCases),
     ("/aanmelden", "nav.register", Permission::RegisterCases),
@@ -90,6 +90,13 @@ const NAV: [(&str, &str, Permission); 16] = [
     ),
     ("/catalogus", "nav.catalogue", Permission::ManageCatalogue),
     ("/kosten", "nav.costs", Permission::ViewCosts),
+    ("/lbt", "nav.lbt", Permission::TreatmentTeamWork),
+    ("/lbt/uren", "nav.lbt_hours", Permission::TreatmentTeamWork),
+    (
+        "/lbt/leden",
+        "nav.lbt_members",
+        Permission::CoordinateTreatmentTeam,
+    ),
     (
         "/team/doorbraken",
         "nav.break_glass",
