@@ -306,6 +306,18 @@ pub fn router(app: AppState) -> Router {
                 get(cases::show_transfer).post(cases::transfer),
             ),
     );
+    // The yearly declaration of the treatment teams' hours: the team coordinator.
+    let declarations = guarded(
+        &app,
+        Permission::CoordinateTreatmentTeam,
+        Router::new()
+            .route(
+                "/lbt/declaraties",
+                get(pages::declarations::overview).post(pages::declarations::issue),
+            )
+            // `{id}`, `{id}.csv` or `{id}.xlsx`: the page or a download.
+            .route("/lbt/declaraties/{id}", get(pages::declarations::show)),
+    );
     let audit_log = guarded(
         &app,
         Permission::SearchAuditLog,
@@ -328,6 +340,7 @@ pub fn router(app: AppState) -> Router {
         .merge(provider)
         .merge(manage_catalogue)
         .merge(view_costs)
+        .merge(declarations)
         .merge(api::router(&app))
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })
