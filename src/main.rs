@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand};
 use eenplan_domain::{Role, credentials, password};
 use eenplan_store::audit::{self, Actor};
 use eenplan_store::{
-    Store, access, cases, catalogue, codelists, demo, directory, monitoring, sessions, settings,
-    users,
+    Store, access, cases, catalogue, codelists, declarations, demo, directory, monitoring,
+    sessions, settings, users,
 };
 use eenplan_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -102,7 +102,9 @@ enum SettingCommand {
     /// Show the settings and their values.
     Show,
     /// Change a setting: case_reopen_days (days after closing within which a new
-    /// registration or a reopen reopens the same case; 0 to 3650).
+    /// registration or a reopen reopens the same case; 0 to 3650),
+    /// evaluation_interval_months (1 to 6), declaration_hourly_rate_cents (the hourly
+    /// rate of the treatment teams' yearly declarations in cents; 10000 = EUR 100).
     Set { name: String, value: String },
 }
 
@@ -266,6 +268,11 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 access::EVALUATION_MONTHS_SETTING,
                 access::evaluation_months(&mut conn).await?
             );
+            println!(
+                "{} = {}",
+                declarations::HOURLY_RATE_SETTING,
+                declarations::hourly_rate_cents(&mut conn).await?
+            );
             for (from, variant) in catalogue::variants(&mut conn).await? {
                 println!("access_variant from {from} = {}", variant.as_str());
             }
@@ -275,10 +282,14 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let (range, unit) = match name.as_str() {
                 cases::REOPEN_DAYS_SETTING => (0..=3650, "a number of days"),
                 access::EVALUATION_MONTHS_SETTING => (1..=6, "a number of months"),
+                declarations::HOURLY_RATE_SETTING => {
+                    (0..=10_000_000, "an hourly rate in cents (10000 = EUR 100)")
+                }
                 _ => bail!(
-                    "unknown setting {name}; known: {}, {}",
+                    "unknown setting {name}; known: {}, {}, {}",
                     cases::REOPEN_DAYS_SETTING,
-                    access::EVALUATION_MONTHS_SETTING
+                    access::EVALUATION_MONTHS_SETTING,
+                    declarations::HOURLY_RATE_SETTING
                 ),
             };
             let n: i64 = value

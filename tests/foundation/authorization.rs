@@ -31,6 +31,8 @@ const PROVIDER: &[&str] = &["provider_staff"];
 const LBT: &[&str] = &["treatment_team_member", "team_coordinator"];
 /// The catalogue: municipality contract staff and the administrator.
 const CATALOGUE: &[&str] = &["policy_officer", "administrator"];
+/// The treatment teams' coordinator: approving hours, the yearly declarations.
+const COORDINATOR: &[&str] = &["team_coordinator"];
 /// The aggregated cost of access: municipality staff and behavioural scientists.
 const COSTS: &[&str] = &["policy_officer", "reviewer"];
 
@@ -121,6 +123,12 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
             Roles(&["team_coordinator"]),
         ),
         (M::GET, "/casussen/{case}/consultatie", Roles(CJG_TEAM)),
+        (M::GET, "/lbt/declaraties", Roles(COORDINATOR)),
+        (M::GET, "/lbt/declaraties?jaar=2025", Roles(COORDINATOR)),
+        (M::POST, "/lbt/declaraties", Roles(COORDINATOR)),
+        (M::GET, "/lbt/declaraties/{none}", Roles(COORDINATOR)),
+        (M::GET, "/lbt/declaraties/{none}.csv", Roles(COORDINATOR)),
+        (M::GET, "/lbt/declaraties/{none}.xlsx", Roles(COORDINATOR)),
         (M::GET, "/toegang/{none}", Roles(CASE_ROLES)),
         (M::POST, "/toegang/{none}/indienen", Roles(CJG_TEAM)),
         (M::POST, "/toegang/{none}/goedkeuren", Roles(REVIEWER)),
@@ -254,6 +262,14 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
             M::GET,
             "/api/v1/costs?municipality=1640&from=2026-01-01&to=2026-12-31",
             Roles(COSTS),
+        ),
+        (M::GET, "/api/v1/declarations?year=2025", Roles(COORDINATOR)),
+        (M::POST, "/api/v1/declarations", Roles(COORDINATOR)),
+        (M::GET, "/api/v1/declarations/{none}", Roles(COORDINATOR)),
+        (
+            M::POST,
+            "/api/v1/treatment-teams/{lbt}/hours/approval",
+            Roles(COORDINATOR),
         ),
         (
             M::POST,

@@ -7,6 +7,7 @@ mod access;
 mod authentication;
 mod authorization;
 mod cases;
+mod declarations;
 mod input;
 mod storage;
 mod treatment_team;

@@ -6,6 +6,7 @@ pub mod bsn;
 pub mod case;
 pub mod codes;
 pub mod credentials;
+pub mod declaration;
 pub mod family;
 pub mod organisation;
 pub mod password;

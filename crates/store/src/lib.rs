@@ -13,6 +13,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod codelists;
 pub mod costs;
+pub mod declarations;
 pub mod demo;
 pub mod directory;
 pub mod monitoring;

@@ -353,6 +353,18 @@ pub fn router(app: AppState) -> Router {
                 get(cases::show_transfer).post(cases::transfer),
             ),
     );
+    // The yearly declaration of the treatment teams' hours: the team coordinator.
+    let declarations = guarded(
+        &app,
+        Permission::CoordinateTreatmentTeam,
+        Router::new()
+            .route(
+                "/lbt/declaraties",
+                get(pages::declarations::overview).post(pages::declarations::issue),
+            )
+            // `{id}`, `{id}.csv` or `{id}.xlsx`: the page or a download.
+            .route("/lbt/declaraties/{id}", get(pages::declarations::show)),
+    );
     let audit_log = guarded(
         &app,
         Permission::SearchAuditLog,
@@ -377,6 +389,7 @@ pub fn router(app: AppState) -> Router {
         .merge(view_costs)
         .merge(lbt_work)
         .merge(lbt_coordination)
+        .merge(declarations)
         .merge(api::router(&app))
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })

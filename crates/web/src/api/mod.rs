@@ -5,6 +5,7 @@
 
 mod access;
 mod cases;
+mod declarations;
 mod treatment_team;
 
 use crate::AppState;
@@ -164,6 +165,14 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
             app,
             Permission::CoordinateTreatmentTeam,
             OpenApiRouter::new().routes(routes!(treatment_team::add_member)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::CoordinateTreatmentTeam,
+            OpenApiRouter::new()
+                .routes(routes!(declarations::overview, declarations::issue))
+                .routes(routes!(declarations::get_declaration))
+                .routes(routes!(declarations::approve_hours)),
         ))
         .merge(guarded(
             app,

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod audit;
 pub mod cases;
 pub mod catalogue;
+pub mod declarations;
 pub mod directory;
 pub mod home;
 pub mod login;
@@ -71,7 +72,7 @@ pub struct Chrome {
 }
 
 /// The main menu: each entry shown only to roles that hold its permission.
-const NAV: [(&str, &str, Permission); 19] = [
+const NAV: [(&str, &str, Permission); 20] = [
     ("/", "nav.home", Permission::OwnAccount),
     ("/casussen", "nav.caseload", Permission::ViewCases),
     ("/aanmelden", "nav.register", Permission::RegisterCases),
@@ -106,6 +107,11 @@ const NAV: [(&str, &str, Permission); 19] = [
         "/team/overdragen",
         "nav.transfer",
         Permission::SuperviseTeam,
+    ),
+    (
+        "/lbt/declaraties",
+        "nav.declarations",
+        Permission::CoordinateTreatmentTeam,
     ),
     ("/organisaties", "nav.directory", Permission::ViewDirectory),
     ("/beheer/gebruikers", "nav.users", Permission::ManageUsers),

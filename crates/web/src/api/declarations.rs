@@ -1,0 +1,140 @@
+//! The API of the yearly declarations of the treatment teams' hours, and the
+//! coordinator's approval of hours: the team coordinator only. Reads and writes go
+//! through the functions of `pages::declarations` (one parser, one audit per read).
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{AppError, ErrorBody, Problem};
+use crate::extract::{ApiJson, Path, Query};
+use crate::pages::Fields;
+use crate::pages::declarations::{issue_action, open_declaration, overview_action, year_of};
+use crate::pages::treatment_team::own_team;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use eenplan_store::audit::Action;
+use eenplan_store::declarations::{Declaration, OverviewRow};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+type ApiResult<T> = Result<T, AppError>;
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct YearParams {
+    /// The calendar year, e.g. 2025; the current year when left out.
+    #[serde(default)]
+    pub year: Option<String>,
+}
+
+/// Per provider organisation with members or hours in the year: the hours registered,
+/// approved and committed, the draft declaration (approved hours at the hourly rate) and
+/// the declarations issued. Audited.
+#[utoipa::path(get, path = "/api/v1/declarations", tag = "treatment_team", params(YearParams),
+    responses((status = 200, body = [OverviewRow]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn overview(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Query(q): Query<YearParams>,
+) -> ApiResult<Json<Vec<OverviewRow>>> {
+    let year = year_of("year", q.year.as_deref().unwrap_or(""))?;
+    Ok(Json(overview_action(&app, &ctx, year).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct IssueBody {
+    /// The provider organisation.
+    pub organisation_id: String,
+    /// The calendar year (not after the current one).
+    pub year: i32,
+}
+
+/// Issues the organisation's declaration for the year from its approved hours at the
+/// configured hourly rate. Issued before: a correction, the next version, and the
+/// earlier version is marked superseded. Never changed afterwards.
+#[utoipa::path(post, path = "/api/v1/declarations", tag = "treatment_team", request_body = IssueBody,
+    responses((status = 201, body = Declaration), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn issue(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    ApiJson(b): ApiJson<IssueBody>,
+) -> ApiResult<(StatusCode, Json<Declaration>)> {
+    let f = Fields(vec![
+        ("organisation_id".into(), b.organisation_id),
+        ("year".into(), b.year.to_string()),
+    ]);
+    let id = issue_action(&app, &ctx, &f).await?;
+    let d = open_declaration(&app, &ctx, &id, "declaration.read", Action::Read).await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
+/// One issued declaration with its lines per team and activity and per member. Audited.
+#[utoipa::path(get, path = "/api/v1/declarations/{id}", tag = "treatment_team",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Declaration), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_declaration(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Declaration>> {
+    Ok(Json(
+        open_declaration(&app, &ctx, &id, "declaration.read", Action::Read).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ApprovalBody {
+    /// The ids of the hours entries to approve (entries of this team not yet approved).
+    #[serde(default)]
+    pub ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Approved {
+    /// How many entries were approved now (already approved ones are left as they are).
+    pub approved: u64,
+}
+
+/// The team's coordinator approves registered hours; only approved hours are declared.
+#[utoipa::path(post, path = "/api/v1/treatment-teams/{id}/hours/approval", tag = "treatment_team",
+    params(("id" = String, Path)), request_body = ApprovalBody,
+    responses((status = 200, body = Approved), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn approve_hours(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(team_id): Path<String>,
+    ApiJson(b): ApiJson<ApprovalBody>,
+) -> ApiResult<Json<Approved>> {
+    // Only a coordinator of this very team (a member of it in `team_members`).
+    own_team(&app, &ctx, &team_id).await?;
+    let ids: Vec<String> = b
+        .ids
+        .into_iter()
+        .map(|id| id.trim().to_owned())
+        .filter(|id| !id.is_empty())
+        .collect();
+    if ids.is_empty() {
+        return Err(AppError::invalid(Problem::new(
+            "ids",
+            "Kies de uren die u goedkeurt.",
+            "Choose the hours to approve.",
+        )));
+    }
+    if ids.len() > 1000 {
+        return Err(AppError::invalid(Problem::new(
+            "ids",
+            "Keur hoogstens 1000 regels tegelijk goed.",
+            "Approve at most 1000 entries at a time.",
+        )));
+    }
+    let mut tx = app.store.begin().await?;
+    let approved = eenplan_store::treatment_team::approve_hours(
+        &mut tx,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &team_id,
+        &ids,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Approved { approved }))
+}
