@@ -292,6 +292,17 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         ),
         (M::POST, "/api/v1/treatment-teams/{lbt}/hours", Roles(LBT)),
         (
+            M::GET,
+            "/api/v1/treatment-teams/{lbt}/hours?from=2026-01-01&to=2026-12-31",
+            Roles(LBT),
+        ),
+        (
+            M::GET,
+            "/api/v1/treatment-teams/{lbt}/consultations",
+            Roles(LBT),
+        ),
+        (M::GET, "/api/v1/treatment-teams/{lbt}/members", Roles(LBT)),
+        (
             M::POST,
             "/api/v1/treatment-teams/{lbt}/members",
             Roles(&["team_coordinator"]),

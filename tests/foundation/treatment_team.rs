@@ -393,6 +393,39 @@ async fn consent_the_screen_and_hours_keep_their_rules() {
     )
     .await;
     assert_eq!(status, 422, "over 24 hours that day: {r}");
+    // The team's list through the API: the request without consent stays anonymised.
+    let (status, list) = api(
+        &app,
+        &team,
+        &tcsrf,
+        M::GET,
+        &format!("/api/v1/treatment-teams/{leudal}/consultations"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let anonymous = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == without.as_str())
+        .unwrap();
+    assert_eq!(
+        anonymous["question"],
+        "Meisje (12) met angstklachten na een scheiding."
+    );
+    assert!(anonymous["case_id"].is_null());
+    let (status, members) = api(
+        &app,
+        &team,
+        &tcsrf,
+        M::GET,
+        &format!("/api/v1/treatment-teams/{leudal}/members"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(members[0]["committed_minutes_week"], 600);
     // Outside the team: nothing.
     let (other, ocsrf) = app.login("demo.aanbieder").await;
     let (status, _) = api(

@@ -159,12 +159,21 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
                 .routes(routes!(treatment_team::add_activity))
                 .routes(routes!(treatment_team::close))
                 .routes(routes!(treatment_team::evaluation))
-                .routes(routes!(treatment_team::register_hours)),
+                .routes(routes!(
+                    treatment_team::register_hours,
+                    treatment_team::team_hours
+                ))
+                .routes(routes!(treatment_team::team_consultations)),
         ))
         .merge(guarded(
             app,
             Permission::CoordinateTreatmentTeam,
             OpenApiRouter::new().routes(routes!(treatment_team::add_member)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::TreatmentTeamWork,
+            OpenApiRouter::new().routes(routes!(treatment_team::team_members)),
         ))
         .merge(guarded(
             app,

@@ -10,13 +10,13 @@ use crate::pages::Fields;
 use crate::pages::cases::required_date;
 use crate::pages::treatment_team::{
     activity_action, add_member_action, close_action, hours_action, intake_action,
-    open_consultation, own_team, request_from_case_action, request_from_referrer_action,
+    open_consultation, own_team, redact, request_from_case_action, request_from_referrer_action,
 };
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use eenplan_domain::treatment_team::EvaluationRow;
-use eenplan_store::treatment_team::{self as store, Consultation};
+use eenplan_store::treatment_team::{self as store, Consultation, HoursEntry, Membership};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -341,4 +341,61 @@ pub async fn register_hours(
     ]);
     let id = hours_action(&app, &ctx, &team_id, &f).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// The team's requests, open ones first (the question and the case only with consent).
+#[utoipa::path(get, path = "/api/v1/treatment-teams/{id}/consultations", tag = "treatment_team",
+    params(("id" = String, Path)),
+    responses((status = 200, body = [Consultation]), (status = 403, body = ErrorBody)))]
+pub async fn team_consultations(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(team_id): Path<String>,
+) -> ApiResult<Json<Vec<Consultation>>> {
+    own_team(&app, &ctx, &team_id).await?;
+    let mut list = store::team_requests(&app.store, &team_id).await?;
+    list.iter_mut().for_each(redact);
+    eenplan_store::audit::record(
+        &app.store,
+        &ctx.actor(),
+        &eenplan_store::audit::Event::new("consultation.list", eenplan_store::audit::Action::Read)
+            .object("team", &team_id),
+    )
+    .await?;
+    Ok(Json(list))
+}
+
+/// The team's hours in a period.
+#[utoipa::path(get, path = "/api/v1/treatment-teams/{id}/hours", tag = "treatment_team",
+    params(("id" = String, Path), PeriodQuery),
+    responses((status = 200, body = [HoursEntry]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn team_hours(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(team_id): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> ApiResult<Json<Vec<HoursEntry>>> {
+    own_team(&app, &ctx, &team_id).await?;
+    let mut errors = Vec::new();
+    let from = required_date(&mut errors, "from", &q.from);
+    let to = required_date(&mut errors, "to", &q.to);
+    match (from, to) {
+        (Some(f), Some(t)) if errors.is_empty() => {
+            Ok(Json(store::team_hours(&app.store, &team_id, f, t).await?))
+        }
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// The team's memberships, current and past.
+#[utoipa::path(get, path = "/api/v1/treatment-teams/{id}/members", tag = "treatment_team",
+    params(("id" = String, Path)),
+    responses((status = 200, body = [Membership]), (status = 403, body = ErrorBody)))]
+pub async fn team_members(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(team_id): Path<String>,
+) -> ApiResult<Json<Vec<Membership>>> {
+    own_team(&app, &ctx, &team_id).await?;
+    Ok(Json(store::memberships(&app.store, &team_id).await?))
 }

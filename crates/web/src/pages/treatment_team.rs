@@ -167,14 +167,7 @@ pub async fn open_consultation(
         _ => Vec::new(),
     };
     drop(conn);
-    if !c.consent {
-        // Without consent the team works on the anonymised question alone.
-        c.question = c.anonymised_question.clone();
-        c.case_id = None;
-        c.family_id = None;
-        c.consent_by = None;
-        c.consent_scope = None;
-    }
+    redact(&mut c);
     audit::record(
         &app.store,
         &ctx.actor(),
@@ -184,6 +177,18 @@ pub async fn open_consultation(
     )
     .await?;
     Ok(c)
+}
+
+/// Without the family's consent the team works on the anonymised question alone: no
+/// question in the family's words, no case.
+pub fn redact(c: &mut Consultation) {
+    if !c.consent {
+        c.question = c.anonymised_question.clone();
+        c.case_id = None;
+        c.family_id = None;
+        c.consent_by = None;
+        c.consent_scope = None;
+    }
 }
 
 /// The team's members (user ids) listed in the `members` fields.
@@ -585,7 +590,8 @@ pub async fn dashboard(
         }
         _ => (today, today),
     };
-    let requests = store::team_requests(&app.store, &team).await?;
+    let mut requests = store::team_requests(&app.store, &team).await?;
+    requests.iter_mut().for_each(redact);
     audit::record(
         &app.store,
         &ctx.actor(),
