@@ -598,6 +598,16 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
     )
     .await;
     assert_eq!(r.status(), 303);
+    // The advice is shared with the case's team on the case page.
+    let page = worker
+        .get(app.url(&format!("/casussen/{case}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Advies: vaste ochtendroutine"));
     // The dashboard counts it: one CJG case, advice, referred on.
     let dash = team
         .get(app.url(&format!("/lbt?van=2020-01-01&tot={today}")))

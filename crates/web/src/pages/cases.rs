@@ -854,8 +854,15 @@ pub struct CasePage {
     pub access_requests: Vec<(String, String, String, &'static str)>,
     /// (decision id, number, youth, product, period) of the decisions.
     pub decisions: Vec<(String, String, String, String, String)>,
-    /// (number, status, outcome) of the consultation requests to the treatment team.
-    pub consultations: Vec<(String, &'static str, &'static str)>,
+    /// The consultation requests to the treatment team: (number, status, outcome, what
+    /// the team did: kind, date, notes); the notes are shared with the case's team.
+    #[allow(clippy::type_complexity)]
+    pub consultations: Vec<(
+        String,
+        &'static str,
+        &'static str,
+        Vec<(&'static str, String, String)>,
+    )>,
 }
 
 pub struct PersonRow {
@@ -1094,18 +1101,34 @@ async fn case_page(
             })
             .collect(),
         consultations: if access.may_run() {
-            eenplan_store::treatment_team::case_requests(store, &case.id)
-                .await?
-                .into_iter()
-                .map(|c| {
-                    (
-                        c.number,
-                        lang.pick(c.status.label_nl(), c.status.label_en()),
-                        c.outcome
-                            .map_or("", |o| lang.pick(o.label_nl(), o.label_en())),
-                    )
-                })
-                .collect()
+            let mut out = Vec::new();
+            let mut conn = store
+                .pool()
+                .acquire()
+                .await
+                .map_err(eenplan_store::Error::from)?;
+            for c in eenplan_store::treatment_team::case_requests(store, &case.id).await? {
+                let full = eenplan_store::treatment_team::request(&mut conn, &c.id).await?;
+                let work = full
+                    .activities
+                    .into_iter()
+                    .map(|a| {
+                        (
+                            lang.pick(a.kind.label_nl(), a.kind.label_en()),
+                            a.on_date.format("%d-%m-%Y").to_string(),
+                            a.notes,
+                        )
+                    })
+                    .collect();
+                out.push((
+                    c.number,
+                    lang.pick(c.status.label_nl(), c.status.label_en()),
+                    c.outcome
+                        .map_or("", |o| lang.pick(o.label_nl(), o.label_en())),
+                    work,
+                ));
+            }
+            out
         } else {
             Vec::new()
         },
