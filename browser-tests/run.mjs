@@ -3,9 +3,9 @@
 // Drives headless Chromium (Debian's /usr/bin/chromium through playwright-core,
 // no browser download) against a running eenplan server in demo mode:
 //   - logs in as demo.gezinswerker, demo.gezinswerker.weert,
-//     demo.gedragswetenschapper, demo.aanbieder, demo.beleid and demo.beheerder
-//     (password + TOTP code read from the demo login page), including one wrong
-//     MFA code for demo.gezinswerker;
+//     demo.gedragswetenschapper, demo.aanbieder, demo.beleid, demo.behandelteam,
+//     demo.coordinator and demo.beheerder (password + TOTP code read from the
+//     demo login page), including one wrong MFA code for demo.gezinswerker;
 //   - visits the pages for each role, checks the HTTP status (403 for a family
 //     worker on /beheer/gebruikers), switches language to English and back,
 //     logs out;
@@ -37,6 +37,19 @@
 //       demo.beleid (Gemeente Leudal) sees the cost on /kosten for Leudal as a
 //       euro amount and not the name "Lotte" anywhere in the page;
 //       demo.beheerder opens /catalogus (then switches language there);
+//   - walks the local treatment team (lokaal behandelteam, LBT Leudal):
+//       demo.gezinswerker follows "Consultatie aanvragen" on the Bakker case and
+//       sends a request for advice (reason "spar", the question and its
+//       anonymised version, the family's consent); the case page lists the new
+//       LBT-... number in #consultatie;
+//       demo.behandelteam (Noor Peeters, Koraal) follows the request from /lbt,
+//       records the intake (no contra-indication, assigned to herself), an MDO
+//       with attendees and notes, registers 1,5 hours of consultation on it on
+//       /lbt/uren and closes it with the outcome "advice";
+//       demo.coordinator approves those hours on /lbt/uren, opens /lbt/leden and
+//       /lbt/declaraties, issues this year's declaration for Koraal, opens it
+//       (also in print media) and fetches its CSV and XLSX downloads (HTTP 200
+//       and content type only, no axe scan);
 //   - runs axe-core (WCAG 2.0/2.1 A and AA) on every page it visits and saves a
 //     full-page screenshot to browser-tests/screenshots/<name>.png.
 //
@@ -368,6 +381,7 @@ const shared = {
   lotteCasePath: null,
   registrationLine: null,
   access: { requestPath: null, decisionId: null, startDate: null, endDate: null },
+  lbt: { number: null, requestPath: null, teamId: null },
 };
 
 function isoDate(d) {
@@ -903,6 +917,225 @@ async function policyCosts(page) {
   });
 }
 
+// ---- local treatment team (lokaal behandelteam) ----------------------------------
+
+// Invented consultation question on the Bakker case (no real person).
+const LBT = {
+  question: 'Lotte Bakker (12) heeft sinds de scheiding van haar ouders veel buikpijn en wil niet meer naar school. Wij willen sparren over de aanpak.',
+  anonymised: 'Meisje van 12 met buikpijnklachten en schoolweigering sinds een scheiding; verwijzer wil sparren over de aanpak.',
+  consentBy: 'Moeder van Lotte',
+  consentScope: 'Bespreking van de casus in het lokaal behandelteam',
+  attendees: 'Noor Peeters, gezinswerker CJG Leudal',
+  notes: 'Casus besproken in het MDO; advies: schoolverzuim samen met school en huisarts oppakken.',
+  member: 'Noor Peeters',
+  organisation: 'Koraal',
+  team: 'LBT Leudal',
+};
+const LBT_NUMBER = /\bLBT-[\w-]+/;
+
+// Step 1 (demo.gezinswerker): ask the treatment team for advice on the Bakker case.
+async function consultationRequestFlow(page) {
+  await page.goto(BASE + '/casussen', { waitUntil: 'load' });
+  const caseLink = page.locator('main table tbody tr', { hasText: ACCESS.family }).locator('a[href^="/casussen/"]');
+  let status = await clickNav(page, await one(page, caseLink, `case link of "${ACCESS.family}" on /casussen`));
+  const casePath = expectPathname(page, /^\/casussen\/[^/]+$/, `case of "${ACCESS.family}"`).pathname;
+  const section = page.locator('#consultatie');
+  await one(page, section, 'consultation section (#consultatie) on the case page');
+  const before = ((await section.innerText()) || '').match(new RegExp(LBT_NUMBER.source, 'g')) || [];
+  await checkPage(page, 'gezinswerker-40-casus-bakker-consultatie', { status });
+
+  const ask = await one(page, section.getByRole('link', { name: 'Consultatie aanvragen', exact: true }), '"Consultatie aanvragen" link');
+  status = await clickNav(page, ask);
+  expectPathname(page, new RegExp(`^${casePath}/consultatie$`), '"Consultatie aanvragen"');
+  await checkPage(page, 'gezinswerker-41-consultatie-nieuw', { status });
+
+  const form = page.locator(`main form[action="${casePath}/consultatie"]`);
+  await one(page, form, 'consultation request form');
+  await form.locator('#kind').selectOption('advice');
+  await form.locator('#reason').selectOption('spar');
+  await form.locator('#question').fill(LBT.question);
+  await form.locator('#anonymised_question').fill(LBT.anonymised);
+  await form.locator('input[name="consent"]').check();
+  await form.locator('#consent_by').fill(LBT.consentBy);
+  await form.locator('#consent_on').fill(dutchDate(0));
+  await form.locator('#consent_scope').fill(LBT.consentScope);
+  status = await clickNav(page, await one(page, form.getByRole('button', { name: 'Verzoek versturen', exact: true }), '"Verzoek versturen" button'));
+  if (new URL(page.url()).pathname !== casePath) {
+    throw new Error(`sending the consultation request ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+  }
+  const after = ((await page.locator('#consultatie').innerText()) || '').match(new RegExp(LBT_NUMBER.source, 'g')) || [];
+  const added = after.filter((n) => !before.includes(n));
+  if (added.length !== 1) {
+    fail(`after "Verzoek versturen" the case page lists ${added.length} new LBT request number(s) in #consultatie (before: ${before.join(', ') || 'none'}; after: ${after.join(', ') || 'none'})`);
+  } else {
+    shared.lbt.number = added[0];
+  }
+  await checkPage(page, 'gezinswerker-42-casus-consultatie-verstuurd', { status, notes: [`request ${shared.lbt.number ?? '?'}`] });
+}
+
+// Step 2 (demo.behandelteam, LBT Leudal): intake, an MDO, hours, and the outcome.
+async function treatmentTeamFlow(page) {
+  if (!shared.lbt.number) {
+    fail('demo.behandelteam: no consultation request to work on (the request as demo.gezinswerker failed)');
+    return;
+  }
+  const number = shared.lbt.number;
+  await gotoChecked(page, 'behandelteam-05-lbt', '/lbt');
+  const link = page.locator('main a[href^="/lbt/verzoeken/"]', { hasText: number });
+  let status = await clickNav(page, (await one(page, link, `link to ${number} on /lbt`)).first());
+  const requestPath = expectPathname(page, /^\/lbt\/verzoeken\/[^/]+$/, `request ${number}`).pathname;
+  shared.lbt.requestPath = requestPath;
+  const teamLink = page.locator('main a[href^="/lbt?team="]').first();
+  if ((await teamLink.count()) === 1) shared.lbt.teamId = new URL(BASE + (await teamLink.getAttribute('href'))).searchParams.get('team');
+  let text = await mainText(page);
+  // The family consented, so the team sees the question itself.
+  for (const want of [number, LBT.question, LBT.consentBy, 'Aangevraagd']) {
+    if (!text.includes(want)) fail(`the request page does not show "${want}"`);
+  }
+  await checkPage(page, 'behandelteam-06-verzoek', { status });
+
+  // Intake: no contra-indication, assigned to the member herself.
+  const intake = page.locator(`main form[action="${requestPath}/intake"]`);
+  await one(page, intake, 'intake form');
+  await intake.locator('input[name="contra_indication"][value=""]').check();
+  await (await one(page, intake.locator('#members label', { hasText: LBT.member }).locator('input[type=checkbox]'), `"${LBT.member}" in "Toewijzen aan"`)).check();
+  status = await clickNav(page, await one(page, intake.getByRole('button', { name: 'Intake vastleggen', exact: true }), '"Intake vastleggen" button'));
+  if (new URL(page.url()).pathname !== requestPath) {
+    throw new Error(`recording the intake ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+  }
+  text = await mainText(page);
+  if (!text.includes('Opgepakt')) fail(`after the intake the request is not "Opgepakt" (errors: "${await errorSummaryText(page)}")`);
+  await checkPage(page, 'behandelteam-07-verzoek-opgepakt', { status });
+
+  // An MDO with attendees and notes.
+  const activity = page.locator(`main form[action="${requestPath}/activiteit"]`);
+  await one(page, activity, 'activity form');
+  await activity.locator('#kind').selectOption('mdo');
+  await activity.locator('#attendees').fill(LBT.attendees);
+  await activity.locator('#notes').fill(LBT.notes);
+  status = await clickNav(page, await one(page, activity.getByRole('button', { name: 'Vastleggen', exact: true }), 'activity "Vastleggen" button'));
+  if (new URL(page.url()).pathname !== requestPath) {
+    throw new Error(`recording the activity ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+  }
+  text = await mainText(page);
+  for (const want of ['Multidisciplinair overleg (MDO)', LBT.attendees, LBT.notes]) {
+    if (!text.includes(want)) fail(`after recording the MDO the request page does not show "${want}"`);
+  }
+  await checkPage(page, 'behandelteam-08-verzoek-mdo', { status });
+
+  // 1,5 hours of consultation on the request.
+  await gotoChecked(page, 'behandelteam-09-uren', '/lbt/uren');
+  const hours = page.locator('main form[action="/lbt/uren"]');
+  await one(page, hours, 'hours form');
+  if (!(await hours.locator('#on').inputValue())) await hours.locator('#on').fill(dutchDate(0));
+  await hours.locator('#hours').fill('1,5');
+  await hours.locator('#activity').selectOption('consultation');
+  const requestOptions = await hours.locator('#request_id option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent.trim() })));
+  const requestOption = requestOptions.find((o) => o.value && o.label.includes(number));
+  if (!requestOption) throw new Error(`hours form: #request_id offers no option for ${number} (${requestOptions.map((o) => o.label).join(' | ')})`);
+  await hours.locator('#request_id').selectOption(requestOption.value);
+  status = await clickNav(page, await one(page, hours.getByRole('button', { name: 'Vastleggen', exact: true }), 'hours "Vastleggen" button'));
+  if (new URL(page.url()).pathname !== '/lbt/uren') {
+    throw new Error(`registering hours ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+  }
+  const err = await errorSummaryText(page);
+  if (err) fail(`registering hours showed errors: "${err}"`);
+  const row = page.locator('main table tbody tr', { hasText: number });
+  if ((await row.count()) !== 1) fail(`/lbt/uren does not list the hours on ${number}`);
+  else if (!(await row.innerText()).includes('1,5')) fail(`the hours row of ${number} does not show "1,5": "${(await row.innerText()).replace(/\s+/g, ' ')}"`);
+  await checkPage(page, 'behandelteam-10-uren-geregistreerd', { status });
+
+  // Close: advice only.
+  await page.goto(BASE + requestPath, { waitUntil: 'load' });
+  const close = page.locator(`main form[action="${requestPath}/afsluiten"]`);
+  await one(page, close, 'close form');
+  await close.locator('#outcome').selectOption('advice');
+  status = await clickNav(page, await one(page, close.getByRole('button', { name: 'Verzoek afsluiten', exact: true }), '"Verzoek afsluiten" button'));
+  if (new URL(page.url()).pathname !== requestPath) {
+    throw new Error(`closing the request ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+  }
+  text = await mainText(page);
+  for (const want of ['Afgesloten', 'Alleen advies']) {
+    if (!text.includes(want)) fail(`after closing, the request page does not show "${want}" (errors: "${await errorSummaryText(page)}")`);
+  }
+  await checkPage(page, 'behandelteam-11-verzoek-afgesloten', { status });
+}
+
+// Step 3 (demo.coordinator): approve the hours, the members, the yearly declaration.
+async function teamCoordinatorFlow(page) {
+  if (!shared.lbt.number) {
+    fail('demo.coordinator: no consultation request (the request as demo.gezinswerker failed)');
+    return;
+  }
+  const number = shared.lbt.number;
+  // The coordinator has two teams: open the hours of LBT Leudal.
+  const hoursPath = shared.lbt.teamId ? `/lbt/uren?team=${encodeURIComponent(shared.lbt.teamId)}` : '/lbt/uren';
+  await gotoChecked(page, 'coordinator-05-uren', hoursPath);
+  const row = page.locator('main table tbody tr', { hasText: number });
+  if ((await row.count()) !== 1) {
+    fail(`/lbt/uren for the coordinator does not list the hours on ${number}`);
+  } else {
+    await (await one(page, row.locator('input[type=checkbox][name="entry"]'), `approval checkbox of the hours on ${number}`)).check();
+    const status = await clickNav(page, await one(page, page.getByRole('button', { name: 'Geselecteerde uren goedkeuren', exact: true }), '"Geselecteerde uren goedkeuren" button'));
+    expectPathname(page, /^\/lbt\/uren$/, 'after approving hours');
+    const err = await errorSummaryText(page);
+    if (err) fail(`approving hours showed errors: "${err}"`);
+    const approved = page.locator('main table tbody tr', { hasText: number });
+    const cells = await approved.first().locator('td').allInnerTexts();
+    if (cells[cells.length - 1]?.trim() !== 'ja') fail(`after approving, the hours on ${number} are not marked approved: "${cells.join(' | ')}"`);
+    if ((await approved.first().locator('input[type=checkbox]').count()) !== 0) fail('an approved hours entry still has an approval checkbox');
+    await checkPage(page, 'coordinator-06-uren-goedgekeurd', { status });
+  }
+
+  await gotoChecked(page, 'coordinator-07-leden', '/lbt/leden');
+  if (!(await mainText(page)).includes(LBT.member)) fail(`/lbt/leden does not list "${LBT.member}"`);
+
+  const year = dutchDate(0).slice(0, 4);
+  await gotoChecked(page, 'coordinator-08-declaraties', '/lbt/declaraties');
+  const h1 = ((await page.locator('h1.page-title').first().textContent()) || '').trim();
+  if (!h1.includes(year)) fail(`/lbt/declaraties h1 is "${h1}", expected the current year ${year}`);
+  const orgRow = page.locator('main table tbody tr', { has: page.locator('th', { hasText: LBT.organisation }) });
+  await one(page, orgRow, `row of ${LBT.organisation} on /lbt/declaraties`);
+  const issue = await one(page, orgRow.locator('form[action="/lbt/declaraties"] button[type=submit]'), `issue button of ${LBT.organisation}`);
+  let status = await clickNav(page, issue);
+  const m = /^\/lbt\/declaraties\/([^/.]+)$/.exec(new URL(page.url()).pathname);
+  if (!m) throw new Error(`issuing the declaration ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+  const declPath = `/lbt/declaraties/${m[1]}`;
+  const text = await mainText(page);
+  for (const want of [LBT.organisation, year, LBT.team, 'Consultatie', LBT.member]) {
+    if (!text.includes(want)) fail(`the declaration page does not show "${want}"`);
+  }
+  if (!NONZERO_EURO_AMOUNT.test(text)) fail('the declaration page shows no amount in euros');
+  await checkPage(page, 'coordinator-09-declaratie', { status });
+
+  await page.emulateMedia({ media: 'print' });
+  try {
+    const printText = ((await page.locator('body').innerText()) || '').replace(/\s+/g, ' ');
+    for (const want of [LBT.organisation, year]) {
+      if (!printText.includes(want)) fail(`declaration (print media) does not show "${want}"`);
+    }
+    for (const sel of ['.site-nav', '.lang-switch', 'form[action="/logout"]', '.skip-link', '.letter .no-print']) {
+      if ((await page.locator(sel).count()) && (await page.locator(sel).first().isVisible())) {
+        fail(`declaration: ${sel} is visible in print media`);
+      }
+    }
+    await checkPage(page, 'coordinator-10-declaratie-print-media', { status: 200 });
+  } finally {
+    await page.emulateMedia({ media: 'screen' });
+  }
+
+  // The downloads (not scanned: no HTML).
+  for (const [ext, type] of [['csv', 'text/csv'], ['xlsx', 'spreadsheetml']]) {
+    const href = `${declPath}.${ext}`;
+    if ((await page.locator(`main a[href="${href}"]`).count()) !== 1) fail(`the declaration page has no link to ${href}`);
+    const resp = await page.request.get(BASE + href);
+    const ct = resp.headers()['content-type'] || '';
+    if (resp.status() !== 200) fail(`${href} answered HTTP ${resp.status()}`);
+    else if (!ct.includes(type)) fail(`${href} has content type "${ct}", expected ${type}`);
+    else console.log(`  download ${href}: HTTP 200, ${ct}, ${(await resp.body()).length} bytes`);
+  }
+}
+
 // ---- scenarios ----------------------------------------------------------------
 
 async function scenario(browser, username, short, fn, loginOpts = {}) {
@@ -964,6 +1197,7 @@ async function main() {
         await switchLanguage(page, 'gezinswerker');
         await familyPlanFlow(page);
         await accessRequestFlow(page);
+        await consultationRequestFlow(page);
       },
       { tryWrongCode: true },
     );
@@ -1036,6 +1270,10 @@ async function main() {
     await scenario(browser, 'demo.aanbieder', 'aanbieder', providerReportsStart);
 
     await scenario(browser, 'demo.beleid', 'beleid', policyCosts);
+
+    await scenario(browser, 'demo.behandelteam', 'behandelteam', treatmentTeamFlow);
+
+    await scenario(browser, 'demo.coordinator', 'coordinator', teamCoordinatorFlow);
 
     await scenario(browser, 'demo.beheerder', 'beheerder', async (page) => {
       await gotoChecked(page, 'beheerder-05-organisaties', '/organisaties');
