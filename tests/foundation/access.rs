@@ -1,22 +1,7 @@
 //! Result-oriented access through the pages: a request in both variants, four eyes, the
 //! decision with its cost and schedule, the provider's part, monitoring and the cost page.
 
-use crate::common::TestApp;
-use reqwest::Client;
-
-async fn post(
-    app: &TestApp,
-    client: &Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
+use crate::common::{TestApp, api, post_form};
 
 fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_owned()
@@ -118,7 +103,7 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
     assert_eq!(r.status(), 303);
     let request = location(&r).trim_start_matches("/toegang/").to_owned();
     let v = version_of(&app, "access_requests", &request).await;
-    let r = post(
+    let r = post_form(
         &app,
         &worker,
         &format!("/toegang/{request}/indienen"),
@@ -136,7 +121,7 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
     );
     // A family worker cannot approve.
     let v = version_of(&app, "access_requests", &request).await;
-    let r = post(
+    let r = post_form(
         &app,
         &worker,
         &format!("/toegang/{request}/goedkeuren"),
@@ -146,7 +131,7 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
     assert_eq!(r.status(), 403);
     // A reviewer sends it back only with a comment, then approves.
     let (reviewer, rcsrf) = app.login("demo.gedragswetenschapper").await;
-    let r = post(
+    let r = post_form(
         &app,
         &reviewer,
         &format!("/toegang/{request}/terugsturen"),
@@ -154,7 +139,7 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
     )
     .await;
     assert_eq!(r.status(), 422);
-    let r = post(
+    let r = post_form(
         &app,
         &reviewer,
         &format!("/toegang/{request}/goedkeuren"),
@@ -195,7 +180,7 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
     // A new price never changes the decision taken.
     let (admin, acsrf) = app.login("demo.beheerder").await;
     let pv = version_of(&app, "products", &i.product).await;
-    let r = post(
+    let r = post_form(
         &app,
         &admin,
         &format!("/catalogus/producten/{}/prijzen", i.product),
@@ -218,7 +203,7 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
     );
     // A product taken out of use is not offered for new requests; its decision stays.
     let pv = version_of(&app, "products", &i.product).await;
-    let r = post(
+    let r = post_form(
         &app,
         &admin,
         &format!("/catalogus/producten/{}", i.product),
@@ -306,7 +291,7 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
     assert!(body.contains("Lotte Bakker"));
     // Care is not reported as started before the decision starts (1 December).
     let dv = version_of(&app, "decisions", &decision).await;
-    let r = post(
+    let r = post_form(
         &app,
         &provider,
         &format!("/aanbieder/beschikkingen/{decision}"),
@@ -326,7 +311,7 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
     );
     // Ending early recomputes the cost at the same unit price, as a new version.
     let dv = version_of(&app, "decisions", &decision).await;
-    let r = post(
+    let r = post_form(
         &app,
         &worker,
         &format!("/beschikkingen/{decision}/wijzigen"),
@@ -369,7 +354,7 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
     let i = ids(&app).await;
     let today = eenplan_store::today().to_string();
     let (admin, acsrf) = app.login("demo.beheerder").await;
-    let r = post(
+    let r = post_form(
         &app,
         &admin,
         "/catalogus/variant",
@@ -382,7 +367,7 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
     .await;
     assert_eq!(r.status(), 303);
     let (worker, csrf) = app.login("demo.gezinswerker").await;
-    let r = post(
+    let r = post_form(
         &app,
         &worker,
         &format!("/casussen/{}/toegang/nieuw", i.case),
@@ -401,7 +386,7 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
     let request = location(&r).trim_start_matches("/toegang/").to_owned();
     let v = version_of(&app, "access_requests", &request).await;
     assert_eq!(
-        post(
+        post_form(
             &app,
             &worker,
             &format!("/toegang/{request}/indienen"),
@@ -423,7 +408,7 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
     let (reviewer, rcsrf) = app.login("demo.gedragswetenschapper").await;
     let v = version_of(&app, "access_requests", &request).await;
     assert_eq!(
-        post(
+        post_form(
             &app,
             &reviewer,
             &format!("/toegang/{request}/goedkeuren"),
@@ -470,7 +455,7 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
         "in_review"
     );
     let v = version_of(&app, "access_requests", &request).await;
-    let r = post(
+    let r = post_form(
         &app,
         &reviewer,
         &format!("/toegang/{request}/goedkeuren"),
@@ -483,7 +468,7 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
         .to_owned();
     // The provider reports the start of care on the decision's first day.
     let dv = version_of(&app, "decisions", &decision).await;
-    let r = post(
+    let r = post_form(
         &app,
         &provider,
         &format!("/aanbieder/beschikkingen/{decision}"),
@@ -542,7 +527,7 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
     .await;
     let ev = version_of(&app, "evaluations", &eval).await;
     let path = format!("/beschikkingen/{decision}/evaluaties/{eval}");
-    let r = post(
+    let r = post_form(
         &app,
         &worker,
         &path,
@@ -556,7 +541,7 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
     )
     .await;
     assert_eq!(r.status(), 422, "every result needs a score");
-    let r = post(
+    let r = post_form(
         &app,
         &worker,
         &path,
@@ -584,29 +569,6 @@ async fn in_the_2018_variant_the_provider_records_the_effort_and_monitoring_keep
         .await,
         "45"
     );
-}
-
-async fn api(
-    app: &TestApp,
-    client: &Client,
-    csrf: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: serde_json::Value,
-) -> (u16, serde_json::Value) {
-    let r = client
-        .request(method, app.url(path))
-        .header("x-csrf-token", csrf)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-    )
 }
 
 #[tokio::test]
@@ -942,7 +904,7 @@ async fn writers_never_approve_providers_see_only_their_own_and_changes_keep_the
         "SELECT id FROM users WHERE username = 'demo.aanbieder'",
     )
     .await;
-    let r = post(
+    let r = post_form(
         &app,
         &worker,
         &format!("/casussen/{}/betrokkenen", i.case),

@@ -1,43 +1,8 @@
 //! Families, registrations, cases and the family plan, through the pages and the API, as
 //! a family worker uses them; and who may see a case.
 
-use crate::common::{TestApp, csrf_of};
-use reqwest::Client;
+use crate::common::{TestApp, api, csrf_of, post_form};
 use serde_json::{Value, json};
-
-async fn post_form(
-    app: &TestApp,
-    client: &Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn api(
-    app: &TestApp,
-    client: &Client,
-    csrf: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let r = client
-        .request(method, app.url(path))
-        .header("x-csrf-token", csrf)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 fn case_id_from(location: &str) -> String {
     location

@@ -3,30 +3,10 @@
 //! rate (a hand count), a correction as a new version, the printable page and the CSV
 //! and XLSX downloads; the coordinator only.
 
-use crate::common::{TestApp, csrf_of};
+use crate::common::{TestApp, api, csrf_of};
 use chrono::Datelike;
-use reqwest::{Client, Method as M};
+use reqwest::Method as M;
 use serde_json::{Value, json};
-
-async fn api(
-    app: &TestApp,
-    client: &Client,
-    csrf: &str,
-    method: M,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let r = client
-        .request(method, app.url(path))
-        .header("x-csrf-token", csrf)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 /// Last year: every day of it lies in the past, and in the demo membership (from
 /// 2023-03-01) of the psychologist of Koraal in LBT Leudal.

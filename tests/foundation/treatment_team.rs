@@ -2,29 +2,9 @@
 //! table of the domain brief exactly; consent, the contra-indication screen and hours
 //! keep their rules.
 
-use crate::common::TestApp;
-use reqwest::{Client, Method as M};
+use crate::common::{TestApp, api, post_form};
+use reqwest::Method as M;
 use serde_json::{Value, json};
-
-async fn api(
-    app: &TestApp,
-    client: &Client,
-    csrf: &str,
-    method: M,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let r = client
-        .request(method, app.url(path))
-        .header("x-csrf-token", csrf)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 /// (referrer, advice, consultation/treatment, referred on) of the brief's table.
 const TABLE: [(&str, usize, usize, usize); 4] = [
@@ -440,20 +420,6 @@ async fn consent_the_screen_and_hours_keep_their_rules() {
     assert_eq!(status, 403);
 }
 
-async fn post(
-    app: &TestApp,
-    client: &Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
     let app = TestApp::spawn().await;
@@ -471,13 +437,13 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
         200
     );
     // Bad input names the fields; nothing is saved.
-    let r = post(&app, &worker, &path, &[("csrf", &csrf), ("question", "")]).await;
+    let r = post_form(&app, &worker, &path, &[("csrf", &csrf), ("question", "")]).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     for field in ["kind", "reason", "question", "anonymised_question"] {
         assert!(body.contains(&format!("href=\"#{field}\"")), "{field}");
     }
-    let r = post(
+    let r = post_form(
         &app,
         &worker,
         &path,
@@ -528,7 +494,7 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
         .await
         .unwrap();
     assert!(page.contains("Meisje (12) met schoolangst") && !page.contains("Lotte"));
-    let r = post(
+    let r = post_form(
         &app,
         &team,
         &format!("/lbt/verzoeken/{id}/intake"),
@@ -536,7 +502,7 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
     )
     .await;
     assert_eq!(r.status(), 422, "a member must be assigned");
-    let r = post(
+    let r = post_form(
         &app,
         &team,
         &format!("/lbt/verzoeken/{id}/intake"),
@@ -545,7 +511,7 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
     .await;
     assert_eq!(r.status(), 303);
     let today = eenplan_store::today().to_string();
-    let r = post(
+    let r = post_form(
         &app,
         &team,
         &format!("/lbt/verzoeken/{id}/activiteit"),
@@ -558,7 +524,7 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
     )
     .await;
     assert_eq!(r.status(), 303);
-    let r = post(
+    let r = post_form(
         &app,
         &team,
         "/lbt/uren",
@@ -572,7 +538,7 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
     )
     .await;
     assert_eq!(r.status(), 303);
-    let r = post(
+    let r = post_form(
         &app,
         &team,
         "/lbt/uren",
@@ -585,7 +551,7 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
     )
     .await;
     assert_eq!(r.status(), 422);
-    let r = post(
+    let r = post_form(
         &app,
         &team,
         &format!("/lbt/verzoeken/{id}/afsluiten"),
@@ -632,7 +598,7 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
     assert_eq!(rows[4], ["Totaal", "1", "1", "0", "1"]);
     // The coordinator approves the hours; the member cannot.
     let entry = app.id_of("SELECT id FROM hours_entries").await;
-    let r = post(
+    let r = post_form(
         &app,
         &team,
         "/lbt/uren/goedkeuren",
@@ -644,7 +610,7 @@ async fn through_the_pages_a_request_is_asked_taken_up_worked_and_counted() {
     let leudal = app
         .id_of("SELECT id FROM teams WHERE name = 'LBT Leudal'")
         .await;
-    let r = post(
+    let r = post_form(
         &app,
         &coordinator,
         "/lbt/uren/goedkeuren",

@@ -244,3 +244,43 @@ pub fn csrf_of(html: &str) -> String {
         .unwrap_or_else(|| panic!("no csrf field in page: {}", &html[..html.len().min(400)]))
         .to_owned()
 }
+
+/// A JSON API call with the session's CSRF header: the status and the body (Null when
+/// the body is not JSON).
+pub async fn api(
+    app: &TestApp,
+    client: &reqwest::Client,
+    csrf: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = client
+        .request(method, app.url(path))
+        .header("x-csrf-token", csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// A form post as a browser sends it.
+pub async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(path))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}

@@ -3,6 +3,7 @@
 //! through the same actions as the pages (`pages::access::*_action`): the JSON body is
 //! handed in as the form's fields, so there is one parser and one access rule per input.
 
+use super::{fields, opt};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody};
@@ -26,14 +27,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 type ApiResult<T> = Result<T, AppError>;
-
-fn fields(pairs: Vec<(&str, String)>) -> Fields {
-    Fields(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-}
-
-fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map(ToString::to_string).unwrap_or_default()
-}
 
 // ---- catalogue ----
 

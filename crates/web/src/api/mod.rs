@@ -225,6 +225,17 @@ pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 
 type ApiResult<T> = Result<T, AppError>;
 
+/// A JSON body handed to the pages' actions as the form fields they parse, so the API
+/// and the pages share one parser per input.
+fn fields(pairs: Vec<(&str, String)>) -> crate::pages::Fields {
+    crate::pages::Fields(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+/// An optional value as the text a form would send (empty when absent).
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
 // ---- me ----
 
 #[derive(Serialize, ToSchema)]

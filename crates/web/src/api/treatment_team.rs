@@ -2,6 +2,7 @@
 //! outcome, members, hours and the evaluation table. Writes go through the actions of
 //! `pages::treatment_team` (the JSON body handed in as the form's fields).
 
+use super::{fields, opt};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody};
@@ -21,14 +22,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 type ApiResult<T> = Result<T, AppError>;
-
-fn fields(pairs: Vec<(&str, String)>) -> Fields {
-    Fields(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-}
-
-fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map(ToString::to_string).unwrap_or_default()
-}
 
 /// A consultation request.
 #[derive(Deserialize, ToSchema)]
