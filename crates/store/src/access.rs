@@ -8,8 +8,9 @@
 
 use crate::audit::{self, Action, Actor, Event};
 use crate::cases::{audit_family, case_event, next_number};
-use crate::catalogue::{self, date};
+use crate::catalogue;
 use crate::{Error, Result, Store, Tx, check_versioned_update, new_id, now};
+use crate::{code, date, opt_code, opt_date};
 use chrono::{Datelike, NaiveDate};
 use eenplan_domain::FieldError;
 use eenplan_domain::access::{
@@ -175,21 +176,6 @@ const REQUEST_SELECT: &str = "SELECT r.*, y.name AS youth_name, y.birth_date AS 
     JOIN users a ON a.id = r.author_id
     LEFT JOIN organisations o ON o.id = r.provider_id
     LEFT JOIN users e ON e.id = r.effort_by";
-
-fn opt_date(r: &AnyRow, col: &str) -> Result<Option<NaiveDate>> {
-    r.try_get::<Option<String>, _>(col)?
-        .as_deref()
-        .map(date)
-        .transpose()
-}
-
-fn code<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T> {
-    parse(&s).ok_or(Error::Corrupt(s))
-}
-
-fn opt_code<T>(s: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
-    s.map(|s| code(s, parse)).transpose()
-}
 
 fn request_from_row(r: &AnyRow) -> Result<AccessRequest> {
     Ok(AccessRequest {

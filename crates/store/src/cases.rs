@@ -6,7 +6,9 @@
 //! coordinating professional); and someone who broke the glass, for a limited time.
 
 use crate::audit::{self, Action, Actor, Event};
-use crate::{Error, Result, Store, Tx, check_versioned_update, format_time, new_id, now};
+use crate::{
+    Error, Result, Store, Tx, check_versioned_update, date, format_time, new_id, now, opt_date,
+};
 use chrono::NaiveDate;
 use eenplan_domain::Bsn;
 use eenplan_domain::case::{self, CaseStatus, CloseReason, HelpKind, Transition};
@@ -27,15 +29,6 @@ pub async fn reopen_days(store: &Store) -> Result<i64> {
         .await?
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_REOPEN_DAYS))
-}
-
-fn date(s: &str) -> Result<NaiveDate> {
-    s.parse().map_err(|_| Error::Corrupt(format!("date {s}")))
-}
-
-fn opt_date(r: &AnyRow, col: &str) -> Result<Option<NaiveDate>> {
-    let s: Option<String> = r.try_get(col)?;
-    s.as_deref().map(date).transpose()
 }
 
 // ---------------------------------------------------------------- people

@@ -3,16 +3,12 @@
 //! when. Every change is versioned: the earlier state goes to `catalogue_history`.
 
 use crate::audit::{self, Action, Actor, Event};
-use crate::{Error, Result, Store, Tx, check_versioned_update, new_id, now};
+use crate::{Error, Result, Store, Tx, check_versioned_update, date, new_id, now};
 use chrono::NaiveDate;
 use eenplan_domain::access::{Frequency, Unit, Variant};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-pub(crate) fn date(s: &str) -> Result<NaiveDate> {
-    s.parse().map_err(|_| Error::Corrupt(format!("date {s}")))
-}
 
 /// A price per unit from a date on.
 #[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]

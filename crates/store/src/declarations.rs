@@ -6,7 +6,7 @@
 //! client data; reads are audited as reads of the declaration all the same.
 
 use crate::audit::{self, Action, Actor, Event};
-use crate::catalogue::date;
+use crate::date;
 use crate::{Error, Result, Store, Tx, new_id, now};
 use chrono::NaiveDate;
 use eenplan_domain::FieldError;

@@ -251,6 +251,27 @@ pub fn local_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     t.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive()
 }
 
+/// A stored date (`YYYY-MM-DD`).
+pub(crate) fn date(s: &str) -> Result<chrono::NaiveDate> {
+    s.parse().map_err(|_| Error::Corrupt(format!("date {s}")))
+}
+
+/// A nullable date column.
+pub(crate) fn opt_date(r: &sqlx::any::AnyRow, col: &str) -> Result<Option<chrono::NaiveDate>> {
+    use sqlx::Row;
+    let s: Option<String> = r.try_get(col)?;
+    s.as_deref().map(date).transpose()
+}
+
+/// A stored code of a code list (`Unit::parse`, `Funding::parse`, ...).
+pub(crate) fn code<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(&s).ok_or(Error::Corrupt(s))
+}
+
+pub(crate) fn opt_code<T>(s: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
+    s.map(|s| code(s, parse)).transpose()
+}
+
 /// Current UTC time in the stored text form.
 pub fn now() -> String {
     format_time(chrono::Utc::now())

@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Action, Actor, Event};
 use crate::cases::audit_family;
-use crate::catalogue::date;
+use crate::date;
 use crate::{Error, Result, Store, Tx, check_versioned_update, new_id, now};
 use chrono::NaiveDate;
 use eenplan_domain::FieldError;

@@ -5,8 +5,8 @@
 
 use crate::audit::{self, Action, Actor, Event};
 use crate::cases::{case_event, next_number};
-use crate::catalogue::date;
 use crate::{Error, Result, Store, Tx, check_versioned_update, new_id, now};
+use crate::{code, date, opt_date};
 use chrono::{Datelike, NaiveDate};
 use eenplan_domain::FieldError;
 use eenplan_domain::treatment_team::{
@@ -19,17 +19,6 @@ use sqlx::any::AnyRow;
 
 fn invalid(field: &'static str, nl: &str, en: &str) -> Error {
     Error::Invalid(FieldError::new(field, nl, en))
-}
-
-fn code<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T> {
-    parse(&s).ok_or(Error::Corrupt(s))
-}
-
-fn opt_date(r: &AnyRow, col: &str) -> Result<Option<NaiveDate>> {
-    r.try_get::<Option<String>, _>(col)?
-        .as_deref()
-        .map(date)
-        .transpose()
 }
 
 // ---------------------------------------------------------------- memberships

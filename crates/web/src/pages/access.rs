@@ -33,7 +33,7 @@ use eenplan_store::access::{
     self as store_access, AccessRequest, Decision, DecisionChange, EffortInput, RequestInput,
     ResultInput,
 };
-use eenplan_store::audit::{self, Action, Event, Outcome};
+use eenplan_store::audit::{self, Action, Event};
 use eenplan_store::cases::{Access, CaseSummary};
 use eenplan_store::monitoring::{self, EvaluationInput, Scope};
 use eenplan_store::{catalogue, plans};
@@ -150,15 +150,7 @@ pub async fn own_provider(
     if provider_id == Some(ctx.principal.organisation_id.as_str()) {
         return Ok(());
     }
-    audit::record(
-        &app.store,
-        &ctx.actor(),
-        &Event::new("provider.refused", Action::Read)
-            .outcome(Outcome::Refused)
-            .object(object.0, object.1),
-    )
-    .await?;
-    Err(AppError::Forbidden)
+    Err(super::refuse(app, ctx, "provider.refused", object).await)
 }
 
 pub fn euros(cents: i64) -> String {
@@ -2036,15 +2028,7 @@ pub async fn check_cost_municipality(
         None => ctx.principal.role != Role::PolicyOfficer,
     };
     if !allowed {
-        audit::record(
-            &app.store,
-            &ctx.actor(),
-            &Event::new("access.refused", Action::Read)
-                .outcome(Outcome::Refused)
-                .object("costs", code),
-        )
-        .await?;
-        return Err(AppError::Forbidden);
+        return Err(super::refuse(app, ctx, "access.refused", ("costs", code)).await);
     }
     let known = eenplan_store::codelists::municipalities(&app.store)
         .await?

@@ -16,7 +16,7 @@ use eenplan_domain::treatment_team::{
     ActivityKind, AskReason, ContraIndication, HourActivity, Outcome, Place, Referrer, RequestKind,
     parse_hours,
 };
-use eenplan_store::audit::{self, Action, Event, Outcome as AuditOutcome};
+use eenplan_store::audit::{self, Action, Event};
 use eenplan_store::treatment_team::{
     self as store, ActivityInput, Consultation, HoursInput, MembershipInput, NewConsultation,
 };
@@ -148,25 +148,14 @@ pub async fn open_consultation(
     ctx: &AuthContext,
     id: &str,
 ) -> Result<Consultation, AppError> {
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
-    let mut c = store::request(&mut conn, id).await?;
-    if !store::in_team(&mut conn, &c.team_id, &ctx.principal.user_id).await? {
-        drop(conn);
-        audit::record(
-            &app.store,
-            &ctx.actor(),
-            &Event::new("access.refused", Action::Read)
-                .outcome(AuditOutcome::Refused)
-                .object("consultation", id),
-        )
-        .await?;
-        return Err(AppError::Forbidden);
-    }
+    let mut c = team_request(app, ctx, id).await?;
     let clients = match (&c.family_id, c.consent) {
-        (Some(f), true) => eenplan_store::cases::client_ids(&mut conn, f).await?,
+        (Some(f), true) => {
+            let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
+            eenplan_store::cases::client_ids(&mut conn, f).await?
+        }
         _ => Vec::new(),
     };
-    drop(conn);
     redact(&mut c);
     audit::record(
         &app.store,
@@ -177,6 +166,21 @@ pub async fn open_consultation(
     )
     .await?;
     Ok(c)
+}
+
+/// A request of one of the user's teams, for a write (the write audits itself).
+async fn team_request(
+    app: &AppState,
+    ctx: &AuthContext,
+    id: &str,
+) -> Result<Consultation, AppError> {
+    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
+    let c = store::request(&mut conn, id).await?;
+    if store::in_team(&mut conn, &c.team_id, &ctx.principal.user_id).await? {
+        return Ok(c);
+    }
+    drop(conn);
+    Err(super::refuse(app, ctx, "access.refused", ("consultation", id)).await)
 }
 
 /// Without the family's consent the team works on the anonymised question alone: no
@@ -207,7 +211,7 @@ pub async fn intake_action(
     id: &str,
     f: &Fields,
 ) -> Result<(), AppError> {
-    open_consultation(app, ctx, id).await?;
+    team_request(app, ctx, id).await?;
     let mut errors = Vec::new();
     let version = super::parse_version("version", f.get("version"))
         .map_err(|p| AppError::Invalid(vec![p]))?;
@@ -253,7 +257,7 @@ pub async fn activity_action(
     id: &str,
     f: &Fields,
 ) -> Result<(), AppError> {
-    open_consultation(app, ctx, id).await?;
+    team_request(app, ctx, id).await?;
     let mut errors = Vec::new();
     let kind = code(&mut errors, f, "kind", ActivityKind::parse);
     let on = required_date(&mut errors, "on", f.get("on"));
@@ -303,7 +307,7 @@ pub async fn close_action(
     id: &str,
     f: &Fields,
 ) -> Result<(), AppError> {
-    open_consultation(app, ctx, id).await?;
+    team_request(app, ctx, id).await?;
     let mut errors = Vec::new();
     let version = super::parse_version("version", f.get("version"))
         .map_err(|p| AppError::Invalid(vec![p]))?;
@@ -415,15 +419,7 @@ pub async fn own_team(app: &AppState, ctx: &AuthContext, team_id: &str) -> Resul
         return Ok(());
     }
     drop(conn);
-    audit::record(
-        &app.store,
-        &ctx.actor(),
-        &Event::new("access.refused", Action::Read)
-            .outcome(AuditOutcome::Refused)
-            .object("team", team_id),
-    )
-    .await?;
-    Err(AppError::Forbidden)
+    Err(super::refuse(app, ctx, "access.refused", ("team", team_id)).await)
 }
 
 /// A member registers hours in their team.
