@@ -915,6 +915,41 @@ async function policyCosts(page) {
       if ((await page.content()).includes('Lotte')) fail('the cost page for the policy officer names "Lotte" (it must show aggregates only)');
     },
   });
+  await policyReports(page);
+}
+
+// Step 5 (demo.beleid): management information, aggregates only. The reports list,
+// the volumes report (chart and table) for the sub-region MLW, a budget for the own
+// municipality, and the costs report setting decided cost against it.
+async function policyReports(page) {
+  await gotoChecked(page, 'beleid-07-rapportages', '/rapportages');
+  const link = await one(page, page.locator('main a[href="/rapportages/volumes"]'), 'link to the volumes report');
+  let status = await clickNav(page, link);
+  expectPathname(page, /^\/rapportages\/volumes$/, 'volumes report link');
+  await checkPage(page, 'beleid-08-rapportage-volumes', { status });
+  const form = page.locator('main form[action="/rapportages/volumes"]');
+  await one(page, form, 'report form');
+  await form.locator('#gebied').selectOption('MLW');
+  status = await clickNav(page, await one(page, form.getByRole('button', { name: 'Toon rapportage', exact: true }), '"Toon rapportage" button'));
+  await checkPage(page, 'beleid-09-rapportage-volumes-mlw', { status });
+  if ((await page.locator('main figure svg').count()) !== 1) fail('the volumes report shows no chart');
+  const firstCells = await page.locator('#report-table tbody tr th').allInnerTexts();
+  if (firstCells.join('|') !== '0946|0988|1640|MLW') fail(`the MLW volumes report rows are ${firstCells.join('|')}`);
+  // The policy officer never sees a count below 5.
+  for (const cell of await page.locator('#report-table tbody td.num').allInnerTexts()) {
+    const n = Number(cell.trim());
+    if (cell.trim() !== '' && !Number.isNaN(n) && n < 5) fail(`the policy officer's volumes report shows the small count ${cell}`);
+  }
+  await gotoChecked(page, 'beleid-10-budgetten', '/rapportages/budgetten');
+  const bform = page.locator('main form[action="/rapportages/budgetten"]');
+  await bform.locator('#year').fill(String(new Date().getFullYear()));
+  await bform.locator('#amount').fill('4.250.000,00');
+  status = await clickNav(page, await one(page, bform.getByRole('button', { name: 'Opslaan', exact: true }), '"Opslaan" button'));
+  expectPathname(page, /^\/rapportages\/budgetten$/, 'after saving a budget');
+  if (!(await mainText(page)).includes('4.250.000,00')) fail('the saved budget is not listed');
+  await checkPage(page, 'beleid-11-budget-opgeslagen', { status });
+  await gotoChecked(page, 'beleid-12-rapportage-kosten', '/rapportages/costs');
+  if (!(await mainText(page)).includes('4.250.000,00')) fail('the costs report does not show the budget');
 }
 
 // ---- local treatment team (lokaal behandelteam) ----------------------------------
@@ -1265,6 +1300,10 @@ async function main() {
         await checkPage(page, 'gedragswetenschapper-06-team-overdragen', { status });
       }
       await reviewAccessRequest(page);
+      // Management information with every figure: the referral flows as a diagram.
+      await gotoChecked(page, 'gedragswetenschapper-20-verwijsstromen', '/rapportages/referral-flows');
+      if ((await page.locator('main figure svg path').count()) === 0) fail('the referral-flows report draws no flow');
+      await gotoChecked(page, 'gedragswetenschapper-21-caseload', '/rapportages/caseload');
     });
 
     await scenario(browser, 'demo.aanbieder', 'aanbieder', providerReportsStart);

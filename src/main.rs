@@ -85,6 +85,43 @@ enum Command {
     /// Background jobs, run by hand (the server runs them on its own).
     #[command(subcommand)]
     Job(JobCommand),
+    /// Compute a report (management information) from the database. Shows every
+    /// figure unless --hide-small-counts asks for the policy officers' view.
+    Report(ReportArgs),
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// The report: volumes, referral-channels, problem-areas, access-funding,
+    /// treatment-team, referral-flows, monitoring, caseload, costs.
+    name: String,
+    /// First day of the period, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day of the period, YYYY-MM-DD.
+    #[arg(long)]
+    to: Option<String>,
+    /// A calendar year (instead of --from/--to, or the year the period lies in).
+    #[arg(long)]
+    year: Option<String>,
+    /// A municipality's CBS code, a sub-region (MLW, MLO) or a region (ML).
+    #[arg(long)]
+    area: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ReportFormat,
+    /// Hide counts below the threshold as policy officers see them.
+    #[arg(long)]
+    hide_small_counts: bool,
+    /// Labels and headers in English (table format).
+    #[arg(long)]
+    english: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Csv,
+    Json,
+    Table,
 }
 
 #[derive(Subcommand)]
@@ -273,6 +310,11 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 declarations::HOURLY_RATE_SETTING,
                 declarations::hourly_rate_cents(&mut conn).await?
             );
+            println!(
+                "{} = {}",
+                eenplan_reports::MIN_COUNT_SETTING,
+                eenplan_reports::min_count(&store).await?
+            );
             for (from, variant) in catalogue::variants(&mut conn).await? {
                 println!("access_variant from {from} = {}", variant.as_str());
             }
@@ -285,11 +327,15 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 declarations::HOURLY_RATE_SETTING => {
                     (0..=10_000_000, "an hourly rate in cents (10000 = EUR 100)")
                 }
+                eenplan_reports::MIN_COUNT_SETTING => {
+                    (1..=100, "the smallest count policy officers see in reports")
+                }
                 _ => bail!(
-                    "unknown setting {name}; known: {}, {}, {}",
+                    "unknown setting {name}; known: {}, {}, {}, {}",
                     cases::REOPEN_DAYS_SETTING,
                     access::EVALUATION_MONTHS_SETTING,
-                    declarations::HOURLY_RATE_SETTING
+                    declarations::HOURLY_RATE_SETTING,
+                    eenplan_reports::MIN_COUNT_SETTING
                 ),
             };
             let n: i64 = value
@@ -325,6 +371,38 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                     "monitoring job: {} due within 14 days, {} overdue, {} notifications",
                     summary.due_soon, summary.overdue, summary.notifications
                 );
+            }
+        }
+        Some(Command::Report(args)) => {
+            let Some(definition) = eenplan_reports::find(&args.name) else {
+                let names: Vec<&str> = eenplan_reports::REPORTS.iter().map(|d| d.name).collect();
+                bail!("unknown report {}; known: {}", args.name, names.join(", "));
+            };
+            let params = eenplan_reports::Params::parse(
+                args.from.as_deref(),
+                args.to.as_deref(),
+                args.year.as_deref(),
+                args.area.as_deref(),
+            )
+            .map_err(|e| anyhow::anyhow!("--{}: {}", e.field, e.message_en))?;
+            let audience = if args.hide_small_counts {
+                eenplan_reports::Audience::AggregatesOnly
+            } else {
+                eenplan_reports::Audience::Full
+            };
+            let report = match eenplan_reports::run(&store, definition, params, audience).await {
+                Err(eenplan_store::Error::Invalid(e)) => bail!("--{}: {}", e.field, e.message_en),
+                other => other?,
+            };
+            match args.format {
+                ReportFormat::Csv => print!("{}", eenplan_reports::to_csv(&report)),
+                ReportFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&eenplan_reports::to_json(&report, args.english))?
+                ),
+                ReportFormat::Table => {
+                    print!("{}", eenplan_reports::to_text(&report, args.english))
+                }
             }
         }
         Some(Command::Audit(AuditCommand::Verify)) => {

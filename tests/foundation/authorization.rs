@@ -35,6 +35,16 @@ const CATALOGUE: &[&str] = &["policy_officer", "administrator"];
 const COORDINATOR: &[&str] = &["team_coordinator"];
 /// The aggregated cost of access: municipality staff and behavioural scientists.
 const COSTS: &[&str] = &["policy_officer", "reviewer"];
+/// Management information: aggregates for steering (small counts hidden for all but the
+/// behavioural scientist).
+const REPORTS: &[&str] = &[
+    "reviewer",
+    "team_coordinator",
+    "policy_officer",
+    "administrator",
+];
+/// Budgets: the municipality's policy officer.
+const BUDGETS: &[&str] = &["policy_officer"];
 
 const ROLES: [(&str, &str); 8] = [
     ("demo.gezinswerker", "family_worker"),
@@ -110,6 +120,16 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         (M::GET, "/catalogus/producten/{none}", Roles(CATALOGUE)),
         (M::POST, "/catalogus/variant", Roles(CATALOGUE)),
         (M::GET, "/kosten", Roles(COSTS)),
+        (M::GET, "/rapportages", Roles(REPORTS)),
+        (
+            M::GET,
+            "/rapportages/volumes?van=2026-01-01&tot=2026-12-31",
+            Roles(REPORTS),
+        ),
+        (M::GET, "/rapportages/referral-flows.csv", Roles(REPORTS)),
+        (M::GET, "/rapportages/caseload.xlsx", Roles(REPORTS)),
+        (M::GET, "/rapportages/budgetten", Roles(BUDGETS)),
+        (M::POST, "/rapportages/budgetten", Roles(BUDGETS)),
         (M::GET, "/lbt", Roles(LBT)),
         (M::GET, "/lbt/verzoeken/nieuw", Roles(LBT)),
         (M::GET, "/lbt/verzoeken/{none}", Roles(LBT)),
@@ -263,6 +283,14 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
             "/api/v1/costs?municipality=1640&from=2026-01-01&to=2026-12-31",
             Roles(COSTS),
         ),
+        (M::GET, "/api/v1/reports", Roles(REPORTS)),
+        (
+            M::GET,
+            "/api/v1/reports/monitoring?year=2026",
+            Roles(REPORTS),
+        ),
+        (M::GET, "/api/v1/budgets", Roles(BUDGETS)),
+        (M::PUT, "/api/v1/budgets/2026", Roles(BUDGETS)),
         (M::GET, "/api/v1/declarations?year=2025", Roles(COORDINATOR)),
         (M::POST, "/api/v1/declarations", Roles(COORDINATOR)),
         (M::GET, "/api/v1/declarations/{none}", Roles(COORDINATOR)),

@@ -9,5 +9,6 @@ mod authorization;
 mod cases;
 mod declarations;
 mod input;
+mod reports;
 mod storage;
 mod treatment_team;

@@ -41,10 +41,15 @@ pub enum Permission {
     TreatmentTeamWork,
     /// Run a treatment team: members and their periods, approving hours, declarations.
     CoordinateTreatmentTeam,
+    /// Management information: the reports (see [`sees_small_counts`] for who sees
+    /// counts below the threshold).
+    ViewReports,
+    /// Enter the budgets of the own municipality for the costs report.
+    ManageBudgets,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 17] = [
         Permission::OwnAccount,
         Permission::ViewDirectory,
         Permission::ManageOrganisations,
@@ -60,6 +65,8 @@ impl Permission {
         Permission::ViewCosts,
         Permission::TreatmentTeamWork,
         Permission::CoordinateTreatmentTeam,
+        Permission::ViewReports,
+        Permission::ManageBudgets,
     ];
 
     /// Whether holding this permission exposes data about a client (a youth, a family).
@@ -73,7 +80,9 @@ impl Permission {
             | Permission::SearchAuditLog
             | Permission::ManageCatalogue
             | Permission::ViewCosts
-            | Permission::CoordinateTreatmentTeam => false,
+            | Permission::CoordinateTreatmentTeam
+            | Permission::ViewReports
+            | Permission::ManageBudgets => false,
             Permission::ViewCases
             | Permission::RegisterCases
             | Permission::BreakGlass
@@ -108,7 +117,22 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         // The pilot coordinator keeps the team's cases and hours (domain brief, section 4).
         TreatmentTeamWork => matches!(role, TreatmentTeamMember | TeamCoordinator),
         CoordinateTreatmentTeam => role == TeamCoordinator,
+        // Steering figures (domain brief, section 3.7); who sees small counts is
+        // `sees_small_counts`.
+        ViewReports => matches!(
+            role,
+            Reviewer | TeamCoordinator | PolicyOfficer | Administrator
+        ),
+        ManageBudgets => role == PolicyOfficer,
     }
+}
+
+/// Whether a role sees counts below the small-number threshold in reports. Only the
+/// CJG's behavioural scientists, who see the cases behind them anyway; municipality
+/// staff, the pilot coordinator and the administrator see aggregates with small counts
+/// hidden.
+pub fn sees_small_counts(role: Role) -> bool {
+    role == Role::Reviewer
 }
 
 #[cfg(test)]

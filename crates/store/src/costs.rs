@@ -47,9 +47,17 @@ pub struct CostReport {
     pub youths: UniqueYouths,
 }
 
-/// Days of a decision inside [$2, $3] (day numbers), as portable SQL.
-const OVERLAP: &str = "((CASE WHEN d.last_day < $3 THEN d.last_day ELSE $3 END)
-                      - (CASE WHEN d.start_day > $2 THEN d.start_day ELSE $2 END) + 1)";
+/// The share of decision `d`'s `column` (a whole-period figure) falling on the days
+/// between the day numbers `from` and `to`, rounded half up, as portable SQL.
+pub fn prorated_sql(column: &str, from: &str, to: &str) -> String {
+    let overlap = format!(
+        "((CASE WHEN d.last_day < {to} THEN d.last_day ELSE {to} END)
+          - (CASE WHEN d.start_day > {from} THEN d.start_day ELSE {from} END) + 1)"
+    );
+    format!(
+        "(d.{column} * {overlap} + (d.last_day - d.start_day + 1) / 2) / (d.last_day - d.start_day + 1)"
+    )
+}
 
 pub async fn report(
     store: &Store,
@@ -61,16 +69,16 @@ pub async fn report(
     let lines = sqlx::query(&format!(
         "SELECT p.code, p.name, p.category, d.funding, o.name AS provider_name,
                 CAST(COUNT(*) AS BIGINT) AS decisions,
-                CAST(SUM((d.units_x100 * {OVERLAP} + (d.last_day - d.start_day + 1) / 2)
-                         / (d.last_day - d.start_day + 1)) AS BIGINT) AS units_x100,
-                CAST(SUM((d.estimated_cents * {OVERLAP} + (d.last_day - d.start_day + 1) / 2)
-                         / (d.last_day - d.start_day + 1)) AS BIGINT) AS cost_cents
+                CAST(SUM({units}) AS BIGINT) AS units_x100,
+                CAST(SUM({cost}) AS BIGINT) AS cost_cents
          FROM decisions d
          JOIN products p ON p.id = d.product_id
          LEFT JOIN organisations o ON o.id = d.provider_id
          WHERE d.municipality_code = $1 AND d.start_day <= $3 AND d.last_day >= $2
          GROUP BY p.code, p.name, p.category, d.funding, o.name
-         ORDER BY p.code, d.funding, o.name"
+         ORDER BY p.code, d.funding, o.name",
+        units = prorated_sql("units_x100", "$2", "$3"),
+        cost = prorated_sql("estimated_cents", "$2", "$3"),
     ))
     .bind(municipality)
     .bind(f)

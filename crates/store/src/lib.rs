@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod budgets;
 pub mod cases;
 pub mod catalogue;
 pub mod codelists;

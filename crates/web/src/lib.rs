@@ -365,6 +365,22 @@ pub fn router(app: AppState) -> Router {
             // `{id}`, `{id}.csv` or `{id}.xlsx`: the page or a download.
             .route("/lbt/declaraties/{id}", get(pages::declarations::show)),
     );
+    let reports = guarded(
+        &app,
+        Permission::ViewReports,
+        Router::new()
+            .route("/rapportages", get(pages::reports::index))
+            // `{name}`, `{name}.csv` or `{name}.xlsx`: the page or a download.
+            .route("/rapportages/{name}", get(pages::reports::show)),
+    );
+    let budgets = guarded(
+        &app,
+        Permission::ManageBudgets,
+        Router::new().route(
+            "/rapportages/budgetten",
+            get(pages::reports::budgets_page).post(pages::reports::save_budget),
+        ),
+    );
     let audit_log = guarded(
         &app,
         Permission::SearchAuditLog,
@@ -390,6 +406,8 @@ pub fn router(app: AppState) -> Router {
         .merge(lbt_work)
         .merge(lbt_coordination)
         .merge(declarations)
+        .merge(reports)
+        .merge(budgets)
         .merge(api::router(&app))
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })

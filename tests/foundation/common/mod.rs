@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 pub struct TestApp {
     pub base: String,
+    /// The test's own database, for the command line.
+    database_url: String,
     pub store: Store,
     cleanup: Option<(String, String)>,
     dir: Option<std::path::PathBuf>,
@@ -75,10 +77,15 @@ impl TestApp {
         });
         TestApp {
             base: format!("http://{addr}"),
+            database_url: url,
             store,
             cleanup,
             dir,
         }
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     pub fn url(&self, path: &str) -> String {

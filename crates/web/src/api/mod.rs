@@ -6,6 +6,7 @@
 mod access;
 mod cases;
 mod declarations;
+mod reports;
 mod treatment_team;
 
 use crate::AppState;
@@ -190,6 +191,20 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
                 .routes(routes!(access::assignments))
                 .routes(routes!(access::provider_effort))
                 .routes(routes!(access::provider_care)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ViewReports,
+            OpenApiRouter::new()
+                .routes(routes!(reports::list_reports))
+                .routes(routes!(reports::get_report)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ManageBudgets,
+            OpenApiRouter::new()
+                .routes(routes!(reports::list_budgets))
+                .routes(routes!(reports::set_budget)),
         ))
         .merge(guarded(
             app,

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod home;
 pub mod login;
 pub mod plan;
+pub mod reports;
 pub mod treatment_team;
 
 use crate::auth::AuthContext;
@@ -72,7 +73,7 @@ pub struct Chrome {
 }
 
 /// The main menu: each entry shown only to roles that hold its permission.
-const NAV: [(&str, &str, Permission); 20] = [
+const NAV: [(&str, &str, Permission); 21] = [
     ("/", "nav.home", Permission::OwnAccount),
     ("/casussen", "nav.caseload", Permission::ViewCases),
     ("/aanmelden", "nav.register", Permission::RegisterCases),
@@ -91,6 +92,7 @@ const NAV: [(&str, &str, Permission); 20] = [
     ),
     ("/catalogus", "nav.catalogue", Permission::ManageCatalogue),
     ("/kosten", "nav.costs", Permission::ViewCosts),
+    ("/rapportages", "nav.reports", Permission::ViewReports),
     ("/lbt", "nav.lbt", Permission::TreatmentTeamWork),
     ("/lbt/uren", "nav.lbt_hours", Permission::TreatmentTeamWork),
     (

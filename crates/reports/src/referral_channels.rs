@@ -1,0 +1,33 @@
+//! `referral-channels`: who referred the period's registrations (domain brief, section
+//! 3.1, "Referral channels in 2018").
+
+use crate::shares::{self, Shares};
+use crate::{Chart, Definition};
+use eenplan_domain::codes::CodeList;
+
+pub const REPORT: Definition = Definition {
+    name: "referral-channels",
+    title_nl: "Verwijskanalen",
+    title_en: "Referral channels",
+    about_nl: "Aanmeldingen in de periode per verwijzer; het percentage is van de aanmeldingen met een bekend verwijskanaal.",
+    about_en: "Registrations in the period per referral channel; the percentage is of the registrations with a known channel.",
+    chart: Chart::Bars {
+        label: "channel",
+        values: &["count"],
+    },
+    compute: |s, p| {
+        Box::pin(shares::compute(
+            s,
+            p,
+            Shares {
+                key: "channel",
+                label_nl: "Verwijskanaal",
+                label_en: "Referral channel",
+                list: CodeList::ReferralChannel,
+                query: "SELECT r.referral_channel AS code, COUNT(*) AS n FROM registrations r
+                        WHERE r.registered_on >= $1 AND r.registered_on <= $2{area}
+                        GROUP BY r.referral_channel",
+            },
+        ))
+    },
+};

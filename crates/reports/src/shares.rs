@@ -1,0 +1,73 @@
+//! Reports of the form "registrations per code, with the share of each": referral
+//! channels and problem areas.
+
+use crate::Params;
+use crate::sql;
+use crate::table::{Row, Table, Value, col, percent};
+use eenplan_domain::codes::CodeList;
+use eenplan_store::{Result, Store};
+use sqlx::Row as _;
+
+pub struct Shares {
+    /// The first column's key (`channel`, `problem_area`).
+    pub key: &'static str,
+    pub label_nl: &'static str,
+    pub label_en: &'static str,
+    pub list: CodeList,
+    /// `code, n` per code (NULL: unknown), with `$1`/`$2` the period and `{area}` the
+    /// area filter on `r.municipality_code`.
+    pub query: &'static str,
+}
+
+/// Rows by count (largest first, then code), then `unknown` when any registration
+/// lacks a code; percentages of the known ones, two decimals.
+pub async fn compute(store: &Store, p: &Params, s: Shares) -> Result<Table> {
+    let text = s
+        .query
+        .replace("{area}", &sql::area(p, "r.municipality_code", 3));
+    let mut counts: Vec<(Option<String>, i64)> = Vec::new();
+    for r in sql::bind_area(sql::period(sqlx::query(&text), p), p)
+        .fetch_all(store.pool())
+        .await?
+    {
+        counts.push((r.try_get("code")?, r.try_get("n")?));
+    }
+    let labels: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT code, label_nl, label_en FROM code_list_items WHERE list = $1")
+            .bind(s.list.as_str())
+            .fetch_all(store.pool())
+            .await?;
+    let unknown: i64 = counts.iter().filter(|c| c.0.is_none()).map(|c| c.1).sum();
+    let mut known: Vec<(String, i64)> = counts
+        .into_iter()
+        .filter_map(|(code, n)| code.map(|c| (c, n)))
+        .collect();
+    known.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let total: i64 = known.iter().map(|k| k.1).sum();
+    let mut t = Table::new(vec![
+        col(s.key, s.label_nl, s.label_en),
+        col("count", "Aantal", "Count"),
+        col("percent", "Percentage", "Percent"),
+    ]);
+    let mut rows = Vec::new();
+    for (code, n) in known {
+        let (nl, en) = labels
+            .iter()
+            .find(|l| l.0 == code)
+            .map(|l| (l.1.as_str(), l.2.as_str()))
+            .unwrap_or((code.as_str(), code.as_str()));
+        let value = Value::code(&code, nl, en);
+        rows.push(t.push(Row::new(vec![value, Value::Count(n), percent(n, total)])));
+    }
+    if unknown > 0 {
+        rows.push(t.push(Row::new(vec![
+            Value::code("unknown", "Onbekend", "Unknown"),
+            Value::Count(unknown),
+            Value::Empty,
+        ])));
+    }
+    // The counts add up to the registrations of the volumes report.
+    t.group_rows(&rows, &[1]);
+    t.derived.push((2, 1));
+    Ok(t)
+}
