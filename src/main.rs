@@ -370,8 +370,7 @@ async fn import_file(store: &Store, command: ImportCommand) -> Result<std::proce
     use std::io::IsTerminal;
     let (ImportCommand::Registrations { file: path } | ImportCommand::Consultations { file: path }) =
         &command;
-    let file =
-        std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     // A progress bar for a person watching, over the bytes of the file.
     let bar = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(file.metadata()?.len()).with_style(

@@ -85,7 +85,11 @@ impl std::fmt::Display for RowError {
         if self.column.is_empty() {
             write!(f, "line {}: {}", self.line, self.message_en)
         } else {
-            write!(f, "line {}, {}: {}", self.line, self.column, self.message_en)
+            write!(
+                f,
+                "line {}, {}: {}",
+                self.line, self.column, self.message_en
+            )
         }
     }
 }
@@ -358,9 +362,8 @@ impl<R: Read> Csv<R> {
             .delimiter(delimiter)
             .from_reader(buffered);
         let mut record = csv::StringRecord::new();
-        let header_problem = |nl: String, en: String| {
-            ImportError::Invalid(vec![RowError::new(1, "", nl, en)])
-        };
+        let header_problem =
+            |nl: String, en: String| ImportError::Invalid(vec![RowError::new(1, "", nl, en)]);
         let names = expected.join(", ");
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -384,7 +387,11 @@ impl<R: Read> Csv<R> {
             .iter()
             .enumerate()
             .map(|(i, h)| {
-                let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}')
+                } else {
+                    h
+                };
                 h.trim().to_lowercase()
             })
             .collect();
@@ -1061,13 +1068,25 @@ impl Registrations {
                 c.family_id.as_str().into(),
                 r.municipality.as_str().into(),
                 (*r.team_id).into(),
-                if closed.is_some() { "afgesloten" } else { "in_begeleiding" }.into(),
+                if closed.is_some() {
+                    "afgesloten"
+                } else {
+                    "in_begeleiding"
+                }
+                .into(),
                 c.registered_on.as_str().into(),
                 // Open: in care since the registration; closed: when it was picked up
                 // is not known.
-                if closed.is_some() { None } else { Some(c.registered_on.as_str()) }.into(),
+                if closed.is_some() {
+                    None
+                } else {
+                    Some(c.registered_on.as_str())
+                }
+                .into(),
                 closed.into(),
-                closed.map(|_| eenplan_domain::case::CloseReason::Other.as_str()).into(),
+                closed
+                    .map(|_| eenplan_domain::case::CloseReason::Other.as_str())
+                    .into(),
                 Value::Int(1),
                 at.into(),
                 at.into(),
@@ -1120,7 +1139,10 @@ impl Registrations {
         values.clear();
         for c in &cases {
             if let Some(youth) = &c.youth_id {
-                values.extend([Value::from(c.registration_id.as_str()), youth.as_str().into()]);
+                values.extend([
+                    Value::from(c.registration_id.as_str()),
+                    youth.as_str().into(),
+                ]);
             }
         }
         insert(
@@ -1135,7 +1157,12 @@ impl Registrations {
         for c in &cases {
             let closed = c.closed_on.as_deref().zip(c.event_ids.1.as_deref());
             let steps = [
-                Some((c.event_ids.0.as_str(), c.registered_on.as_str(), "registered", "import")),
+                Some((
+                    c.event_ids.0.as_str(),
+                    c.registered_on.as_str(),
+                    "registered",
+                    "import",
+                )),
                 closed.map(|(on, id)| (id, on, "closed", "other")),
             ];
             for (id, on, kind, detail) in steps.into_iter().flatten() {
@@ -1217,7 +1244,9 @@ fn code_or_label<T: Copy>(
     let lower = value.to_lowercase();
     all.iter()
         .copied()
-        .find(|&v| code(v) == lower || nl(v).to_lowercase() == lower || en(v).to_lowercase() == lower)
+        .find(|&v| {
+            code(v) == lower || nl(v).to_lowercase() == lower || en(v).to_lowercase() == lower
+        })
         .ok_or_else(|| {
             FieldError::new(
                 "code",
