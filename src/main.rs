@@ -88,6 +88,10 @@ enum Command {
     /// Compute a report (management information) from the database. Shows every
     /// figure unless --hide-small-counts asks for the policy officers' view.
     Report(ReportArgs),
+    /// Import historical data from a spreadsheet saved as CSV: the whole file or nothing
+    /// (every problem is listed); rows imported before are skipped.
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 #[derive(clap::Args)]
@@ -122,6 +126,18 @@ enum ReportFormat {
     Csv,
     Json,
     Table,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Registrations, columns external_id, municipality_code, registered_on, closed_on,
+    /// referral_channel, problem_area, youth_birth_date, youth_bsn, family_ref (the last
+    /// five may be empty; rows with the same family_ref are one family).
+    Registrations { file: PathBuf },
+    /// Consultations of the local treatment teams, columns external_id,
+    /// municipality_code, requested_on, referrer, kind (advice or
+    /// consultation_treatment), referred_on (yes or no).
+    Consultations { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -405,6 +421,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 }
             }
         }
+        Some(Command::Import(command)) => return import_file(&store, command).await,
         Some(Command::Audit(AuditCommand::Verify)) => {
             let result = audit::verify(&store).await?;
             return Ok(match result.broken {
@@ -423,6 +440,65 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// `eenplan import ...`: prints a summary, or every problem of the file and exits 1.
+async fn import_file(store: &Store, command: ImportCommand) -> Result<std::process::ExitCode> {
+    use eenplan_store::import::{self, ImportError};
+    use std::io::IsTerminal;
+    let (ImportCommand::Registrations { file: path } | ImportCommand::Consultations { file: path }) =
+        &command;
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    // A progress bar for a person watching, over the bytes of the file.
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(file.metadata()?.len()).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {elapsed_precise} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let progress = |bytes| bar.set_position(bytes);
+    let actor = Actor::system("import");
+    let result = match command {
+        ImportCommand::Registrations { .. } => {
+            import::registrations(store, &actor, file, progress).await
+        }
+        ImportCommand::Consultations { .. } => {
+            import::consultations(store, &actor, file, progress).await
+        }
+    };
+    bar.finish_and_clear();
+    match result {
+        Ok(s) => {
+            let what = match command {
+                ImportCommand::Registrations { .. } => format!(
+                    "registrations ({} new families, {} new youths)",
+                    s.families, s.youths
+                ),
+                ImportCommand::Consultations { .. } => "consultations".to_owned(),
+            };
+            println!(
+                "imported {} {what}; skipped {} imported before",
+                s.imported, s.skipped
+            );
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Err(ImportError::Invalid(problems)) => {
+            for p in &problems {
+                eprintln!("{}: {p}", path.display());
+            }
+            eprintln!(
+                "nothing imported: {} problem(s) in {}",
+                problems.len(),
+                path.display()
+            );
+            Ok(std::process::ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 impl ServeArgs {

@@ -8,6 +8,7 @@ mod authentication;
 mod authorization;
 mod cases;
 mod declarations;
+mod import;
 mod input;
 mod reports;
 mod storage;

@@ -215,7 +215,7 @@ pub async fn append(tx: &mut Tx, actor: &Actor, event: &Event) -> Result<()> {
 
 /// Appends records in order: the chain head is locked and read once, the records are
 /// inserted in multi-row statements, and the head is moved once.
-async fn append_many(tx: &mut Tx, events: &[(Actor, Event)]) -> Result<()> {
+pub(crate) async fn append_many(tx: &mut Tx, events: &[(Actor, Event)]) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }

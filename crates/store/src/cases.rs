@@ -422,16 +422,23 @@ async fn local_team(tx: &mut Tx, municipality: &str) -> Result<String> {
 }
 
 pub(crate) async fn next_number(tx: &mut Tx, name: &str) -> Result<i64> {
+    next_numbers(tx, name, 1).await
+}
+
+/// Takes `count` running numbers of counter `name` at once and answers the first.
+pub(crate) async fn next_numbers(tx: &mut Tx, name: &str, count: i64) -> Result<i64> {
     sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING")
         .bind(name)
         .execute(&mut **tx)
         .await?;
-    Ok(
-        sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
-            .bind(name)
-            .fetch_one(&mut **tx)
-            .await?,
+    let last: i64 = sqlx::query_scalar(
+        "UPDATE counters SET value = value + $2 WHERE name = $1 RETURNING value",
     )
+    .bind(name)
+    .bind(count)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(last - count + 1)
 }
 
 pub(crate) async fn case_event(

@@ -17,6 +17,7 @@ pub mod costs;
 pub mod declarations;
 pub mod demo;
 pub mod directory;
+pub mod import;
 pub mod monitoring;
 pub mod plans;
 pub mod sessions;
