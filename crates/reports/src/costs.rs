@@ -181,16 +181,16 @@ mod tests {
     fn a_budget_counts_for_the_days_of_its_year_in_the_period() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let b = vec![
-            ("1640".to_owned(), 2024, 366_000_00),
-            ("1640".to_owned(), 2025, 365_000_00),
+            ("1640".to_owned(), 2024, 36_600_000),
+            ("1640".to_owned(), 2025, 36_500_000),
         ];
         assert_eq!(
             prorated_budget(&b, "1640", d("2024-01-01"), d("2024-12-31")),
-            Some(366_000_00)
+            Some(36_600_000)
         );
         assert_eq!(
             prorated_budget(&b, "1640", d("2024-12-31"), d("2025-01-01")),
-            Some(2_000_00)
+            Some(200_000)
         );
         assert_eq!(
             prorated_budget(&b, "0946", d("2024-01-01"), d("2024-12-31")),
