@@ -369,8 +369,17 @@ pub fn format_euros_nl(cents: i64) -> String {
     format!("{sign}€ {grouped},{:02}", c % 100)
 }
 
-/// An amount typed by a person ("1234,56", "1.234,56", "1234.56", "€ 80") in cents.
+/// An amount typed by a person ("1234,56", "1.234,56", "1234.56", "€ 80") in cents, at
+/// most the largest amount of an iJw message (`LDT_Bedrag`).
 pub fn parse_euros(field: &'static str, s: &str) -> Result<i64, FieldError> {
+    parse_euros_up_to(field, s, MAX_CENTS)
+}
+
+/// A municipality's yearly budget: at most € 999.999.999.999,99.
+pub const MAX_BUDGET_CENTS: i64 = 99_999_999_999_999;
+
+/// An amount as [`parse_euros`], at most `max` cents.
+pub fn parse_euros_up_to(field: &'static str, s: &str, max: i64) -> Result<i64, FieldError> {
     let bad = || {
         FieldError::new(
             field,
@@ -390,7 +399,7 @@ pub fn parse_euros(field: &'static str, s: &str) -> Result<i64, FieldError> {
         _ => (t.as_str(), ""),
     };
     let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
-    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || whole.len() > 9 {
+    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || whole.len() > 12 {
         return Err(bad());
     }
     if !frac.chars().all(|c| c.is_ascii_digit()) {
@@ -403,11 +412,12 @@ pub fn parse_euros(field: &'static str, s: &str) -> Result<i64, FieldError> {
         _ => frac.parse().map_err(|_| bad())?,
     };
     let total = euros * 100 + cents;
-    if total > MAX_CENTS {
+    if total > max {
+        let most = format_euros_nl(max);
         return Err(FieldError::new(
             field,
-            "Dit bedrag is te groot (ten hoogste € 999.999,99).",
-            "This amount is too large (at most € 999,999.99).",
+            format!("Dit bedrag is te groot (ten hoogste {most})."),
+            format!("This amount is too large (at most {most})."),
         ));
     }
     Ok(total)

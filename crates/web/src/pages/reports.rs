@@ -20,7 +20,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use eenplan_domain::Role;
-use eenplan_domain::access::{format_euros_nl, parse_euros};
+use eenplan_domain::access::{MAX_BUDGET_CENTS, format_euros_nl, parse_euros_up_to};
 use eenplan_domain::policy;
 use eenplan_reports::{Audience, Params, Report, Value};
 use eenplan_store::audit::{self, Action, Event};
@@ -455,7 +455,7 @@ pub async fn set_budget_action(
             None
         }
     };
-    let cents = match parse_euros("amount", amount) {
+    let cents = match parse_euros_up_to("amount", amount, MAX_BUDGET_CENTS) {
         Ok(c) => Some(c),
         Err(e) => {
             problems.push(e.into());
