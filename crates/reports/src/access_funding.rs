@@ -20,6 +20,7 @@ pub const REPORT: Definition = Definition {
         label: "funding",
         values: &["youths"],
     },
+    by_area: false,
     compute: |s, p| Box::pin(compute(s, p)),
 };
 

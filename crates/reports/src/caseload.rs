@@ -21,6 +21,7 @@ pub const REPORT: Definition = Definition {
         label: "team",
         values: &["new", "in_care", "closed"],
     },
+    by_area: false,
     compute: |s, p| Box::pin(compute(s, p)),
 };
 

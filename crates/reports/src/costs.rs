@@ -23,6 +23,7 @@ pub const REPORT: Definition = Definition {
         label: "area_name",
         values: &["cost", "budget"],
     },
+    by_area: true,
     compute: |s, p| Box::pin(compute(s, p)),
 };
 

@@ -152,6 +152,11 @@ pub struct Definition {
     pub about_nl: &'static str,
     pub about_en: &'static str,
     pub chart: Chart,
+    /// Whether the rows are areas (municipalities, then sub-regions and regions): the
+    /// small-number rule then works on all areas at once, so asking for one area
+    /// hides exactly what the whole table hides and no area's hidden figure can be had
+    /// from the totals of another.
+    pub by_area: bool,
     compute: Compute,
 }
 
@@ -223,7 +228,15 @@ pub async fn run(
     let mut table = (definition.compute)(store, &params).await?;
     let min_count = min_count(store).await?;
     let suppressed = audience == Audience::AggregatesOnly;
-    if suppressed {
+    if suppressed && definition.by_area && params.area.is_some() {
+        let everywhere = Params {
+            area: None,
+            ..params.clone()
+        };
+        let mut all = (definition.compute)(store, &everywhere).await?;
+        all.suppress(min_count);
+        table = all.rows_like(&table);
+    } else if suppressed {
         table.suppress(min_count);
     }
     Ok(Report {

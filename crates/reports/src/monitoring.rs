@@ -19,6 +19,7 @@ pub const REPORT: Definition = Definition {
         label: "area_name",
         values: &["on_time", "late", "overdue"],
     },
+    by_area: true,
     compute: |s, p| Box::pin(compute(s, p)),
 };
 

@@ -15,6 +15,7 @@ pub const REPORT: Definition = Definition {
         label: "problem_area",
         values: &["count"],
     },
+    by_area: false,
     compute: |s, p| {
         Box::pin(shares::compute(
             s,

@@ -15,6 +15,7 @@ pub const REPORT: Definition = Definition {
         label: "channel",
         values: &["count"],
     },
+    by_area: false,
     compute: |s, p| {
         Box::pin(shares::compute(
             s,

@@ -16,6 +16,7 @@ pub const REPORT: Definition = Definition {
     about_nl: "Aanmeldingen in de periode: van verwijskanaal via het CJG naar basishulp van het CJG, een lokaal behandelteam of gespecialiseerde jeugdhulp (per productcategorie van de eerste beschikking).",
     about_en: "Registrations in the period: from referral channel through the CJG to the CJG's basic help, a local treatment team or specialised youth care (by product category of the first decision).",
     chart: Chart::Flows,
+    by_area: false,
     compute: |s, p| Box::pin(compute(s, p)),
 };
 

@@ -157,6 +157,34 @@ impl Table {
         self.columns.iter().position(|c| c.key == key)
     }
 
+    /// The rows of this table that `other` has too (same labels), in `other`'s order:
+    /// the part of a table for all areas that a report for one area shows.
+    pub fn rows_like(&self, other: &Table) -> Table {
+        let key = |r: &Row| -> Vec<Value> {
+            r.cells
+                .iter()
+                .filter(|v| matches!(v, Value::Text(_) | Value::Code { .. }))
+                .cloned()
+                .collect()
+        };
+        let rows = other
+            .rows
+            .iter()
+            .filter_map(|o| {
+                self.rows
+                    .iter()
+                    .find(|r| r.total == o.total && key(r) == key(o))
+            })
+            .cloned()
+            .collect();
+        Table {
+            columns: self.columns.clone(),
+            rows,
+            groups: Vec::new(),
+            derived: Vec::new(),
+        }
+    }
+
     /// The view of an aggregate-only viewer: no rows about single professionals, every
     /// count below `threshold` hidden, and enough further figures hidden that none of
     /// them can be derived from totals.

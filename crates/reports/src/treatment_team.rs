@@ -19,6 +19,7 @@ pub const REPORT: Definition = Definition {
         label: "referrer",
         values: &["advice", "consultation_treatment", "referred_on"],
     },
+    by_area: false,
     compute: |s, p| Box::pin(compute(s, p)),
 };
 

@@ -21,6 +21,7 @@ pub const REPORT: Definition = Definition {
         label: "area_name",
         values: &["registrations", "closed", "in_care"],
     },
+    by_area: true,
     compute: |s, p| Box::pin(compute(s, p)),
 };
 
