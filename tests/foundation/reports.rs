@@ -410,7 +410,7 @@ async fn policy_officers_see_no_small_count() {
     let mlw = ["0946", "0988", "1640", "MLW"];
     let hidden = mlw
         .iter()
-        .filter(|c| by[**c]["registrations"] == "<5")
+        .filter(|c| by[**c]["registrations"] == "<5" || by[**c]["registrations"] == "x")
         .count();
     assert!(hidden >= 2, "{v}");
     assert_no_small_count(&v);
@@ -432,13 +432,13 @@ async fn policy_officers_see_no_small_count() {
         .await;
     let by = by_first(&v, "channel");
     assert_eq!(by["gi"]["count"], "<5");
-    assert_eq!(by["gi"]["percent"], "<5");
+    assert_eq!(by["gi"]["percent"], "x");
     assert_eq!(
         v["rows"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|r| r["count"] == "<5")
+            .filter(|r| r["count"] == "<5" || r["count"] == "x")
             .count(),
         2,
         "{v}"
@@ -853,7 +853,7 @@ async fn access_flows_monitoring_costs_and_caseload_on_hand_built_decisions() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|r| r["cost"] == "<5"),
+            .all(|r| r["cost"] == "x"),
         "{v}"
     );
 

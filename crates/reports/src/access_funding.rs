@@ -19,6 +19,7 @@ pub const REPORT: Definition = Definition {
     chart: Chart::Bars {
         label: "funding",
         values: &["youths"],
+        totals: false,
     },
     by_area: false,
     compute: |s, p| Box::pin(compute(s, p)),

@@ -20,6 +20,8 @@ pub const REPORT: Definition = Definition {
     chart: Chart::Bars {
         label: "team",
         values: &["new", "in_care", "closed"],
+        // Teams and the region, not single workers.
+        totals: true,
     },
     by_area: false,
     compute: |s, p| Box::pin(compute(s, p)),

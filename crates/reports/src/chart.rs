@@ -1,6 +1,6 @@
 //! Charts as SVG, drawn on the server next to the table with the same figures: bars
 //! for most reports, a flow (Sankey) diagram for referral flows. A hidden figure gets
-//! no bar and no width; it is marked "<5".
+//! no bar and no width; it is marked "<5" or "x" as in the table.
 
 use crate::table::Value;
 use crate::{Chart, Report};
@@ -26,18 +26,29 @@ fn label(v: &Value, english: bool) -> String {
 /// The report's chart; `id` makes its title referable (`aria-labelledby`).
 pub fn svg(r: &Report, english: bool, id: &str) -> String {
     match r.definition.chart {
-        Chart::Bars { label, values } => bars(r, english, id, label, values),
+        Chart::Bars {
+            label,
+            values,
+            totals,
+        } => bars(r, english, id, label, values, totals),
         Chart::Flows => flows(r, english, id),
     }
 }
 
-fn bars(r: &Report, english: bool, id: &str, label_key: &str, keys: &[&str]) -> String {
+fn bars(
+    r: &Report,
+    english: bool,
+    id: &str,
+    label_key: &str,
+    keys: &[&str],
+    totals: bool,
+) -> String {
     let t = &r.table;
     let Some(label_col) = t.column(label_key) else {
         return String::new();
     };
     let cols: Vec<usize> = keys.iter().filter_map(|k| t.column(k)).collect();
-    let rows: Vec<_> = t.rows.iter().filter(|row| !row.total).collect();
+    let rows: Vec<_> = t.rows.iter().filter(|row| row.total == totals).collect();
     let max = rows
         .iter()
         .flat_map(|row| cols.iter().filter_map(|&c| row.cells[c].number()))
@@ -83,13 +94,16 @@ fn bars(r: &Report, english: bool, id: &str, label_key: &str, keys: &[&str]) -> 
         for (j, &c) in cols.iter().enumerate() {
             let y = y0 + bar * j as f64;
             match &row.cells[c] {
-                Value::Suppressed => {
+                Value::Suppressed | Value::Hidden => {
+                    let mark = match &row.cells[c] {
+                        Value::Suppressed => format!("&lt;{}", r.min_count),
+                        _ => "x".to_owned(),
+                    };
                     let _ = write!(
                         s,
-                        r#"<text x="{}" y="{}" font-size="11">&lt;{}</text>"#,
+                        r#"<text x="{}" y="{}" font-size="11">{mark}</text>"#,
                         left + 4.0,
                         y + bar - 3.0,
-                        r.min_count
                     );
                 }
                 v => {
@@ -220,6 +234,7 @@ fn flows(r: &Report, english: bool, id: &str) -> String {
             nodes[to].1,
             match &row.cells[nc] {
                 Value::Suppressed => format!("<{}", r.min_count),
+                Value::Hidden => "x".to_owned(),
                 v => v.plain(),
             }
         );

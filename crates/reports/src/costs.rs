@@ -22,6 +22,7 @@ pub const REPORT: Definition = Definition {
     chart: Chart::Bars {
         label: "area_name",
         values: &["cost", "budget"],
+        totals: true,
     },
     by_area: true,
     compute: |s, p| Box::pin(compute(s, p)),

@@ -132,10 +132,11 @@ impl Params {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Chart {
     /// Horizontal bars: one bar group per row, labelled by column `label`, a bar per
-    /// column in `values`. Total rows are left out of the chart.
+    /// column in `values`; of the total rows only (`totals`) or of the others.
     Bars {
         label: &'static str,
         values: &'static [&'static str],
+        totals: bool,
     },
     /// A flow (Sankey) diagram of rows `from`, `to`, `count`.
     Flows,

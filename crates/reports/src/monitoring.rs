@@ -18,6 +18,7 @@ pub const REPORT: Definition = Definition {
     chart: Chart::Bars {
         label: "area_name",
         values: &["on_time", "late", "overdue"],
+        totals: false,
     },
     by_area: true,
     compute: |s, p| Box::pin(compute(s, p)),

@@ -1,6 +1,7 @@
 //! A report as CSV, JSON, an XLSX workbook and a plain-text table. All carry the same
-//! figures; codes rather than labels in the machine-readable forms; a hidden figure is
-//! written as "<5" (the threshold in force).
+//! figures; codes rather than labels in the machine-readable forms; a hidden small
+//! count is written as "<5" (the threshold in force), a figure hidden because it would
+//! give one away as "x".
 
 use crate::Report;
 use crate::table::{Value, hundredths};
@@ -13,6 +14,7 @@ fn hidden(r: &Report) -> String {
 fn cell_text(r: &Report, v: &Value) -> String {
     match v {
         Value::Suppressed => hidden(r),
+        Value::Hidden => "x".to_owned(),
         v => v.plain(),
     }
 }
@@ -41,6 +43,7 @@ fn json_value(r: &Report, v: &Value) -> Json {
         }
         Value::Empty => Json::Null,
         Value::Suppressed => json!(hidden(r)),
+        Value::Hidden => json!("x"),
         v => json!(v.plain()),
     }
 }

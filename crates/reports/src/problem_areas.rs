@@ -14,6 +14,7 @@ pub const REPORT: Definition = Definition {
     chart: Chart::Bars {
         label: "problem_area",
         values: &["count"],
+        totals: false,
     },
     by_area: false,
     compute: |s, p| {

@@ -19,9 +19,12 @@ pub enum Value {
     Cents(i64),
     Days(i64),
     Empty,
-    /// A small count, or a figure that would reveal one, hidden from aggregate-only
-    /// viewers.
+    /// A count below the threshold, hidden from aggregate-only viewers ("<5").
     Suppressed,
+    /// A figure hidden because it would give a small count away: by subtraction from
+    /// a total, or as a percentage, cost or waiting time of a few ("x", the mark
+    /// statistics offices use for confidential figures).
+    Hidden,
 }
 
 impl Value {
@@ -43,7 +46,7 @@ impl Value {
             Value::Percent(h) => hundredths(*h),
             Value::Cents(c) => hundredths(*c),
             Value::Empty => String::new(),
-            Value::Suppressed => String::new(),
+            Value::Suppressed | Value::Hidden => String::new(),
         }
     }
 
@@ -57,6 +60,10 @@ impl Value {
 
     fn is_figure(&self) -> bool {
         self.number().is_some()
+    }
+
+    pub fn is_hidden(&self) -> bool {
+        matches!(self, Value::Suppressed | Value::Hidden)
     }
 }
 
@@ -219,7 +226,7 @@ impl Table {
             for g in &self.groups {
                 let hidden = g
                     .iter()
-                    .filter(|&&(r, c)| self.rows[r].cells[c] == Value::Suppressed)
+                    .filter(|&&(r, c)| self.rows[r].cells[c].is_hidden())
                     .count();
                 if hidden != 1 {
                     continue;
@@ -229,7 +236,7 @@ impl Table {
                     .filter_map(|&(r, c)| self.rows[r].cells[c].number().map(|n| (n, r, c)))
                     .min();
                 if let Some((_, r, c)) = smallest {
-                    self.rows[r].cells[c] = Value::Suppressed;
+                    self.rows[r].cells[c] = Value::Hidden;
                     changed = true;
                 }
             }
@@ -241,11 +248,10 @@ impl Table {
             for row in &mut self.rows {
                 let small = match &row.cells[count] {
                     Value::Count(n) => *n < threshold,
-                    Value::Suppressed => true,
-                    _ => false,
+                    v => v.is_hidden(),
                 };
                 if small && row.cells[d].is_figure() {
-                    row.cells[d] = Value::Suppressed;
+                    row.cells[d] = Value::Hidden;
                 }
             }
         }
@@ -284,7 +290,7 @@ mod tests {
             vec![
                 Value::Suppressed,
                 Value::Count(40),
-                Value::Suppressed,
+                Value::Hidden,
                 Value::Count(55)
             ]
         );
@@ -326,7 +332,7 @@ mod tests {
         for g in &t.groups {
             let hidden = g
                 .iter()
-                .filter(|&&(r, c)| t.rows[r].cells[c] == Value::Suppressed)
+                .filter(|&&(r, c)| t.rows[r].cells[c].is_hidden())
                 .count();
             assert_ne!(hidden, 1, "{g:?} in {:?}", t.rows);
         }

@@ -18,6 +18,7 @@ pub const REPORT: Definition = Definition {
     chart: Chart::Bars {
         label: "referrer",
         values: &["advice", "consultation_treatment", "referred_on"],
+        totals: false,
     },
     by_area: false,
     compute: |s, p| Box::pin(compute(s, p)),

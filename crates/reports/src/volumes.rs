@@ -20,6 +20,7 @@ pub const REPORT: Definition = Definition {
     chart: Chart::Bars {
         label: "area_name",
         values: &["registrations", "closed", "in_care"],
+        totals: false,
     },
     by_area: true,
     compute: |s, p| Box::pin(compute(s, p)),

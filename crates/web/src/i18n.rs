@@ -673,8 +673,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("rep.hidden_1", "Aantallen kleiner dan", "Counts below"),
     (
         "rep.hidden_2",
-        "en cijfers waaruit ze zijn af te leiden, zijn afgeschermd.",
-        "and figures they could be derived from are hidden.",
+        "staan als <5; cijfers waaruit zo'n klein aantal is af te leiden (door aftrekken van een totaal, of als percentage, bedrag of wachttijd van zo weinig jeugdigen) staan als x.",
+        "are shown as <5; figures a small count could be derived from (by subtraction from a total, or as a percentage, amount or waiting time of so few) are shown as x.",
     ),
     ("rep.budgets", "Budgetten jeugdhulp", "Youth-care budgets"),
     (

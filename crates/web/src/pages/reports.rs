@@ -270,6 +270,7 @@ fn display(v: &Value, lang: Lang, min: i64) -> Cell {
         Value::Cents(c) => format_euros_nl(*c),
         Value::Empty => String::new(),
         Value::Suppressed => format!("<{min}"),
+        Value::Hidden => "x".to_owned(),
     };
     Cell { text, numeric }
 }
