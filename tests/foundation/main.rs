@@ -8,6 +8,7 @@ mod authentication;
 mod authorization;
 mod cases;
 mod declarations;
+mod generator;
 mod input;
 mod storage;
 mod treatment_team;

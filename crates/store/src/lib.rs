@@ -16,6 +16,7 @@ pub mod costs;
 pub mod declarations;
 pub mod demo;
 pub mod directory;
+pub mod generator;
 pub mod monitoring;
 pub mod plans;
 pub mod sessions;
@@ -79,6 +80,9 @@ pub enum Error {
     /// The audit writer could not record an event (the access is then refused).
     #[error("audit log: {0}")]
     Audit(String),
+    /// The demo generator refused to run (no demo region, data generated already).
+    #[error("demo generator: {0}")]
+    Generator(String),
 }
 
 impl From<sqlx::Error> for Error {
