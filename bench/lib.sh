@@ -83,7 +83,8 @@ stop_server() {
 }
 
 # seed_dataset: starts $BIN once on a fresh data folder $WORK/data (so it migrates and
-# loads the demo region), stops it and fills DB=$WORK/data/eenplan.sqlite3 with
+# loads the demo region, without the generated years: the dataset is the seed's own),
+# stops it and fills DB=$WORK/data/eenplan.sqlite3 with
 # bench/seed_cases.py (BENCH_FAMILIES, BENCH_CASES, BENCH_WORKERS, BENCH_DECISIONS,
 # BENCH_SEED); its summary goes to stderr and $WORK/seed.txt. Sets DATA_DIR and DB.
 seed_dataset() {
@@ -91,7 +92,7 @@ seed_dataset() {
   DATA_DIR="$WORK/data"
   DB="$DATA_DIR/eenplan.sqlite3"
   mkdir -p "$DATA_DIR"
-  start_server "$DATA_DIR"    # migrates and loads the demo region
+  EENPLAN_DEMO_YEARS=0 start_server "$DATA_DIR"    # migrates and loads the demo region
   stop_server
   log "seeding $DB"
   python3 "$ROOT/bench/seed_cases.py" "$DB" --codelists "$ROOT/data/codelists" \

@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand};
 use eenplan_domain::{Role, credentials, password};
 use eenplan_store::audit::{self, Actor};
 use eenplan_store::{
-    Store, access, cases, catalogue, codelists, declarations, demo, directory, monitoring,
-    sessions, settings, users,
+    Store, access, cases, catalogue, codelists, declarations, demo, directory, generator,
+    monitoring, sessions, settings, users,
 };
 use eenplan_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -50,6 +50,9 @@ struct ServeArgs {
     /// Start empty: no demo region on a new database, no demo login shortcut.
     #[arg(long, env = "EENPLAN_NO_DEMO")]
     no_demo: bool,
+    /// Years of generated data the demo region gets on a new database (0: none).
+    #[arg(long, env = "EENPLAN_DEMO_YEARS", default_value_t = generator::FIRST_START_YEARS)]
+    demo_years: u32,
     /// Served over https (behind a TLS proxy): cookies get Secure and the __Host- prefix.
     #[arg(long, env = "EENPLAN_SECURE_COOKIES")]
     secure_cookies: bool,
@@ -92,6 +95,10 @@ enum Command {
     /// (every problem is listed); rows imported before are skipped.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Generate realistic invented data into a demo database (loads the demo region into
+    /// an empty one first). The same seed and until date give the same data; a database
+    /// takes generated data once.
+    Demo(DemoArgs),
 }
 
 #[derive(clap::Args)]
@@ -138,6 +145,21 @@ enum ImportCommand {
     /// municipality_code, requested_on, referrer, kind (advice or
     /// consultation_treatment), referred_on (yes or no).
     Consultations { file: PathBuf },
+}
+
+#[derive(clap::Args)]
+struct DemoArgs {
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// region (Midden-Limburg), province (Limburg) or national (342 municipalities).
+    #[arg(long, default_value = "region", value_parser = ["region", "province", "national"])]
+    scale: String,
+    /// Years of data up to the until date (1 to 30).
+    #[arg(long, default_value_t = generator::FIRST_START_YEARS)]
+    years: u32,
+    /// The last day of the data (YYYY-MM-DD); default today.
+    #[arg(long)]
+    until: Option<chrono::NaiveDate>,
 }
 
 #[derive(Subcommand)]
@@ -422,6 +444,20 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             }
         }
         Some(Command::Import(command)) => return import_file(&store, command).await,
+        Some(Command::Demo(args)) => {
+            if demo::is_empty(&store).await? {
+                demo::load(&store)
+                    .await
+                    .context("loading the demo region")?;
+            }
+            let opts = generator::GeneratorOptions {
+                seed: args.seed,
+                scale: generator::Scale::parse(&args.scale).context("unknown scale")?,
+                years: args.years,
+                until: args.until.unwrap_or_else(eenplan_store::today),
+            };
+            print!("{}", generator::generate(&store, &opts).await?);
+        }
         Some(Command::Audit(AuditCommand::Verify)) => {
             let result = audit::verify(&store).await?;
             return Ok(match result.broken {
@@ -519,6 +555,22 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
             .await
             .context("loading the demo region")?;
         tracing::info!("loaded the demo region into the new database");
+        if args.demo_years > 0 {
+            let opts = generator::GeneratorOptions {
+                years: args.demo_years,
+                ..generator::GeneratorOptions::first_start(eenplan_store::today())
+            };
+            let summary = generator::generate(&store, &opts)
+                .await
+                .context("generating the demo data")?;
+            tracing::info!(
+                cases = summary.cases,
+                decisions = summary.decisions,
+                ms = summary.elapsed_ms,
+                "generated {} years of demo data",
+                opts.years
+            );
+        }
     }
     let demo_mode = !args.no_demo && demo::is_loaded(&store).await?;
     let config = WebConfig {

@@ -8,6 +8,7 @@ mod authentication;
 mod authorization;
 mod cases;
 mod declarations;
+mod generator;
 mod import;
 mod input;
 mod reports;

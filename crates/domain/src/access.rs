@@ -276,6 +276,19 @@ pub fn check_four_eyes(writers: &[String], reviewer_id: &str) -> Result<(), Fiel
     }
 }
 
+/// What a personal budget for `start..=end` costs when it ends early on `ended_on`: the
+/// part of the amount for the days it ran (rounded down).
+pub fn pgb_ended_cents(
+    pgb_cents: i64,
+    start: NaiveDate,
+    end: NaiveDate,
+    ended_on: NaiveDate,
+) -> i64 {
+    let full = (end - start).num_days() + 1;
+    let ran = (ended_on - start).num_days() + 1;
+    pgb_cents * ran / full.max(1)
+}
+
 /// The highest estimated cost of one decision: what an iJw amount can hold
 /// (LDT_Bedrag, € 999.999,99).
 pub fn check_cost(cents: i64) -> Result<(), FieldError> {
@@ -429,6 +442,15 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_pgb_ended_early_is_paid_for_the_days_it_ran() {
+        let (start, end) = (d("2026-01-01"), d("2026-01-10"));
+        assert_eq!(pgb_ended_cents(10_000, start, end, d("2026-01-10")), 10_000);
+        assert_eq!(pgb_ended_cents(10_000, start, end, d("2026-01-05")), 5_000);
+        assert_eq!(pgb_ended_cents(10_000, start, end, d("2026-01-01")), 1_000);
+        assert_eq!(pgb_ended_cents(999, start, end, d("2026-01-03")), 299);
     }
 
     #[test]

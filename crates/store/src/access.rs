@@ -1318,12 +1318,10 @@ pub async fn change_decision(
                     let (u, c) = current_over(*on)?;
                     (d.prior_units_x100 + u, d.prior_cents + c)
                 }
-                // A PGB ended early is paid for the days it ran.
-                Funding::Pgb => {
-                    let full = (d.end_on - d.start_on).num_days() + 1;
-                    let ran = (*on - d.start_on).num_days() + 1;
-                    (0, d.pgb_cents.unwrap_or(0) * ran / full)
-                }
+                Funding::Pgb => (
+                    0,
+                    rules::pgb_ended_cents(d.pgb_cents.unwrap_or(0), d.start_on, d.end_on, *on),
+                ),
             };
             (
                 d.volume,

@@ -17,6 +17,7 @@ pub mod costs;
 pub mod declarations;
 pub mod demo;
 pub mod directory;
+pub mod generator;
 pub mod import;
 pub mod monitoring;
 pub mod plans;
@@ -81,6 +82,9 @@ pub enum Error {
     /// The audit writer could not record an event (the access is then refused).
     #[error("audit log: {0}")]
     Audit(String),
+    /// The demo generator refused to run (no demo region, data generated already).
+    #[error("demo generator: {0}")]
+    Generator(String),
 }
 
 impl From<sqlx::Error> for Error {
