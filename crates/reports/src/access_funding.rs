@@ -7,6 +7,7 @@
 use crate::sql;
 use crate::table::{Row, Table, Value, col};
 use crate::{Chart, Definition, Params};
+use eenplan_store::costs::unique_youths_sql;
 use eenplan_store::{Result, Store};
 use sqlx::Row as _;
 
@@ -26,18 +27,9 @@ pub const REPORT: Definition = Definition {
 };
 
 async fn compute(store: &Store, p: &Params) -> Result<Table> {
-    let text = format!(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN zin > 0 AND pgb = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS zin_only,
-                CAST(COALESCE(SUM(CASE WHEN zin = 0 AND pgb > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS pgb_only,
-                CAST(COALESCE(SUM(CASE WHEN zin > 0 AND pgb > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS both_kinds
-         FROM (SELECT d.youth_id,
-                      SUM(CASE WHEN d.funding = 'zin' THEN 1 ELSE 0 END) AS zin,
-                      SUM(CASE WHEN d.funding = 'pgb' THEN 1 ELSE 0 END) AS pgb
-               FROM decisions d
-               WHERE d.start_day <= $2 AND d.last_day >= $1{}
-               GROUP BY d.youth_id) t",
-        sql::area(p, "d.municipality_code", 3)
-    );
+    // Every decision (`1 = 1`) or those of the area.
+    let filter = format!("1 = 1{}", sql::area(p, "d.municipality_code", 3));
+    let text = unique_youths_sql(&filter, "$1", "$2");
     let r = sql::bind_area(sql::period_days(sqlx::query(&text), p), p)
         .fetch_one(store.pool())
         .await?;

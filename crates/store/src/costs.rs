@@ -59,6 +59,24 @@ pub fn prorated_sql(column: &str, from: &str, to: &str) -> String {
     )
 }
 
+/// Unique youths with a decision running on a day between the day numbers `from` and
+/// `to` among the decisions `d` matching `filter`: `total`, `zin_only`, `pgb_only` and
+/// `both_kinds`, as portable SQL.
+pub fn unique_youths_sql(filter: &str, from: &str, to: &str) -> String {
+    format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS total,
+                CAST(COALESCE(SUM(CASE WHEN zin > 0 AND pgb = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS zin_only,
+                CAST(COALESCE(SUM(CASE WHEN zin = 0 AND pgb > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS pgb_only,
+                CAST(COALESCE(SUM(CASE WHEN zin > 0 AND pgb > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS both_kinds
+         FROM (SELECT d.youth_id,
+                      SUM(CASE WHEN d.funding = 'zin' THEN 1 ELSE 0 END) AS zin,
+                      SUM(CASE WHEN d.funding = 'pgb' THEN 1 ELSE 0 END) AS pgb
+               FROM decisions d
+               WHERE {filter} AND d.start_day <= {to} AND d.last_day >= {from}
+               GROUP BY d.youth_id) t"
+    )
+}
+
 pub async fn report(
     store: &Store,
     municipality: &str,
@@ -99,23 +117,12 @@ pub async fn report(
         })
     })
     .collect::<Result<Vec<_>>>()?;
-    let row = sqlx::query(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS total,
-                CAST(COALESCE(SUM(CASE WHEN zin > 0 AND pgb = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS zin_only,
-                CAST(COALESCE(SUM(CASE WHEN zin = 0 AND pgb > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS pgb_only,
-                CAST(COALESCE(SUM(CASE WHEN zin > 0 AND pgb > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS both_kinds
-         FROM (SELECT d.youth_id,
-                      SUM(CASE WHEN d.funding = 'zin' THEN 1 ELSE 0 END) AS zin,
-                      SUM(CASE WHEN d.funding = 'pgb' THEN 1 ELSE 0 END) AS pgb
-               FROM decisions d
-               WHERE d.municipality_code = $1 AND d.start_day <= $3 AND d.last_day >= $2
-               GROUP BY d.youth_id) t",
-    )
-    .bind(municipality)
-    .bind(f)
-    .bind(t)
-    .fetch_one(store.pool())
-    .await?;
+    let row = sqlx::query(&unique_youths_sql("d.municipality_code = $1", "$2", "$3"))
+        .bind(municipality)
+        .bind(f)
+        .bind(t)
+        .fetch_one(store.pool())
+        .await?;
     let youths = UniqueYouths {
         zin_only: row.try_get("zin_only")?,
         pgb_only: row.try_get("pgb_only")?,

@@ -11,8 +11,8 @@ use super::cases::{
     today,
 };
 use super::{
-    Chrome, Fields, answer_form, has_error, invalid_form, optional_text, page, parse_version,
-    render,
+    Chrome, Fields, answer_form, form_page, has_error, invalid_form, optional_text, page,
+    parse_version, render,
 };
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
@@ -2114,11 +2114,7 @@ pub async fn costs(
         municipalities,
         report,
     });
-    Ok(if invalid {
-        invalid_form(html)
-    } else {
-        html.into_response()
-    })
+    Ok(form_page(html, invalid))
 }
 
 impl CostsPage {

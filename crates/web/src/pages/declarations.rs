@@ -7,7 +7,7 @@
 //! organisation and member are no client data; every read of a declaration is audited
 //! all the same, as is issuing. The API (`api::declarations`) calls the same functions.
 
-use super::{Chrome, Fields, answer_form, has_error, invalid_form, page, render};
+use super::{Chrome, Fields, answer_form, form_page, has_error, page, render};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
@@ -225,11 +225,7 @@ pub async fn overview(
     let page = overview_page(&app, &ctx, lang, &q.jaar, Vec::new()).await?;
     let invalid = !page.errors.is_empty();
     let html = render(&page);
-    Ok(if invalid {
-        invalid_form(html)
-    } else {
-        html.into_response()
-    })
+    Ok(form_page(html, invalid))
 }
 
 /// The issue button of a row: the declaration, then its printable page.

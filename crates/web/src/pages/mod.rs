@@ -265,6 +265,16 @@ pub fn invalid_form(html: Html<String>) -> axum::response::Response {
     (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
 }
 
+/// A page with a form: 422 when it shows problems, 200 otherwise.
+pub fn form_page(html: Html<String>, invalid: bool) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if invalid {
+        invalid_form(html)
+    } else {
+        html.into_response()
+    }
+}
+
 /// The version a form was loaded at, for optimistic locking.
 pub fn parse_version(field: &str, v: &str) -> Result<i64, Problem> {
     v.trim().parse().map_err(|_| {

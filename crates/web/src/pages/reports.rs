@@ -8,7 +8,7 @@
 //! their own municipality's. Reports hold no client data; each view and download is
 //! audited all the same. The API (`api::reports`) calls [`run_for`].
 
-use super::{Chrome, Fields, answer_form, has_error, invalid_form, render};
+use super::{Chrome, Fields, answer_form, form_page, has_error, render};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
@@ -366,11 +366,7 @@ pub async fn show(
     page.areas = areas;
     let invalid = !page.errors.is_empty();
     let html = render(&page);
-    Ok(if invalid {
-        invalid_form(html)
-    } else {
-        html.into_response()
-    })
+    Ok(form_page(html, invalid))
 }
 
 // ------------------------------------------------------------------ budgets
