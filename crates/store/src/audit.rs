@@ -3,7 +3,7 @@
 //! tamper-evident: each record's hash covers its content and the previous record's hash,
 //! so `eenplan audit verify` finds the first altered, removed or inserted record.
 
-use crate::{Error, Result, Store, Tx, new_id, now};
+use crate::{Error, Result, Store, Tx, new_sorted_id, now};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -230,7 +230,7 @@ pub(crate) async fn append_many(tx: &mut Tx, events: &[(Actor, Event)]) -> Resul
         seq += 1;
         let mut record = Record {
             seq,
-            id: new_id(),
+            id: new_sorted_id(),
             at: now(),
             event: event.event.clone(),
             outcome: event.outcome.as_str().into(),
@@ -262,7 +262,7 @@ pub(crate) async fn append_many(tx: &mut Tx, events: &[(Actor, Event)]) -> Resul
         let rows: Vec<String> = (0..chunk.len())
             .map(|r| {
                 let marks: Vec<String> = (1..=COLUMNS)
-                    .map(|c| format!("${}", r * COLUMNS + c))
+                    .map(|c| crate::placeholder(tx, r * COLUMNS + c))
                     .collect();
                 format!("({})", marks.join(","))
             })

@@ -13,7 +13,7 @@
 //! file) and the BSNs with their birth dates stay in memory.
 
 use crate::audit::{self, Action, Actor, Event};
-use crate::{Error, Result, Store, Tx, new_id, now};
+use crate::{Error, Result, Store, Tx, is_sqlite, new_sorted_id, now, placeholder};
 use chrono::{Datelike, NaiveDate};
 use eenplan_domain::codes::CodeList;
 use eenplan_domain::family::{name_key, parse_birth_date, parse_date};
@@ -51,7 +51,7 @@ pub const CONSULTATION_COLUMNS: &[&str] = &[
 /// statement carries hundreds of rows, small enough for one IN list of external ids.
 const BATCH: usize = 2_000;
 /// Bind parameters per statement, under SQLite's 32,766 and PostgreSQL's 65,535.
-const MAX_PARAMS: usize = 30_000;
+const MAX_PARAMS: usize = 4_000;
 /// Longest external id or family reference accepted.
 const MAX_ID_CHARS: usize = 100;
 
@@ -139,8 +139,9 @@ pub async fn registrations(
     progress: impl FnMut(u64),
 ) -> Result<ImportSummary, ImportError> {
     let mut tx = store.begin().await?;
+    let settings = SqliteSettings::for_import(&mut tx).await?;
     let mut import = Registrations::load(&mut tx, actor).await?;
-    run(tx, &mut import, reader, progress).await
+    run(tx, settings, &mut import, reader, progress).await
 }
 
 /// Imports a consultations file ([`CONSULTATION_COLUMNS`]) of the local treatment teams
@@ -152,8 +153,9 @@ pub async fn consultations(
     progress: impl FnMut(u64),
 ) -> Result<ImportSummary, ImportError> {
     let mut tx = store.begin().await?;
+    let settings = SqliteSettings::for_import(&mut tx).await?;
     let mut import = Consultations::load(&mut tx, actor).await?;
-    run(tx, &mut import, reader, progress).await
+    run(tx, settings, &mut import, reader, progress).await
 }
 
 // ---------------------------------------------------------------- the common run
@@ -180,8 +182,75 @@ trait Import {
     const EXISTING: &'static str;
 }
 
+/// SQLite's page cache during an import, in KiB (the default is 2 MiB): the indexes that
+/// a large file fills stay in memory instead of being written out and read back within
+/// the transaction.
+const SQLITE_IMPORT_CACHE_KIB: i64 = 256 * 1024;
+
+/// The settings of a SQLite connection that an import changes, to put back after it.
+struct SqliteSettings {
+    cache_size: i64,
+    temp_store: i64,
+}
+
+impl SqliteSettings {
+    /// On SQLite: a large page cache, and statement journals in memory (each multi-row
+    /// INSERT keeps the pages it changes in one, to undo just that statement, and by
+    /// default writes them to a temporary file: 800,000 writes for 100,000 rows).
+    async fn for_import(tx: &mut Tx) -> Result<Option<SqliteSettings>> {
+        if !is_sqlite(tx) {
+            return Ok(None);
+        }
+        let settings = SqliteSettings {
+            cache_size: sqlx::query_scalar("PRAGMA cache_size")
+                .fetch_one(&mut **tx)
+                .await?,
+            temp_store: sqlx::query_scalar("PRAGMA temp_store")
+                .fetch_one(&mut **tx)
+                .await?,
+        };
+        SqliteSettings {
+            cache_size: -SQLITE_IMPORT_CACHE_KIB,
+            temp_store: 2, // MEMORY
+        }
+        .apply(tx)
+        .await?;
+        Ok(Some(settings))
+    }
+
+    async fn apply(&self, tx: &mut Tx) -> Result<()> {
+        for pragma in [
+            format!("PRAGMA cache_size = {}", self.cache_size),
+            format!("PRAGMA temp_store = {}", self.temp_store),
+        ] {
+            sqlx::query(&pragma).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+}
+
 async fn run<I: Import>(
     mut tx: Tx,
+    settings: Option<SqliteSettings>,
+    import: &mut I,
+    reader: impl Read,
+    progress: impl FnMut(u64),
+) -> Result<ImportSummary, ImportError> {
+    let result = read(&mut tx, import, reader, progress).await;
+    // The connection goes back to the pool as it was.
+    if let Some(settings) = settings
+        && result.is_ok()
+    {
+        settings.apply(&mut tx).await?;
+    }
+    let summary = result?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Reads, checks and (while the file has no problems) writes the whole file.
+async fn read<I: Import>(
+    tx: &mut Tx,
     import: &mut I,
     reader: impl Read,
     mut progress: impl FnMut(u64),
@@ -214,19 +283,18 @@ async fn run<I: Import>(
         }
         if batch.len() == BATCH {
             let rows = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            flush(&mut tx, import, rows, &mut errors, &mut summary).await?;
+            flush(tx, import, rows, &mut errors, &mut summary).await?;
             progress(csv.byte());
         }
     }
-    flush(&mut tx, import, batch, &mut errors, &mut summary).await?;
+    flush(tx, import, batch, &mut errors, &mut summary).await?;
     progress(csv.byte());
     if !errors.is_empty() {
         // The database's checks of a batch come after the rows read since.
         errors.sort_by_key(|e| e.line);
-        // Dropping the transaction rolls back what earlier batches wrote.
+        // The caller drops the transaction, which rolls back what earlier batches wrote.
         return Err(ImportError::Invalid(errors));
     }
-    tx.commit().await?;
     Ok(summary)
 }
 
@@ -259,16 +327,17 @@ async fn flush<I: Import>(
 
 /// Runs `head` (ending in ` IN (`) with the keys as its list.
 async fn select_in(tx: &mut Tx, head: &str, keys: &[&str]) -> Result<Vec<sqlx::any::AnyRow>> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
+    let mut rows = Vec::new();
+    for chunk in keys.chunks(MAX_PARAMS) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| placeholder(tx, i)).collect();
+        let sql = format!("{head}{})", marks.join(","));
+        let mut query = sqlx::query(&sql);
+        for k in chunk {
+            query = query.bind(*k);
+        }
+        rows.extend(query.fetch_all(&mut **tx).await?);
     }
-    let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("{head}{})", marks.join(","));
-    let mut query = sqlx::query(&sql);
-    for k in keys {
-        query = query.bind(*k);
-    }
-    Ok(query.fetch_all(&mut **tx).await?)
+    Ok(rows)
 }
 
 /// One value of a row to insert.
@@ -291,14 +360,14 @@ impl<'a> From<Option<&'a str>> for Value<'a> {
 }
 
 /// Inserts rows given one after the other in `values` (`columns` values each) with
-/// multi-row INSERT statements of as many rows as the bind-parameter limit allows.
+/// multi-row INSERT statements.
 async fn insert(tx: &mut Tx, head: &str, columns: usize, values: &[Value<'_>]) -> Result<()> {
-    let per_statement = (MAX_PARAMS / columns).min(500);
+    let per_statement = (MAX_PARAMS / columns).max(1);
     for chunk in values.chunks(per_statement * columns) {
         let rows: Vec<String> = (0..chunk.len() / columns)
             .map(|r| {
                 let marks: Vec<String> = (1..=columns)
-                    .map(|c| format!("${}", r * columns + c))
+                    .map(|c| placeholder(tx, r * columns + c))
                     .collect();
                 format!("({})", marks.join(","))
             })
@@ -944,7 +1013,7 @@ impl Registrations {
                 })
             });
             let mut new_family = |import_ref: Option<&String>, label: &str| {
-                let id = new_id();
+                let id = new_sorted_id();
                 families.push(NewFamily {
                     id: id.clone(),
                     name: format!("Gezin (import) {label}"),
@@ -969,7 +1038,7 @@ impl Registrations {
                 (None, _) => None,
                 (Some(_), Some((id, _))) => Some(id),
                 (Some(y), None) => {
-                    let id = new_id();
+                    let id = new_sorted_id();
                     if let Some(b) = y.bsn {
                         made.insert(b, (id.clone(), family_id.clone()));
                     }
@@ -990,14 +1059,14 @@ impl Registrations {
             let number = eenplan_domain::case::case_number(year, *seq);
             *seq += 1;
             cases.push(NewCase {
-                id: new_id(),
+                id: new_sorted_id(),
                 number,
                 family_id,
                 youth_id,
-                registration_id: new_id(),
+                registration_id: new_sorted_id(),
                 registered_on: r.registered_on.to_string(),
                 closed_on: r.closed_on.map(|d| d.to_string()),
-                event_ids: (new_id(), r.closed_on.map(|_| new_id())),
+                event_ids: (new_sorted_id(), r.closed_on.map(|_| new_sorted_id())),
             });
         }
 

