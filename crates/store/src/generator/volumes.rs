@@ -23,7 +23,8 @@ const MUNICIPALITIES_NL: &str = include_str!("../../../../data/codelists/municip
 /// million cases over five years (cases still open from before included).
 pub const NATIONAL_YOUTHS_PER_YEAR: f64 = 450_000.0;
 
-/// The mean number of youths on a registration (see `youths_on_registration`).
+/// The mean number of youths on a registration (`YOUTHS_REGISTERED` in the generator;
+/// a returning family may have fewer youths left under 23).
 pub const YOUTHS_PER_REGISTRATION: f64 = 1.3;
 
 /// Registrations a year in 2018 (domain brief, section 3.1): Leudal 279; Nederweert and
