@@ -10,6 +10,7 @@ mod cases;
 mod declarations;
 mod import;
 mod input;
+mod report_aggregates;
 mod reports;
 mod storage;
 mod treatment_team;
