@@ -8,6 +8,7 @@
 //! period is then five index ranges holding at most some thirty days, twenty-two months
 //! and its years per municipality and code.
 
+use crate::Params;
 use crate::sql::Q;
 use chrono::{Datelike, NaiveDate};
 
@@ -122,7 +123,7 @@ impl Spans {
         }
     }
 
-    /// Binds the spans' keys as the ten parameters that [`within`] reads.
+    /// Binds the spans' keys as the ten parameters that [`rows`] reads.
     pub fn bind<'q>(&self, mut q: Q<'q>) -> Q<'q> {
         for (slot, grain) in self.0.iter().zip(GRAINS) {
             let (lo, hi) = match slot {
@@ -147,21 +148,41 @@ fn key(grain: &str, d: NaiveDate) -> String {
     }
 }
 
-/// The condition selecting the aggregate rows of [`Spans`] bound as parameters `$first`
-/// to `$first + 9` (see [`Spans::bind`]).
-pub fn within(first: usize) -> String {
+/// The area filter of a query over the aggregates: a `WITH area` prefix listing the
+/// area's municipalities (the area bound as `$n`, see `sql::bind_area`) and the condition
+/// for each span; both empty without an area. Named once and read by every span, the
+/// list is computed once, whatever the planner guesses about the spans' sizes.
+pub fn area(p: &Params, n: usize) -> (String, &'static str) {
+    match p.area {
+        Some(_) => (
+            format!(
+                "WITH area AS (SELECT code FROM municipalities
+                               WHERE code = ${n} OR subregion = ${n} OR region = ${n}) "
+            ),
+            " AND municipality_code IN (SELECT code FROM area)",
+        ),
+        None => (String::new(), ""),
+    }
+}
+
+/// The rows of `table` in [`Spans`] bound as parameters `$first` to `$first + 9` (see
+/// [`Spans::bind`]), as a derived table of `columns` named `a`. `area` is the condition
+/// of [`area`] added to each span: one index range per span, of all municipalities by
+/// (grain, period_key) or of the area's by (municipality_code, grain, period_key).
+pub fn rows(table: &str, columns: &str, first: usize, area: &str) -> String {
     let arms: Vec<String> = GRAINS
         .iter()
         .enumerate()
         .map(|(i, grain)| {
             let lo = first + 2 * i;
             format!(
-                "(grain = '{grain}' AND period_key >= ${lo} AND period_key <= ${})",
+                "SELECT {columns} FROM {table}
+                 WHERE grain = '{grain}' AND period_key >= ${lo} AND period_key <= ${}{area}",
                 lo + 1
             )
         })
         .collect();
-    format!("({})", arms.join(" OR "))
+    format!("({}) a", arms.join(" UNION ALL "))
 }
 
 #[cfg(test)]
@@ -265,9 +286,11 @@ mod tests {
     }
 
     #[test]
-    fn the_condition_numbers_its_parameters() {
-        let w = within(3);
-        assert!(w.starts_with("((grain = 'day' AND period_key >= $3 AND period_key <= $4)"));
-        assert!(w.ends_with("(grain = 'day' AND period_key >= $11 AND period_key <= $12))"));
+    fn the_rows_number_their_parameters() {
+        let r = rows("agg_cases", "opened", 3, " AND x");
+        assert_eq!(r.matches("UNION ALL").count(), 4);
+        assert!(r.contains("grain = 'day' AND period_key >= $3 AND period_key <= $4 AND x"));
+        assert!(r.contains("grain = 'year' AND period_key >= $7 AND period_key <= $8 AND x"));
+        assert!(r.ends_with("grain = 'day' AND period_key >= $11 AND period_key <= $12 AND x) a"));
     }
 }

@@ -25,15 +25,15 @@ pub struct Shares {
 /// lacks a code (the period's registrations minus those with one); percentages of the
 /// known ones, two decimals.
 pub async fn compute(store: &Store, p: &Params, s: Shares) -> Result<Table> {
+    let (with_area, area) = aggregates::area(p, 11);
     let text = format!(
-        "SELECT {code} AS code, CAST(SUM(n) AS BIGINT) AS n FROM {table}
-         WHERE {period}{area} AND {code} <> '' GROUP BY {code} HAVING SUM(n) > 0
+        "{with_area}SELECT {code} AS code, CAST(SUM(n) AS BIGINT) AS n FROM {known}
+         WHERE {code} <> '' GROUP BY {code} HAVING SUM(n) > 0
          UNION ALL
-         SELECT NULL, CAST(SUM(n) AS BIGINT) FROM agg_registrations WHERE {period}{area}",
+         SELECT NULL, CAST(SUM(n) AS BIGINT) FROM {all}",
         code = s.code,
-        table = s.table,
-        period = aggregates::within(1),
-        area = sql::area(p, "municipality_code", 11),
+        known = aggregates::rows(s.table, &format!("{}, n", s.code), 1, area),
+        all = aggregates::rows("agg_registrations", "n", 1, area),
     );
     let q = Spans::of(p.from, p.to).bind(sqlx::query(&text));
     let mut known: Vec<(String, i64)> = Vec::new();

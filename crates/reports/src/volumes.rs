@@ -32,22 +32,23 @@ async fn compute(store: &Store, p: &Params) -> Result<Table> {
     // From the aggregates (see `aggregates`): registrations and closings in the period
     // ($1-$10), cases opened up to its last day ($11-$20) and closed before its first
     // ($21-$30); in care is the difference of the last two.
+    let (with_area, area) = aggregates::area(p, 31);
     let text = format!(
-        "SELECT municipality_code AS m, 'r' AS k, CAST(SUM(n) AS BIGINT) AS n
-         FROM agg_registrations WHERE {period}{a} GROUP BY municipality_code
+        "{with_area}SELECT municipality_code AS m, 'r' AS k, CAST(SUM(n) AS BIGINT) AS n
+         FROM {registrations} GROUP BY municipality_code
          UNION ALL
-         SELECT municipality_code, 'c', CAST(SUM(closed) AS BIGINT) FROM agg_cases
-         WHERE {period}{a} GROUP BY municipality_code
+         SELECT municipality_code, 'c', CAST(SUM(closed) AS BIGINT)
+         FROM {closed} GROUP BY municipality_code
          UNION ALL
-         SELECT municipality_code, 'o', CAST(SUM(opened) AS BIGINT) FROM agg_cases
-         WHERE {through}{a} GROUP BY municipality_code
+         SELECT municipality_code, 'o', CAST(SUM(opened) AS BIGINT)
+         FROM {opened_through} GROUP BY municipality_code
          UNION ALL
-         SELECT municipality_code, 'b', CAST(SUM(closed) AS BIGINT) FROM agg_cases
-         WHERE {before}{a} GROUP BY municipality_code",
-        period = aggregates::within(1),
-        through = aggregates::within(11),
-        before = aggregates::within(21),
-        a = sql::area(p, "municipality_code", 31)
+         SELECT municipality_code, 'b', CAST(SUM(closed) AS BIGINT)
+         FROM {closed_before} GROUP BY municipality_code",
+        registrations = aggregates::rows("agg_registrations", "municipality_code, n", 1, area),
+        closed = aggregates::rows("agg_cases", "municipality_code, closed", 1, area),
+        opened_through = aggregates::rows("agg_cases", "municipality_code, opened", 11, area),
+        closed_before = aggregates::rows("agg_cases", "municipality_code, closed", 21, area),
     );
     let mut q = sqlx::query(&text);
     for spans in [

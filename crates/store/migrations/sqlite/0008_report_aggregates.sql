@@ -48,6 +48,12 @@ CREATE TABLE agg_cases (
     PRIMARY KEY (grain, period_key, municipality_code)
 ) WITHOUT ROWID;
 
+-- The primary keys serve a period of all municipalities (one index range per grain and
+-- span of keys); these a period of an area's municipalities.
+CREATE INDEX agg_registrations_municipality ON agg_registrations(municipality_code, grain, period_key);
+CREATE INDEX agg_problem_areas_municipality ON agg_problem_areas(municipality_code, grain, period_key);
+CREATE INDEX agg_cases_municipality ON agg_cases(municipality_code, grain, period_key);
+
 -- What the sums rest on, made rules of the database: a registration has at most one
 -- primary problem area (so registrations minus primary areas counts those without
 -- one), and a case does not close before it is registered (so a case closed before a
@@ -70,14 +76,16 @@ END;
 -- The rows there are now, checked by the trigger above.
 UPDATE cases SET closed_on = closed_on WHERE closed_on < registered_on;
 
--- The counts of the rows there are now.
+-- The counts of the rows there are now, written in key order (rows of a period lie
+-- together).
 INSERT INTO agg_registrations (grain, period_key, municipality_code, referral_channel, n)
 SELECT g.grain, substr(r.registered_on, 1, g.len), r.municipality_code,
        COALESCE(r.referral_channel, ''), COUNT(*)
 FROM registrations r
 CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
             UNION ALL SELECT 'day', 10) g
-GROUP BY 1, 2, 3, 4;
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4;
 
 INSERT INTO agg_problem_areas (grain, period_key, municipality_code, problem_area, n)
 SELECT g.grain, substr(r.registered_on, 1, g.len), r.municipality_code, p.problem_area,
@@ -87,7 +95,8 @@ JOIN registrations r ON r.id = p.registration_id
 CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
             UNION ALL SELECT 'day', 10) g
 WHERE p.is_primary = 1
-GROUP BY 1, 2, 3, 4;
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4;
 
 INSERT INTO agg_cases (grain, period_key, municipality_code, opened, closed)
 SELECT g.grain, substr(d.day, 1, g.len), d.municipality_code, SUM(d.opened), SUM(d.closed)
@@ -96,7 +105,8 @@ FROM (SELECT registered_on AS day, municipality_code, 1 AS opened, 0 AS closed F
       SELECT closed_on, municipality_code, 0, 1 FROM cases WHERE closed_on IS NOT NULL) d
 CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
             UNION ALL SELECT 'day', 10) g
-GROUP BY 1, 2, 3;
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3;
 
 -- The triggers. Each adds the new row's counts and takes away the old row's, in one
 -- upsert over the three grains; an update nets the two, so one that moves nothing
