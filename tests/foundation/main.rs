@@ -11,6 +11,7 @@ mod declarations;
 mod generator;
 mod import;
 mod input;
+mod report_aggregates;
 mod reports;
 mod storage;
 mod treatment_team;

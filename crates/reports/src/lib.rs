@@ -6,6 +6,7 @@
 //! function returning a [`Table`]. Adding one is a module with its query and a line in
 //! [`REPORTS`]; pages, API, downloads and the command line pick it up from there.
 
+mod aggregates;
 mod chart;
 mod output;
 mod shares;

@@ -26,11 +26,8 @@ pub const REPORT: Definition = Definition {
                 label_nl: "Probleemgebied",
                 label_en: "Problem area",
                 list: CodeList::ProblemArea,
-                query: "SELECT pa.problem_area AS code, COUNT(*) AS n FROM registrations r
-                        LEFT JOIN registration_problem_areas pa
-                               ON pa.registration_id = r.id AND pa.is_primary = 1
-                        WHERE r.registered_on >= $1 AND r.registered_on <= $2{area}
-                        GROUP BY pa.problem_area",
+                table: "agg_problem_areas",
+                code: "problem_area",
             },
         ))
     },

@@ -26,9 +26,8 @@ pub const REPORT: Definition = Definition {
                 label_nl: "Verwijskanaal",
                 label_en: "Referral channel",
                 list: CodeList::ReferralChannel,
-                query: "SELECT r.referral_channel AS code, COUNT(*) AS n FROM registrations r
-                        WHERE r.registered_on >= $1 AND r.registered_on <= $2{area}
-                        GROUP BY r.referral_channel",
+                table: "agg_registrations",
+                code: "referral_channel",
             },
         ))
     },

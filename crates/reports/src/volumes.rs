@@ -2,8 +2,11 @@
 //! and region (domain brief, section 3.1, "Volumes 2018").
 //!
 //! A case is in care during the period when it was registered on or before the period's
-//! last day and not closed before its first day.
+//! last day and not closed before its first day. A case does not close before it is
+//! registered (a rule of the database), so those are the cases registered on or before
+//! the last day minus those closed before the first.
 
+use crate::aggregates::{self, Spans};
 use crate::sql;
 use crate::table::{Table, Value, col};
 use crate::{Chart, Definition, Params};
@@ -28,23 +31,37 @@ pub const REPORT: Definition = Definition {
 
 async fn compute(store: &Store, p: &Params) -> Result<Table> {
     let areas = sql::Areas::of(store, p).await?;
+    // From the aggregates (see `aggregates`): registrations and closings in the period
+    // ($1-$10), cases opened up to its last day ($11-$20) and closed before its first
+    // ($21-$30); in care is the difference of the last two.
+    let (with_area, area) = aggregates::area(p, 31);
     let text = format!(
-        "SELECT municipality_code AS m, 'r' AS k, COUNT(*) AS n FROM registrations
-         WHERE registered_on >= $1 AND registered_on <= $2{a} GROUP BY municipality_code
+        "{with_area}SELECT municipality_code AS m, 'r' AS k, CAST(SUM(n) AS BIGINT) AS n
+         FROM {registrations} GROUP BY municipality_code
          UNION ALL
-         SELECT municipality_code, 'c', COUNT(*) FROM cases
-         WHERE closed_on >= $1 AND closed_on <= $2{a} GROUP BY municipality_code
+         SELECT municipality_code, 'c', CAST(SUM(closed) AS BIGINT)
+         FROM {closed} GROUP BY municipality_code
          UNION ALL
-         SELECT municipality_code, 'i', COUNT(*) FROM cases
-         WHERE registered_on <= $2 AND (closed_on IS NULL OR closed_on >= $1){a}
-         GROUP BY municipality_code",
-        a = sql::area(p, "municipality_code", 3)
+         SELECT municipality_code, 'o', CAST(SUM(opened) AS BIGINT)
+         FROM {opened_through} GROUP BY municipality_code
+         UNION ALL
+         SELECT municipality_code, 'b', CAST(SUM(closed) AS BIGINT)
+         FROM {closed_before} GROUP BY municipality_code",
+        registrations = aggregates::rows("agg_registrations", "municipality_code, n", 1, area),
+        closed = aggregates::rows("agg_cases", "municipality_code, closed", 1, area),
+        opened_through = aggregates::rows("agg_cases", "municipality_code, opened", 11, area),
+        closed_before = aggregates::rows("agg_cases", "municipality_code, closed", 21, area),
     );
+    let mut q = sqlx::query(&text);
+    for spans in [
+        Spans::of(p.from, p.to),
+        Spans::through(p.to),
+        Spans::before(p.from),
+    ] {
+        q = spans.bind(q);
+    }
     let mut counts: HashMap<(String, String), i64> = HashMap::new();
-    for r in sql::bind_area(sql::period(sqlx::query(&text), p), p)
-        .fetch_all(store.pool())
-        .await?
-    {
+    for r in sql::bind_area(q, p).fetch_all(store.pool()).await? {
         counts.insert((r.try_get("m")?, r.try_get("k")?), r.try_get("n")?);
     }
     let mut t = Table::new(vec![
@@ -54,14 +71,18 @@ async fn compute(store: &Store, p: &Params) -> Result<Table> {
         col("closed", "Afgesloten", "Closed"),
         col("in_care", "In begeleiding", "In care"),
     ]);
+    let count = |m: &str, k: &str| {
+        counts
+            .get(&(m.to_owned(), k.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    };
     areas.fill(&mut t, &[2, 3, 4], |m, c| {
-        let k = ["r", "c", "i"][c - 2];
-        Value::Count(
-            counts
-                .get(&(m.to_owned(), k.to_owned()))
-                .copied()
-                .unwrap_or(0),
-        )
+        Value::Count(match c {
+            2 => count(m, "r"),
+            3 => count(m, "c"),
+            _ => count(m, "o") - count(m, "b"),
+        })
     });
     Ok(t)
 }
