@@ -9,9 +9,10 @@ municipalities of Midden-Limburg (weighted by population) since 2015: 60 % of th
 families carry a family_ref and have one to three youths with one or two registrations
 each; the rest are single rows. 90 % of the youths have a birth date; the first youths
 that get a BSN take the test BSNs (999900006 to 999999990, passing the 11-check; about
-9,000 of them, less the demo region's), later ones have none. Four in five registrations are closed. Referral
-channels and problem areas follow the 2018 Leudal shares of the code lists. Rows are
-shuffled within windows of 10,000, so a family's rows may land in different batches.
+9,000 of them, less the demo region's), later ones have none. Four in five
+registrations are closed. Referral channels and problem areas follow the 2018 Leudal
+shares of the code lists. Rows are shuffled within windows of 10,000, so a family's
+rows may land in different batches of the import.
 """
 
 import argparse

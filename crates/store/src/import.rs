@@ -11,6 +11,10 @@
 //! rest is still being read; after the first problem nothing more is written and the
 //! transaction is rolled back at the end. Only the external ids (duplicates within the
 //! file) and the BSNs with their birth dates stay in memory.
+//!
+//! Every imported case (and consultation) has its audit record, appended in the same
+//! transaction. An import therefore holds the audit chain (PostgreSQL) or the one
+//! writer's lock (SQLite) until it commits: a running server's writes wait for it.
 
 use crate::audit::{self, Action, Actor, Event};
 use crate::{Error, Result, Store, Tx, is_sqlite, new_sorted_id, now, placeholder};
@@ -194,9 +198,9 @@ struct SqliteSettings {
 }
 
 impl SqliteSettings {
-    /// On SQLite: a large page cache, and statement journals in memory (each multi-row
-    /// INSERT keeps the pages it changes in one, to undo just that statement, and by
-    /// default writes them to a temporary file: 800,000 writes for 100,000 rows).
+    /// On SQLite: a large page cache, and statement journals in memory (a statement that
+    /// may have to undo itself keeps the pages it changes in one, by default in a
+    /// temporary file: 800,000 writes for 100,000 rows).
     async fn for_import(tx: &mut Tx) -> Result<Option<SqliteSettings>> {
         if !is_sqlite(tx) {
             return Ok(None);
@@ -215,6 +219,11 @@ impl SqliteSettings {
         }
         .apply(tx)
         .await?;
+        // Foreign keys checked at the commit (this lasts until then), so that with
+        // `INSERT OR FAIL` (see `insert`) no statement needs a journal of its own.
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut **tx)
+            .await?;
         Ok(Some(settings))
     }
 
@@ -372,6 +381,14 @@ async fn insert(tx: &mut Tx, head: &str, columns: usize, values: &[Value<'_>]) -
                 format!("({})", marks.join(","))
             })
             .collect();
+        // On SQLite, a failing row fails the statement without undoing the rows before
+        // it (and so needs no statement journal): the import's transaction is rolled
+        // back as a whole anyway.
+        let head = if is_sqlite(tx) {
+            head.replacen("INSERT INTO", "INSERT OR FAIL INTO", 1)
+        } else {
+            head.to_owned()
+        };
         let sql = format!("{head} VALUES {}", rows.join(","));
         let mut query = sqlx::query(&sql);
         for v in chunk {
