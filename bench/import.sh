@@ -19,7 +19,7 @@ cd "$ROOT"
 
 PORT="${BENCH_PORT:-18484}"
 BIN="./target/release/eenplan"
-ROWS="${BENCH_ROWS:-1000000}"
+IMPORT_ROWS="${BENCH_ROWS:-1000000}"
 PG_ADMIN_URL="${BENCH_PG_ADMIN_URL-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_DB="${BENCH_PG_DB:-eenplan_bench_import}"
 
@@ -31,8 +31,8 @@ command -v python3 >/dev/null || { log "python3 is needed for bench/gen_registra
 build_and_check_port
 
 FILE="$WORK/registrations.csv"
-log "writing $ROWS rows to $FILE"
-python3 "$ROOT/bench/gen_registrations.py" "$ROWS" --out "$FILE" --seed "${BENCH_SEED:-20261127}"
+log "writing $IMPORT_ROWS rows to $FILE"
+python3 "$ROOT/bench/gen_registrations.py" "$IMPORT_ROWS" --out "$FILE" --seed "${BENCH_SEED:-20261127}"
 FILE_MB="$(awk -v b="$(stat -c %s "$FILE")" 'BEGIN { printf "%.1f", b / 1048576 }')"
 
 FORMAT='%-10s %-9s %10s %9s %10s %12s'
@@ -47,8 +47,8 @@ timed_import() {
     import registrations "$FILE" | tee -a "$WORK/import.log" >&2
   local secs kb
   read -r secs kb <"$WORK/time.txt"
-  LINES+=("$(printf "$FORMAT" "$backend" "$run" "$ROWS" "$secs" \
-    "$(awk -v r="$ROWS" -v s="$secs" 'BEGIN { printf "%.0f", r / s }')" \
+  LINES+=("$(printf "$FORMAT" "$backend" "$run" "$IMPORT_ROWS" "$secs" \
+    "$(awk -v r="$IMPORT_ROWS" -v s="$secs" 'BEGIN { printf "%.0f", r / s }')" \
     "$(kb_to_mb "$kb")")")
 }
 
@@ -74,7 +74,7 @@ fi
 
 save_report "-import" "$(
   echo "eenplan import bench: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores"
-  echo "file: $ROWS rows, $FILE_MB MB; 'again' imports the same file a second time (every row skipped)"
+  echo "file: $IMPORT_ROWS rows, $FILE_MB MB; 'again' imports the same file a second time (every row skipped)"
   printf "$FORMAT\n" backend run rows seconds rows/s peak_rss_MB
   for l in "${LINES[@]}"; do echo "$l"; done
   echo "database size after: SQLite ${SQLITE_MB} MB${PG_MB:+, PostgreSQL ${PG_MB} MB}"
