@@ -1165,6 +1165,7 @@ async fn the_migration_counts_the_rows_already_there() {
              DROP TRIGGER agg_registrations_update; DROP TRIGGER agg_problem_areas_insert;
              DROP TRIGGER agg_problem_areas_delete; DROP TRIGGER agg_problem_areas_update;
              DROP TRIGGER agg_cases_insert; DROP TRIGGER agg_cases_delete;
+             DROP TRIGGER agg_cases_insert_closed; DROP TRIGGER agg_cases_delete_closed;
              DROP TRIGGER agg_cases_update;",
             include_str!("../../crates/store/migrations/sqlite/0008_report_aggregates.sql"),
         ),
@@ -1175,7 +1176,10 @@ async fn the_migration_counts_the_rows_already_there() {
              DROP FUNCTION agg_registrations_changed() CASCADE;
              DROP FUNCTION agg_problem_areas_changed() CASCADE;
              DROP FUNCTION agg_cases_changed() CASCADE;
-             DROP FUNCTION agg_truncated() CASCADE;",
+             DROP FUNCTION agg_truncated() CASCADE;
+             DROP TABLE agg_registrations_pending; DROP TABLE agg_problem_areas_pending;
+             DROP TABLE agg_cases_pending; DROP TABLE agg_fold;
+             DROP FUNCTION agg_fold(); DROP FUNCTION agg_fold_at_commit();",
             include_str!("../../crates/store/migrations/postgres/0008_report_aggregates.sql"),
         ),
     };

@@ -174,13 +174,16 @@ impl Store {
                             // survives a power cut; foreign keys are off by default. Reads
                             // map the file (shared by all connections through the OS page
                             // cache) instead of copying pages into each connection's small
-                            // private cache.
+                            // private cache. Sorts and temporary tables (GROUP BY, the
+                            // report aggregates' update triggers) stay in memory instead of
+                            // temporary files.
                             for pragma in [
                                 "PRAGMA journal_mode = WAL",
                                 "PRAGMA synchronous = FULL",
                                 "PRAGMA foreign_keys = ON",
                                 "PRAGMA busy_timeout = 5000",
                                 "PRAGMA mmap_size = 1073741824",
+                                "PRAGMA temp_store = MEMORY",
                             ] {
                                 conn.execute(pragma).await?;
                             }

@@ -108,10 +108,11 @@ CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3;
 
--- The triggers. Each adds the new row's counts and takes away the old row's, in one
--- upsert over the three grains; an update nets the two, so one that moves nothing
--- writes nothing. (`WHERE true`: SQLite reads an ON after a join in INSERT ... SELECT
--- as the join's ON, unless a WHERE comes between.)
+-- The triggers. An insert or a delete adds or takes away the row's counts at the three
+-- grains in one upsert of three rows (no subquery, no sort: these run for every row of
+-- an import); an update nets the old row's counts and the new one's, so one that moves
+-- nothing writes nothing. (`WHERE true`: SQLite reads an ON after a join in INSERT ...
+-- SELECT as the join's ON, unless a WHERE comes between.)
 
 -- registrations: their own counts, and those of their primary problem area (which
 -- counts on the registration's date and municipality). A registration inserted after
@@ -120,20 +121,23 @@ ORDER BY 1, 2, 3;
 CREATE TRIGGER agg_registrations_insert AFTER INSERT ON registrations
 BEGIN
     INSERT INTO agg_registrations (grain, period_key, municipality_code, referral_channel, n)
-    SELECT g.grain, substr(NEW.registered_on, 1, g.len), NEW.municipality_code,
-           COALESCE(NEW.referral_channel, ''), 1
-    FROM (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
-          UNION ALL SELECT 'day', 10) g
-    WHERE true
+    VALUES ('year', substr(NEW.registered_on, 1, 4), NEW.municipality_code,
+            COALESCE(NEW.referral_channel, ''), 1),
+           ('month', substr(NEW.registered_on, 1, 7), NEW.municipality_code,
+            COALESCE(NEW.referral_channel, ''), 1),
+           ('day', NEW.registered_on, NEW.municipality_code,
+            COALESCE(NEW.referral_channel, ''), 1)
     ON CONFLICT (grain, period_key, municipality_code, referral_channel)
     DO UPDATE SET n = n + excluded.n;
     INSERT INTO agg_problem_areas (grain, period_key, municipality_code, problem_area, n)
-    SELECT g.grain, substr(NEW.registered_on, 1, g.len), NEW.municipality_code,
-           p.problem_area, 1
-    FROM registration_problem_areas p
-    CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
-                UNION ALL SELECT 'day', 10) g
-    WHERE p.registration_id = NEW.id AND p.is_primary = 1
+    SELECT 'year', substr(NEW.registered_on, 1, 4), NEW.municipality_code, p.problem_area, 1
+    FROM registration_problem_areas p WHERE p.registration_id = NEW.id AND p.is_primary = 1
+    UNION ALL
+    SELECT 'month', substr(NEW.registered_on, 1, 7), NEW.municipality_code, p.problem_area, 1
+    FROM registration_problem_areas p WHERE p.registration_id = NEW.id AND p.is_primary = 1
+    UNION ALL
+    SELECT 'day', NEW.registered_on, NEW.municipality_code, p.problem_area, 1
+    FROM registration_problem_areas p WHERE p.registration_id = NEW.id AND p.is_primary = 1
     ON CONFLICT (grain, period_key, municipality_code, problem_area)
     DO UPDATE SET n = n + excluded.n;
 END;
@@ -141,20 +145,23 @@ END;
 CREATE TRIGGER agg_registrations_delete AFTER DELETE ON registrations
 BEGIN
     INSERT INTO agg_registrations (grain, period_key, municipality_code, referral_channel, n)
-    SELECT g.grain, substr(OLD.registered_on, 1, g.len), OLD.municipality_code,
-           COALESCE(OLD.referral_channel, ''), -1
-    FROM (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
-          UNION ALL SELECT 'day', 10) g
-    WHERE true
+    VALUES ('year', substr(OLD.registered_on, 1, 4), OLD.municipality_code,
+            COALESCE(OLD.referral_channel, ''), -1),
+           ('month', substr(OLD.registered_on, 1, 7), OLD.municipality_code,
+            COALESCE(OLD.referral_channel, ''), -1),
+           ('day', OLD.registered_on, OLD.municipality_code,
+            COALESCE(OLD.referral_channel, ''), -1)
     ON CONFLICT (grain, period_key, municipality_code, referral_channel)
     DO UPDATE SET n = n + excluded.n;
     INSERT INTO agg_problem_areas (grain, period_key, municipality_code, problem_area, n)
-    SELECT g.grain, substr(OLD.registered_on, 1, g.len), OLD.municipality_code,
-           p.problem_area, -1
-    FROM registration_problem_areas p
-    CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
-                UNION ALL SELECT 'day', 10) g
-    WHERE p.registration_id = OLD.id AND p.is_primary = 1
+    SELECT 'year', substr(OLD.registered_on, 1, 4), OLD.municipality_code, p.problem_area, -1
+    FROM registration_problem_areas p WHERE p.registration_id = OLD.id AND p.is_primary = 1
+    UNION ALL
+    SELECT 'month', substr(OLD.registered_on, 1, 7), OLD.municipality_code, p.problem_area, -1
+    FROM registration_problem_areas p WHERE p.registration_id = OLD.id AND p.is_primary = 1
+    UNION ALL
+    SELECT 'day', OLD.registered_on, OLD.municipality_code, p.problem_area, -1
+    FROM registration_problem_areas p WHERE p.registration_id = OLD.id AND p.is_primary = 1
     ON CONFLICT (grain, period_key, municipality_code, problem_area)
     DO UPDATE SET n = n + excluded.n;
 END;
@@ -199,12 +206,14 @@ CREATE TRIGGER agg_problem_areas_insert AFTER INSERT ON registration_problem_are
 WHEN NEW.is_primary = 1
 BEGIN
     INSERT INTO agg_problem_areas (grain, period_key, municipality_code, problem_area, n)
-    SELECT g.grain, substr(r.registered_on, 1, g.len), r.municipality_code,
-           NEW.problem_area, 1
-    FROM registrations r
-    CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
-                UNION ALL SELECT 'day', 10) g
-    WHERE r.id = NEW.registration_id
+    SELECT 'year', substr(r.registered_on, 1, 4), r.municipality_code, NEW.problem_area, 1
+    FROM registrations r WHERE r.id = NEW.registration_id
+    UNION ALL
+    SELECT 'month', substr(r.registered_on, 1, 7), r.municipality_code, NEW.problem_area, 1
+    FROM registrations r WHERE r.id = NEW.registration_id
+    UNION ALL
+    SELECT 'day', r.registered_on, r.municipality_code, NEW.problem_area, 1
+    FROM registrations r WHERE r.id = NEW.registration_id
     ON CONFLICT (grain, period_key, municipality_code, problem_area)
     DO UPDATE SET n = n + excluded.n;
 END;
@@ -213,12 +222,14 @@ CREATE TRIGGER agg_problem_areas_delete AFTER DELETE ON registration_problem_are
 WHEN OLD.is_primary = 1
 BEGIN
     INSERT INTO agg_problem_areas (grain, period_key, municipality_code, problem_area, n)
-    SELECT g.grain, substr(r.registered_on, 1, g.len), r.municipality_code,
-           OLD.problem_area, -1
-    FROM registrations r
-    CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
-                UNION ALL SELECT 'day', 10) g
-    WHERE r.id = OLD.registration_id
+    SELECT 'year', substr(r.registered_on, 1, 4), r.municipality_code, OLD.problem_area, -1
+    FROM registrations r WHERE r.id = OLD.registration_id
+    UNION ALL
+    SELECT 'month', substr(r.registered_on, 1, 7), r.municipality_code, OLD.problem_area, -1
+    FROM registrations r WHERE r.id = OLD.registration_id
+    UNION ALL
+    SELECT 'day', r.registered_on, r.municipality_code, OLD.problem_area, -1
+    FROM registrations r WHERE r.id = OLD.registration_id
     ON CONFLICT (grain, period_key, municipality_code, problem_area)
     DO UPDATE SET n = n + excluded.n;
 END;
@@ -249,31 +260,43 @@ END;
 CREATE TRIGGER agg_cases_insert AFTER INSERT ON cases
 BEGIN
     INSERT INTO agg_cases (grain, period_key, municipality_code, opened, closed)
-    SELECT g.grain, substr(d.day, 1, g.len), NEW.municipality_code, SUM(d.opened),
-           SUM(d.closed)
-    FROM (SELECT NEW.registered_on AS day, 1 AS opened, 0 AS closed
-          UNION ALL
-          SELECT NEW.closed_on, 0, 1 WHERE NEW.closed_on IS NOT NULL) d
-    CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
-                UNION ALL SELECT 'day', 10) g
-    GROUP BY 1, 2, 3
+    VALUES ('year', substr(NEW.registered_on, 1, 4), NEW.municipality_code, 1, 0),
+           ('month', substr(NEW.registered_on, 1, 7), NEW.municipality_code, 1, 0),
+           ('day', NEW.registered_on, NEW.municipality_code, 1, 0)
     ON CONFLICT (grain, period_key, municipality_code)
-    DO UPDATE SET opened = opened + excluded.opened, closed = closed + excluded.closed;
+    DO UPDATE SET opened = opened + excluded.opened;
+END;
+
+CREATE TRIGGER agg_cases_insert_closed AFTER INSERT ON cases
+WHEN NEW.closed_on IS NOT NULL
+BEGIN
+    INSERT INTO agg_cases (grain, period_key, municipality_code, opened, closed)
+    VALUES ('year', substr(NEW.closed_on, 1, 4), NEW.municipality_code, 0, 1),
+           ('month', substr(NEW.closed_on, 1, 7), NEW.municipality_code, 0, 1),
+           ('day', NEW.closed_on, NEW.municipality_code, 0, 1)
+    ON CONFLICT (grain, period_key, municipality_code)
+    DO UPDATE SET closed = closed + excluded.closed;
 END;
 
 CREATE TRIGGER agg_cases_delete AFTER DELETE ON cases
 BEGIN
     INSERT INTO agg_cases (grain, period_key, municipality_code, opened, closed)
-    SELECT g.grain, substr(d.day, 1, g.len), OLD.municipality_code, SUM(d.opened),
-           SUM(d.closed)
-    FROM (SELECT OLD.registered_on AS day, -1 AS opened, 0 AS closed
-          UNION ALL
-          SELECT OLD.closed_on, 0, -1 WHERE OLD.closed_on IS NOT NULL) d
-    CROSS JOIN (SELECT 'year' AS grain, 4 AS len UNION ALL SELECT 'month', 7
-                UNION ALL SELECT 'day', 10) g
-    GROUP BY 1, 2, 3
+    VALUES ('year', substr(OLD.registered_on, 1, 4), OLD.municipality_code, -1, 0),
+           ('month', substr(OLD.registered_on, 1, 7), OLD.municipality_code, -1, 0),
+           ('day', OLD.registered_on, OLD.municipality_code, -1, 0)
     ON CONFLICT (grain, period_key, municipality_code)
-    DO UPDATE SET opened = opened + excluded.opened, closed = closed + excluded.closed;
+    DO UPDATE SET opened = opened + excluded.opened;
+END;
+
+CREATE TRIGGER agg_cases_delete_closed AFTER DELETE ON cases
+WHEN OLD.closed_on IS NOT NULL
+BEGIN
+    INSERT INTO agg_cases (grain, period_key, municipality_code, opened, closed)
+    VALUES ('year', substr(OLD.closed_on, 1, 4), OLD.municipality_code, 0, -1),
+           ('month', substr(OLD.closed_on, 1, 7), OLD.municipality_code, 0, -1),
+           ('day', OLD.closed_on, OLD.municipality_code, 0, -1)
+    ON CONFLICT (grain, period_key, municipality_code)
+    DO UPDATE SET closed = closed + excluded.closed;
 END;
 
 CREATE TRIGGER agg_cases_update
