@@ -8,20 +8,27 @@
 //! areas of the code lists (their `share_pct`), about 75 % of cases closed within a year
 //! of registration with a long tail of cases open for years (so "in care during the
 //! year" comes to about 2.4 times the registrations, as in the brief's 2018 table), about
-//! 45 % of cases with access to specialised care, youths with access in kind only, by
+//! 45 % of cases with access to specialised care (and of the cases in care in a year,
+//! through successive decisions during long cases), youths with access in kind only, by
 //! personal budget only, or both in the proportions 240 : 37 : 38, evaluations mostly on
 //! time with some late and some overdue, and treatment-team requests in the proportions
-//! of the pilot's evaluation table.
+//! of the pilot's evaluation table. The treatment teams are the region's two (at every
+//! scale); other municipalities get a CJG organisation per youth-care region, a local
+//! team each, generated family workers and reviewers.
 //!
 //! **Deterministic**: the same seed and `until` date give the same data (ids included)
 //! on either backend. The data covers the `years` up to `until`, plus the cases still open
 //! at the start of that period (registered before it, as a real database would hold);
 //! nothing is dated after `until` but the planned ends of running decisions and the due
-//! dates of their coming evaluations.
+//! dates of their coming evaluations. Each municipality draws from a random stream of
+//! its own; generated ids are UUIDs in the version 7 layout (a running number, then 74
+//! random bits), so a large load's indexes grow at their end.
 //!
 //! **Fast**: rows are written with multi-row inserts in one transaction (all or nothing),
-//! a municipality at a time. It is synthetic data, so it is not audited row by row: one
-//! audit event records the run (seed, scale, years, until and the counts).
+//! a municipality at a time (see `batch.rs`). It is synthetic data, so it is not audited
+//! row by row: one audit event records the run (seed, scale, years, until and the
+//! counts). The national load on PostgreSQL skips the foreign-key triggers of its own
+//! transaction when the role may (see [`generate`]).
 //!
 //! **Invented people only**: names from small lists of common first names and surnames,
 //! BSNs only from the test range (999900006-999999990, passing the 11-check, unique;
