@@ -28,8 +28,6 @@ pub const REPORT: Definition = Definition {
     compute: |s, p| Box::pin(compute(s, p)),
 };
 
-const CATEGORIES: &str = include_str!("../../../data/codelists/product_categories.csv");
-
 async fn compute(store: &Store, p: &Params) -> Result<Table> {
     let area = sql::area(p, "d.municipality_code", 3);
     let text = format!(
@@ -86,10 +84,7 @@ async fn compute(store: &Store, p: &Params) -> Result<Table> {
         ))
     })
     .collect::<Result<_>>()?;
-    let categories: Vec<(String, String, String)> = csv::Reader::from_reader(CATEGORIES.as_bytes())
-        .deserialize()
-        .filter_map(|r| r.ok())
-        .collect();
+    let categories = sql::product_categories();
 
     let mut t = Table::new(vec![
         col("area_code", "Code", "Code"),

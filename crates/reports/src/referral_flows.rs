@@ -20,8 +20,6 @@ pub const REPORT: Definition = Definition {
     compute: |s, p| Box::pin(compute(s, p)),
 };
 
-const CATEGORIES: &str = include_str!("../../../data/codelists/product_categories.csv");
-
 async fn compute(store: &Store, p: &Params) -> Result<Table> {
     let text = format!(
         "SELECT channel, route, COUNT(*) AS n
@@ -52,10 +50,7 @@ async fn compute(store: &Store, p: &Params) -> Result<Table> {
     )
     .fetch_all(store.pool())
     .await?;
-    let categories: Vec<(String, String, String)> = csv::Reader::from_reader(CATEGORIES.as_bytes())
-        .deserialize()
-        .filter_map(|r| r.ok())
-        .collect();
+    let categories = sql::product_categories();
     let cjg = Value::code("cjg", "CJG", "CJG");
     let mut t = Table::new(vec![
         col("from", "Van", "From"),

@@ -94,6 +94,16 @@ pub async fn areas(store: &Store) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
+/// The product categories (JZ020): (code, Dutch label, English label).
+pub fn product_categories() -> Vec<(String, String, String)> {
+    csv::Reader::from_reader(
+        include_str!("../../../data/codelists/product_categories.csv").as_bytes(),
+    )
+    .deserialize()
+    .filter_map(|r| r.ok())
+    .collect()
+}
+
 const AREA_NAMES: &str = include_str!("../../../data/codelists/areas.csv");
 
 /// The municipalities of a report's area and the sub-regions and regions they make up
