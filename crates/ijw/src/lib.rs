@@ -15,6 +15,7 @@
 //! let retour = eenplan_ijw::retour(&msg, &violations, "R1", today);
 //! ```
 
+mod build;
 mod error;
 mod generated;
 mod header;
