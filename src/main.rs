@@ -7,7 +7,7 @@ use eenplan_domain::{Role, credentials, password};
 use eenplan_store::audit::{self, Actor};
 use eenplan_store::{
     Store, access, cases, catalogue, codelists, declarations, demo, directory, generator,
-    monitoring, sessions, settings, users,
+    ijw, monitoring, sessions, settings, users,
 };
 use eenplan_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -62,6 +62,19 @@ struct ServeArgs {
     /// Hours after login after which a session ends regardless of activity.
     #[arg(long, env = "EENPLAN_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
     absolute_timeout_hours: i64,
+    #[command(flatten)]
+    folders: IjwFolders,
+}
+
+/// The folders of the hub connection for iJw messages (both or neither).
+#[derive(clap::Args, Clone)]
+struct IjwFolders {
+    /// Folder the hub connection drops received iJw messages in; read every minute.
+    #[arg(long, env = "EENPLAN_IJW_INBOX", requires = "ijw_outbox")]
+    ijw_inbox: Option<PathBuf>,
+    /// Folder the hub connection takes iJw messages to send from.
+    #[arg(long, env = "EENPLAN_IJW_OUTBOX", requires = "ijw_inbox")]
+    ijw_outbox: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -99,6 +112,23 @@ enum Command {
     /// an empty one first). The same seed and until date give the same data; a database
     /// takes generated data once.
     Demo(DemoArgs),
+    /// iJw messages with the providers.
+    #[command(subcommand)]
+    Ijw(IjwCommand),
+}
+
+#[derive(Subcommand)]
+enum IjwCommand {
+    /// Receive one message file as from the hub; prints the retour message.
+    Receive { file: PathBuf },
+    /// Read the inbox folder and write the outbox folder once (as `serve` does every
+    /// minute when given the folders).
+    Exchange {
+        #[arg(long)]
+        inbox: PathBuf,
+        #[arg(long)]
+        outbox: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -179,7 +209,9 @@ enum SettingCommand {
     /// Change a setting: case_reopen_days (days after closing within which a new
     /// registration or a reopen reopens the same case; 0 to 3650),
     /// evaluation_interval_months (1 to 6), declaration_hourly_rate_cents (the hourly
-    /// rate of the treatment teams' yearly declarations in cents; 10000 = EUR 100).
+    /// rate of the treatment teams' yearly declarations in cents; 10000 = EUR 100),
+    /// report_min_count (1 to 100), ijw_start_weeks (weeks without a start after an
+    /// assignment's first day before the reconciliation names it; 1 to 52).
     Set { name: String, value: String },
 }
 
@@ -353,6 +385,11 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 eenplan_reports::MIN_COUNT_SETTING,
                 eenplan_reports::min_count(&store).await?
             );
+            println!(
+                "{} = {}",
+                ijw::reconcile::START_WEEKS_SETTING,
+                ijw::reconcile::start_weeks(&store).await?
+            );
             for (from, variant) in catalogue::variants(&mut conn).await? {
                 println!("access_variant from {from} = {}", variant.as_str());
             }
@@ -368,12 +405,17 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 eenplan_reports::MIN_COUNT_SETTING => {
                     (1..=100, "the smallest count policy officers see in reports")
                 }
+                ijw::reconcile::START_WEEKS_SETTING => (
+                    1..=52,
+                    "the weeks after an assignment's first day without a start before the reconciliation names it",
+                ),
                 _ => bail!(
-                    "unknown setting {name}; known: {}, {}, {}, {}",
+                    "unknown setting {name}; known: {}, {}, {}, {}, {}",
                     cases::REOPEN_DAYS_SETTING,
                     access::EVALUATION_MONTHS_SETTING,
                     declarations::HOURLY_RATE_SETTING,
-                    eenplan_reports::MIN_COUNT_SETTING
+                    eenplan_reports::MIN_COUNT_SETTING,
+                    ijw::reconcile::START_WEEKS_SETTING
                 ),
             };
             let n: i64 = value
@@ -399,6 +441,41 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             .await?;
             tx.commit().await?;
             println!("{name} = {n}");
+        }
+        Some(Command::Ijw(IjwCommand::Receive { file })) => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let r = ijw::receive::receive(
+                &store,
+                &Actor::system("cli"),
+                ijw::receive::Origin::Folder,
+                &bytes,
+                eenplan_store::today(),
+            )
+            .await?;
+            if let Some(refusal) = r.refusal {
+                bail!("refused: {}", refusal.en);
+            }
+            eprintln!(
+                "{}: {}{}",
+                r.message_type.map_or("?", |t| t.name()),
+                if r.accepted { "accepted" } else { "rejected" },
+                if r.retour_codes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", r.retour_codes.join(", "))
+                }
+            );
+            if let Some(xml) = r.retour_xml {
+                println!("{xml}");
+            }
+        }
+        Some(Command::Ijw(IjwCommand::Exchange { inbox, outbox })) => {
+            let s = ijw::folder::exchange(&store, &inbox, &outbox, eenplan_store::today()).await?;
+            println!(
+                "received {}, refused {}, sent {}",
+                s.received, s.refused, s.sent
+            );
         }
         Some(Command::Job(JobCommand::Monitoring { force })) => {
             let summary = monitoring::run_daily_job(&store, eenplan_store::today(), force).await?;
@@ -582,6 +659,9 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
     };
     let sweeper = spawn_session_sweeper(store.clone(), config.clone());
     let monitoring_job = spawn_monitoring_job(store.clone());
+    let exchange = args.folders.ijw_inbox.clone().zip(args.folders.ijw_outbox.clone()).map(
+        |(inbox, outbox)| spawn_ijw_exchange(store.clone(), inbox, outbox),
+    );
     let app = AppState {
         store: store.clone(),
         config: Arc::new(config),
@@ -610,6 +690,9 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
     .await?;
     sweeper.abort();
     monitoring_job.abort();
+    if let Some(exchange) = exchange {
+        exchange.abort();
+    }
     store.close().await;
     Ok(())
 }
@@ -630,6 +713,30 @@ fn spawn_monitoring_job(store: Store) -> tokio::task::JoinHandle<()> {
                 ),
                 Ok(_) => {}
                 Err(e) => tracing::warn!("monitoring job: {e}"),
+            }
+        }
+    })
+}
+
+/// Exchanges iJw messages through the hub connection's folders every minute.
+fn spawn_ijw_exchange(
+    store: Store,
+    inbox: PathBuf,
+    outbox: PathBuf,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match ijw::folder::exchange(&store, &inbox, &outbox, eenplan_store::today()).await {
+                Ok(s) if s != ijw::folder::Summary::default() => tracing::info!(
+                    received = s.received,
+                    refused = s.refused,
+                    sent = s.sent,
+                    "iJw folder exchange"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("iJw folder exchange: {e}"),
             }
         }
     })

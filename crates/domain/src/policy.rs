@@ -46,10 +46,14 @@ pub enum Permission {
     ViewReports,
     /// Enter the budgets of the own municipality for the costs report.
     ManageBudgets,
+    /// iJw messages and their reconciliation: the CJG's professionals those of their
+    /// teams' municipalities (and they answer the providers' requests), a provider's
+    /// staff their own organisation's (and they deliver messages through the API).
+    ExchangeMessages,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::OwnAccount,
         Permission::ViewDirectory,
         Permission::ManageOrganisations,
@@ -67,6 +71,7 @@ impl Permission {
         Permission::CoordinateTreatmentTeam,
         Permission::ViewReports,
         Permission::ManageBudgets,
+        Permission::ExchangeMessages,
     ];
 
     /// Whether holding this permission exposes data about a client (a youth, a family).
@@ -89,7 +94,8 @@ impl Permission {
             | Permission::SuperviseTeam
             | Permission::ReviewAccess
             | Permission::ProviderAssignments
-            | Permission::TreatmentTeamWork => true,
+            | Permission::TreatmentTeamWork
+            | Permission::ExchangeMessages => true,
         }
     }
 }
@@ -124,6 +130,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
             Reviewer | TeamCoordinator | PolicyOfficer | Administrator
         ),
         ManageBudgets => role == PolicyOfficer,
+        ExchangeMessages => matches!(role, FamilyWorker | Reviewer | ProviderStaff),
     }
 }
 
@@ -174,6 +181,11 @@ mod tests {
             assert_eq!(
                 allows(r, Permission::ProviderAssignments),
                 r == ProviderStaff,
+                "{r:?}"
+            );
+            assert_eq!(
+                allows(r, Permission::ExchangeMessages),
+                matches!(r, FamilyWorker | Reviewer | ProviderStaff),
                 "{r:?}"
             );
         }

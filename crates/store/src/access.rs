@@ -9,6 +9,7 @@
 use crate::audit::{self, Action, Actor, Event};
 use crate::cases::{audit_family, case_event, next_number};
 use crate::catalogue;
+use crate::ijw::assign::Change;
 use crate::{Error, Result, Store, Tx, check_versioned_update, new_id, now};
 use crate::{code, date, opt_code, opt_date};
 use chrono::{Datelike, NaiveDate};
@@ -868,6 +869,7 @@ async fn decide(
         Event::new("decision.create", Action::Create).object("decision", &id),
     )
     .await?;
+    crate::ijw::assign::assign(tx, actor, &id, None, today).await?;
     Ok(id)
 }
 
@@ -1384,7 +1386,16 @@ pub async fn change_decision(
         &d.family_id,
         Event::new(name, Action::Update).object("decision", id),
     )
-    .await
+    .await?;
+    // The provider gets the changed assignment (JW301) with the reason of the change.
+    let why = match ended {
+        Some((_, EndReason::Moved)) => Change::Moved,
+        Some(_) => Change::Shortened,
+        None if last > d.last_day() => Change::Extended,
+        None => Change::Shortened,
+    };
+    crate::ijw::assign::assign(tx, actor, id, Some(why), crate::today()).await?;
+    Ok(())
 }
 
 /// The provider reports the actual start and end of the care.

@@ -18,6 +18,7 @@ pub mod declarations;
 pub mod demo;
 pub mod directory;
 pub mod generator;
+pub mod ijw;
 pub mod import;
 pub mod monitoring;
 pub mod plans;

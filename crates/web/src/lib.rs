@@ -381,6 +381,28 @@ pub fn router(app: AppState) -> Router {
             get(pages::reports::budgets_page).post(pages::reports::save_budget),
         ),
     );
+    let messages = guarded(
+        &app,
+        Permission::ExchangeMessages,
+        Router::new()
+            .route("/berichten", get(pages::messages::list))
+            .route(
+                "/berichten/aanleveren",
+                get(pages::messages::deliver_form).post(pages::messages::deliver),
+            )
+            .route("/berichten/verzoeken", get(pages::messages::request_list))
+            .route(
+                "/berichten/verzoeken/{id}/antwoord",
+                post(pages::messages::answer_request),
+            )
+            .route(
+                "/berichten/verzoeken/{id}/aanvraag",
+                post(pages::messages::make_request),
+            )
+            .route("/berichten/afstemming", get(pages::messages::reconciliation))
+            .route("/berichten/{id}", get(pages::messages::show))
+            .route("/berichten/{id}/xml", get(pages::messages::download)),
+    );
     let audit_log = guarded(
         &app,
         Permission::SearchAuditLog,
@@ -408,6 +430,7 @@ pub fn router(app: AppState) -> Router {
         .merge(declarations)
         .merge(reports)
         .merge(budgets)
+        .merge(messages)
         .merge(api::router(&app))
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })

@@ -6,6 +6,7 @@
 mod access;
 mod cases;
 mod declarations;
+mod messages;
 mod reports;
 mod treatment_team;
 
@@ -198,6 +199,19 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(reports::list_reports))
                 .routes(routes!(reports::get_report)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ExchangeMessages,
+            OpenApiRouter::new()
+                .routes(routes!(messages::search, messages::deliver))
+                .routes(routes!(messages::get_message))
+                .routes(routes!(messages::outbox))
+                .routes(routes!(messages::acknowledge))
+                .routes(routes!(messages::list_requests))
+                .routes(routes!(messages::answer))
+                .routes(routes!(messages::make_access_request))
+                .routes(routes!(messages::reconciliation)),
         ))
         .merge(guarded(
             app,

@@ -11,6 +11,7 @@ pub mod declarations;
 pub mod directory;
 pub mod home;
 pub mod login;
+pub mod messages;
 pub mod plan;
 pub mod reports;
 pub mod treatment_team;
@@ -73,7 +74,7 @@ pub struct Chrome {
 }
 
 /// The main menu: each entry shown only to roles that hold its permission.
-const NAV: [(&str, &str, Permission); 21] = [
+const NAV: [(&str, &str, Permission); 22] = [
     ("/", "nav.home", Permission::OwnAccount),
     ("/casussen", "nav.caseload", Permission::ViewCases),
     ("/aanmelden", "nav.register", Permission::RegisterCases),
@@ -93,6 +94,7 @@ const NAV: [(&str, &str, Permission); 21] = [
     ("/catalogus", "nav.catalogue", Permission::ManageCatalogue),
     ("/kosten", "nav.costs", Permission::ViewCosts),
     ("/rapportages", "nav.reports", Permission::ViewReports),
+    ("/berichten", "nav.messages", Permission::ExchangeMessages),
     ("/lbt", "nav.lbt", Permission::TreatmentTeamWork),
     ("/lbt/uren", "nav.lbt_hours", Permission::TreatmentTeamWork),
     (
