@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand};
 use eenplan_domain::{Role, credentials, password};
 use eenplan_store::audit::{self, Actor};
 use eenplan_store::{
-    Store, access, cases, catalogue, codelists, declarations, demo, directory, generator,
-    ijw, monitoring, sessions, settings, users,
+    Store, access, cases, catalogue, codelists, declarations, demo, directory, generator, ijw,
+    monitoring, sessions, settings, users,
 };
 use eenplan_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -659,9 +659,12 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
     };
     let sweeper = spawn_session_sweeper(store.clone(), config.clone());
     let monitoring_job = spawn_monitoring_job(store.clone());
-    let exchange = args.folders.ijw_inbox.clone().zip(args.folders.ijw_outbox.clone()).map(
-        |(inbox, outbox)| spawn_ijw_exchange(store.clone(), inbox, outbox),
-    );
+    let exchange = args
+        .folders
+        .ijw_inbox
+        .clone()
+        .zip(args.folders.ijw_outbox.clone())
+        .map(|(inbox, outbox)| spawn_ijw_exchange(store.clone(), inbox, outbox));
     let app = AppState {
         store: store.clone(),
         config: Arc::new(config),

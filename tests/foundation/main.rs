@@ -9,6 +9,7 @@ mod authorization;
 mod cases;
 mod declarations;
 mod generator;
+mod ijw;
 mod import;
 mod input;
 mod report_aggregates;

@@ -399,7 +399,10 @@ pub fn router(app: AppState) -> Router {
                 "/berichten/verzoeken/{id}/aanvraag",
                 post(pages::messages::make_request),
             )
-            .route("/berichten/afstemming", get(pages::messages::reconciliation))
+            .route(
+                "/berichten/afstemming",
+                get(pages::messages::reconciliation),
+            )
             .route("/berichten/{id}", get(pages::messages::show))
             .route("/berichten/{id}/xml", get(pages::messages::download)),
     );

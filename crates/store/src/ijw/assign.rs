@@ -10,8 +10,12 @@ use crate::cases::next_number;
 use crate::{Result, Tx, date};
 use chrono::{NaiveDate, NaiveTime};
 use eenplan_domain::access::Funding;
-use eenplan_ijw::codes::{Eenheid, Frequentie, Geslacht, NaamGebruik, ProductCategorie, RedenWijziging};
-use eenplan_ijw::types::{Achternaam, Geboortedatum, Omvang, Product, VolledigeNaam};
+use eenplan_ijw::codes::{
+    AdresSoort, Eenheid, Frequentie, Geslacht, NaamGebruik, ProductCategorie, RedenWijziging,
+};
+use eenplan_ijw::types::{
+    Achternaam, Geboortedatum, Omvang, Product, Telefoon, Telefoonnummers, VolledigeNaam,
+};
 use eenplan_ijw::{Header, Jw301, Message, jw301};
 use sqlx::Row;
 
@@ -56,6 +60,20 @@ pub async fn assign(
         return Ok(None);
     };
     let birth = date(&birth)?;
+    // The standard wants a telephone number or an address for the client (TR006);
+    // eenplan keeps the family's telephone numbers (the youth's own first, then a
+    // parent with authority), not their addresses.
+    let phones: Vec<(String,)> = sqlx::query_as(
+        "SELECT phone FROM persons WHERE family_id = $1 AND phone IS NOT NULL
+         ORDER BY CASE WHEN id = $2 THEN 0 WHEN has_authority = 1 THEN 1 ELSE 2 END, name",
+    )
+    .bind(&d.family_id)
+    .bind(&d.youth_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let Some(phone) = phones.iter().find_map(|(p,)| phone_number(p)) else {
+        return Ok(None);
+    };
     // Toewijzingsdatum and -tijd are Dutch local time.
     let at = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Amsterdam)
@@ -123,10 +141,11 @@ pub async fn assign(
         products.push(assigned_product(r)?);
     }
 
-    let ident = next_identification(tx, &d.municipality_code, eenplan_ijw::MessageType::Jw301).await?;
+    let ident =
+        next_identification(tx, &d.municipality_code, eenplan_ijw::MessageType::Jw301).await?;
     let msg = Message::Jw301(Jw301 {
         header: Header::new(&d.municipality_code, agb, ident, today),
-        client: client(&d, bsn, birth, products),
+        client: client(&d, bsn, birth, phone, products),
     });
     let id = queue(
         tx,
@@ -228,10 +247,25 @@ fn split_name(full: &str) -> (Option<String>, Option<String>, String) {
     )
 }
 
+/// A telephone number as iJw writes it (digits only, Dutch trunk prefix, at most 15),
+/// or `None` when it has too few digits to be one.
+fn phone_number(s: &str) -> Option<String> {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let national = if s.trim_start().starts_with('+') && digits.starts_with("31") {
+        format!("0{}", &digits[2..])
+    } else if let Some(rest) = digits.strip_prefix("0031") {
+        format!("0{rest}")
+    } else {
+        digits
+    };
+    (6..=15).contains(&national.len()).then_some(national)
+}
+
 fn client(
     d: &Decision,
     bsn: String,
     birth: NaiveDate,
+    phone: String,
     products: Vec<jw301::ToegewezenProduct>,
 ) -> jw301::Client {
     let (given, prefix, family) = split_name(&d.youth_name);
@@ -263,7 +297,22 @@ fn client(
         wettelijke_vertegenwoordiging: None,
         commentaar: None,
         relaties: Vec::new(),
-        contactgegevens: Vec::new(),
+        // The standard asks at least one contact: the BRP address (which eenplan does
+        // not keep; the BRP holds it) with the family's telephone number.
+        contactgegevens: vec![jw301::Contact {
+            soort: AdresSoort::BrpAdres,
+            adres: None,
+            organisatie: None,
+            telefoon: Some(Telefoonnummers {
+                telefoon01: Telefoon {
+                    telefoonnummer: phone,
+                    landnummer: "0031".into(),
+                },
+                telefoon02: None,
+            }),
+            emailadres: None,
+            periode: None,
+        }],
         toegewezen_producten: products,
     }
 }
@@ -280,9 +329,28 @@ mod tests {
         );
         assert_eq!(
             split_name("Anna Maria van der Berg"),
-            (Some("Anna Maria".into()), Some("van der".into()), "Berg".into())
+            (
+                Some("Anna Maria".into()),
+                Some("van der".into()),
+                "Berg".into()
+            )
         );
-        assert_eq!(split_name("Lotte Bakker"), (Some("Lotte".into()), None, "Bakker".into()));
+        assert_eq!(
+            split_name("Lotte Bakker"),
+            (Some("Lotte".into()), None, "Bakker".into())
+        );
         assert_eq!(split_name("Bakker"), (None, None, "Bakker".into()));
+    }
+
+    #[test]
+    fn telephone_numbers_are_written_as_digits_with_the_trunk_prefix() {
+        use super::phone_number;
+        assert_eq!(phone_number("06-1234 5678").as_deref(), Some("0612345678"));
+        assert_eq!(
+            phone_number("+31 6 12345678").as_deref(),
+            Some("0612345678")
+        );
+        assert_eq!(phone_number("0031475123456").as_deref(), Some("0475123456"));
+        assert_eq!(phone_number("112"), None);
     }
 }

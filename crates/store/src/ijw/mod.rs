@@ -43,13 +43,20 @@ impl Scope {
         Ok(Scope::Municipalities(codes))
     }
 
-    pub(crate) fn filter(&self, municipality: &str, provider: &str, first: usize) -> (String, Vec<String>) {
+    pub(crate) fn filter(
+        &self,
+        municipality: &str,
+        provider: &str,
+        first: usize,
+    ) -> (String, Vec<String>) {
         match self {
             Scope::All => (String::new(), Vec::new()),
             Scope::Provider(id) => (format!(" AND {provider} = ${first}"), vec![id.clone()]),
             Scope::Municipalities(codes) if codes.is_empty() => (" AND 1 = 0".into(), Vec::new()),
             Scope::Municipalities(codes) => {
-                let marks: Vec<String> = (0..codes.len()).map(|i| format!("${}", first + i)).collect();
+                let marks: Vec<String> = (0..codes.len())
+                    .map(|i| format!("${}", first + i))
+                    .collect();
                 (
                     format!(" AND {municipality} IN ({})", marks.join(", ")),
                     codes.clone(),
@@ -156,7 +163,11 @@ pub async fn search(store: &Store, scope: &Scope, s: &Search) -> Result<Vec<Mess
             sql.push_str(&format!(" AND {column} = ${}", binds.len()));
         }
     };
-    add(&mut sql, "m.message_type", s.message_type.map(|t| t.name().to_owned()));
+    add(
+        &mut sql,
+        "m.message_type",
+        s.message_type.map(|t| t.name().to_owned()),
+    );
     add(&mut sql, "m.direction", s.direction.clone());
     add(&mut sql, "m.status", s.status.clone());
     add(&mut sql, "m.bsn", s.bsn.clone());
@@ -173,7 +184,11 @@ pub async fn search(store: &Store, scope: &Scope, s: &Search) -> Result<Vec<Mess
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(store.pool()).await?.iter().map(row_from).collect()
+    q.fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(row_from)
+        .collect()
 }
 
 /// One stored message with its XML exactly as sent or received.
@@ -201,7 +216,11 @@ pub struct Links {
 
 /// The next identification of a message `kind` from `sender`: a running number, unique
 /// per type per sender (TR056), at most 12 characters.
-pub(crate) async fn next_identification(tx: &mut Tx, sender: &str, kind: MessageType) -> Result<String> {
+pub(crate) async fn next_identification(
+    tx: &mut Tx,
+    sender: &str,
+    kind: MessageType,
+) -> Result<String> {
     let n = next_number(tx, &format!("ijw:{sender}:{}", kind.name())).await?;
     Ok(n.to_string())
 }

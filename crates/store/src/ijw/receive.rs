@@ -172,7 +172,12 @@ pub async fn receive_in(
             .fetch_optional(&mut **tx)
             .await?;
     if municipality.is_none() {
-        violations.push(violation("TR378", "S300", Level::Header, "Gemeentecode ongeldig"));
+        violations.push(violation(
+            "TR378",
+            "S300",
+            Level::Header,
+            "Gemeentecode ongeldig",
+        ));
     }
     let duplicate: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM ijw_messages WHERE direction = 'in' AND message_type = $1 AND sender = $2
@@ -193,10 +198,12 @@ pub async fn receive_in(
     }
     let bsn = msg.bsn().map(str::to_owned);
     let youth_id: Option<String> = match &bsn {
-        Some(b) => sqlx::query_scalar("SELECT id FROM persons WHERE bsn = $1")
-            .bind(b)
-            .fetch_optional(&mut **tx)
-            .await?,
+        Some(b) => {
+            sqlx::query_scalar("SELECT id FROM persons WHERE bsn = $1")
+                .bind(b)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
         None => None,
     };
 
@@ -204,7 +211,7 @@ pub async fn receive_in(
     sqlx::query(
         "INSERT INTO ijw_messages (id, direction, message_type, sender, receiver, identification,
             dated_on, bsn, youth_id, provider_id, municipality_code, status, xml, created_at)
-         VALUES ($1, 'in', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'accepted', $11, $12)",
+         VALUES ($1, 'in', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(&id)
     .bind(kind.name())
@@ -216,6 +223,13 @@ pub async fn receive_in(
     .bind(&youth_id)
     .bind(&provider)
     .bind(&municipality)
+    // A duplicate never claims the identification (the unique index), not even for
+    // the moment until its status is set below.
+    .bind(if duplicate.is_some() {
+        "rejected"
+    } else {
+        "accepted"
+    })
     .bind(&text)
     .bind(now())
     .execute(&mut **tx)
@@ -449,7 +463,9 @@ async fn linked(
     number: Option<u32>,
     bsn: Option<&str>,
 ) -> Result<Option<Assignment>> {
-    let Some(number) = number else { return Ok(None) };
+    let Some(number) = number else {
+        return Ok(None);
+    };
     Ok(assignment(tx, ctx.municipality, number)
         .await?
         .filter(|a| a.provider_id == ctx.provider && a.bsn.as_deref() == bsn))
@@ -534,7 +550,11 @@ async fn start(
                 "De start kan niet verwijderd worden: de zorg is al gestopt",
             )),
             (REMOVE, Some(None)) => None,
-            _ => Some(("TR063", "9063", "StatusAanlevering wordt hier niet gebruikt")),
+            _ => Some((
+                "TR063",
+                "9063",
+                "StatusAanlevering wordt hier niet gebruikt",
+            )),
         };
         if let Some((rule, code, detail)) = refused {
             violations.push(violation(rule, code, Level::Product(i), detail));
@@ -611,19 +631,23 @@ async fn stop(
                 "9413",
                 "Er is al een tijdelijke stop met dezelfde sleutel",
             )),
-            (FIRST, Some((Some(_), Some(r)))) if r != "20" => Some((
-                "TR415",
-                "9415",
-                "Er is al een stop met dezelfde sleutel",
-            )),
+            (FIRST, Some((Some(_), Some(r)))) if r != "20" => {
+                Some(("TR415", "9415", "Er is al een stop met dezelfde sleutel"))
+            }
             (FIRST, Some((Some(end), _))) if p.einddatum.to_string() < *end => Some((
                 "TR414",
                 "9414",
                 "De einddatum ligt vóór die van de eerdere stop",
             )),
-            (REMOVE, Some((None, _))) => Some(("TR063", "9063", "Er is geen stop om te verwijderen")),
+            (REMOVE, Some((None, _))) => {
+                Some(("TR063", "9063", "Er is geen stop om te verwijderen"))
+            }
             (FIRST | REMOVE, _) => None,
-            _ => Some(("TR063", "9063", "StatusAanlevering wordt hier niet gebruikt")),
+            _ => Some((
+                "TR063",
+                "9063",
+                "StatusAanlevering wordt hier niet gebruikt",
+            )),
         };
         if let Some((rule, code, detail)) = refused {
             violations.push(violation(rule, code, Level::Product(i), detail));
@@ -660,13 +684,15 @@ async fn request(
 ) -> Result<()> {
     // The youth's open case, where there is one.
     let case_id: Option<String> = match ctx.youth_id {
-        Some(y) => sqlx::query_scalar(
-            "SELECT c.id FROM cases c JOIN persons p ON p.family_id = c.family_id
+        Some(y) => {
+            sqlx::query_scalar(
+                "SELECT c.id FROM cases c JOIN persons p ON p.family_id = c.family_id
              WHERE p.id = $1 AND c.status <> 'afgesloten' ORDER BY c.created_at DESC LIMIT 1",
-        )
-        .bind(y)
-        .fetch_optional(&mut **tx)
-        .await?,
+            )
+            .bind(y)
+            .fetch_optional(&mut **tx)
+            .await?
+        }
         None => None,
     };
     for (i, p) in m.client.aangevraagde_producten.iter().enumerate() {
@@ -753,11 +779,7 @@ async fn request(
 }
 
 /// JW302: the provider's answer to an assignment; a refused product is a mismatch.
-async fn assignment_answer(
-    tx: &mut Tx,
-    ctx: &mut Apply<'_>,
-    m: &eenplan_ijw::Jw302,
-) -> Result<()> {
+async fn assignment_answer(tx: &mut Tx, ctx: &mut Apply<'_>, m: &eenplan_ijw::Jw302) -> Result<()> {
     if let Some(ident) = &m.header.identificatie_retour {
         sqlx::query(
             "UPDATE ijw_messages SET answer_to = (SELECT id FROM ijw_messages
@@ -841,7 +863,11 @@ async fn declaration(
                 Some(a) if p.product_categorie.code() != a.category => Some((
                     "TR339",
                     "9339",
-                    format!("Productcategorie {} is niet {}", p.product_categorie.code(), a.category),
+                    format!(
+                        "Productcategorie {} is niet {}",
+                        p.product_categorie.code(),
+                        a.category
+                    ),
                 )),
                 Some(a) if p.product_code != a.code => Some((
                     "TR340",
@@ -853,16 +879,26 @@ async fn declaration(
                     "9341",
                     "De eenheid past niet bij de toewijzing".to_owned(),
                 )),
-                Some(a) if period.begindatum < a.start_on || period.begindatum > a.last_day => Some((
-                    "TR307",
-                    "9307",
-                    format!("Begindatum ligt niet tussen {} en {}", a.start_on, a.last_day),
-                )),
-                Some(a) if period.einddatum < a.start_on || period.einddatum > a.last_day => Some((
-                    "TR308",
-                    "9308",
-                    format!("Einddatum ligt niet tussen {} en {}", a.start_on, a.last_day),
-                )),
+                Some(a) if period.begindatum < a.start_on || period.begindatum > a.last_day => {
+                    Some((
+                        "TR307",
+                        "9307",
+                        format!(
+                            "Begindatum ligt niet tussen {} en {}",
+                            a.start_on, a.last_day
+                        ),
+                    ))
+                }
+                Some(a) if period.einddatum < a.start_on || period.einddatum > a.last_day => {
+                    Some((
+                        "TR308",
+                        "9308",
+                        format!(
+                            "Einddatum ligt niet tussen {} en {}",
+                            a.start_on, a.last_day
+                        ),
+                    ))
+                }
                 Some(a)
                     if p.product_tarief.is_some()
                         && p.product_tarief.map(|t| t as i64) != a.unit_price_cents =>
@@ -892,14 +928,25 @@ async fn declaration(
                     .await?;
                     let volume = i64::from(p.geleverd_volume);
                     if !credit && same.is_some() {
-                        Some(("TR314", "8021", "Referentienummer prestatie is al aangeleverd".to_owned()))
+                        Some((
+                            "TR314",
+                            "8021",
+                            "Referentienummer prestatie is al aangeleverd".to_owned(),
+                        ))
                     } else if credit && same.is_some() {
-                        Some(("TR390", "9390", "Er is al een creditprestatie met deze referentie".to_owned()))
+                        Some((
+                            "TR390",
+                            "9390",
+                            "Er is al een creditprestatie met deze referentie".to_owned(),
+                        ))
                     } else if !credit && volume * 100 > a.units_x100 {
                         Some((
                             "TR321",
                             "9321",
-                            format!("Volume {volume} overschrijdt het toegewezen volume {:.2}", a.units_x100 as f64 / 100.0),
+                            format!(
+                                "Volume {volume} overschrijdt het toegewezen volume {:.2}",
+                                a.units_x100 as f64 / 100.0
+                            ),
                         ))
                     } else if !credit && (earlier.unwrap_or(0) + volume) * 100 > a.units_x100 {
                         Some((

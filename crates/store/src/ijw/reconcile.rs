@@ -153,9 +153,8 @@ pub async fn reconcile(
         Subject::Provider(id) => ("d.provider_id = $1", id.as_str()),
     };
     let (scope_sql, scope_binds) = scope.decision_filter(2);
-    let decisions_sql = format!(
-        "SELECT d.id FROM decisions d WHERE d.funding = 'zin' AND {filter}{scope_sql}"
-    );
+    let decisions_sql =
+        format!("SELECT d.id FROM decisions d WHERE d.funding = 'zin' AND {filter}{scope_sql}");
     let mut conn = store.pool().acquire().await?;
     let sql = format!(
         "SELECT d.id, d.number, d.youth_id, y.name AS youth_name, d.provider_id,
@@ -169,9 +168,7 @@ pub async fn reconcile(
          WHERE d.funding = 'zin' AND {filter}{scope_sql}
          ORDER BY d.start_on, d.number"
     );
-    let rows = bound(&sql, key, &scope_binds)
-        .fetch_all(&mut *conn)
-    .await?;
+    let rows = bound(&sql, key, &scope_binds).fetch_all(&mut *conn).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for r in &rows {
         let start: String = r.try_get("start_on")?;
@@ -203,13 +200,13 @@ pub async fn reconcile(
         "SELECT decision_id, begin_on, end_on FROM ijw_deliveries
          WHERE decision_id IN ({decisions_sql}) ORDER BY begin_on"
     );
-    let deliveries = bound(&sql, key, &scope_binds)
-        .fetch_all(&mut *conn)
-    .await?;
+    let deliveries = bound(&sql, key, &scope_binds).fetch_all(&mut *conn).await?;
     let mut open = vec![false; lines.len()];
     for r in &deliveries {
         let id: String = r.try_get("decision_id")?;
-        let Some(i) = index(&id, &lines) else { continue };
+        let Some(i) = index(&id, &lines) else {
+            continue;
+        };
         let begin: String = r.try_get("begin_on")?;
         let begin = date(&begin)?;
         let end = opt_date(r, "end_on")?;
@@ -233,17 +230,18 @@ pub async fn reconcile(
          FROM ijw_claims WHERE accepted = 1 AND decision_id IN ({decisions_sql})
          GROUP BY decision_id"
     );
-    let claims = bound(&sql, key, &scope_binds)
-        .fetch_all(&mut *conn)
-    .await?;
+    let claims = bound(&sql, key, &scope_binds).fetch_all(&mut *conn).await?;
     for r in &claims {
         let id: String = r.try_get("decision_id")?;
-        let Some(i) = index(&id, &lines) else { continue };
+        let Some(i) = index(&id, &lines) else {
+            continue;
+        };
         lines[i].declared_volume = r.try_get::<Option<i64>, _>("volume")?.unwrap_or(0);
         lines[i].declared_cents = r.try_get::<Option<i64>, _>("cents")?.unwrap_or(0);
     }
 
-    // Refusals: of this youth's BSN or this provider's messages.
+    // Refusals of the messages about care (not requests): of this youth's BSN or this
+    // provider's messages.
     let (refusal_filter, refusal_key) = match subject {
         Subject::Youth(id) => {
             let bsn: Option<String> = sqlx::query_scalar("SELECT bsn FROM persons WHERE id = $1")
@@ -259,7 +257,7 @@ pub async fn reconcile(
     let sql = format!(
         "SELECT m.id, m.message_type, r.retour_code, r.detail, r.decision_id
          FROM ijw_refusals r JOIN ijw_messages m ON m.id = r.message_id
-         WHERE {refusal_filter}{scope_sql_m}
+         WHERE m.message_type IN ('JW302', 'JW305', 'JW307', 'JW323') AND {refusal_filter}{scope_sql_m}
          ORDER BY m.created_at, r.position"
     );
     let refusals = bound(&sql, &refusal_key, &scope_binds_m)

@@ -82,19 +82,28 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<ProviderRequest> {
 }
 
 /// The requests within the scope; only those still to settle when `open_only`.
-pub async fn requests(store: &Store, scope: &Scope, open_only: bool) -> Result<Vec<ProviderRequest>> {
+pub async fn requests(
+    store: &Store,
+    scope: &Scope,
+    open_only: bool,
+) -> Result<Vec<ProviderRequest>> {
     let (scope_sql, binds) = scope.filter("r.municipality_code", "r.provider_id", 1);
     let open = if open_only {
         " AND r.status IN ('open','investigating')"
     } else {
         ""
     };
-    let sql = format!("{SELECT} WHERE 1 = 1{open}{scope_sql} ORDER BY r.created_at, r.id LIMIT 500");
+    let sql =
+        format!("{SELECT} WHERE 1 = 1{open}{scope_sql} ORDER BY r.created_at, r.id LIMIT 500");
     let mut q = sqlx::query(&sql);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(store.pool()).await?.iter().map(from_row).collect()
+    q.fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
 }
 
 pub async fn request(conn: &mut sqlx::AnyConnection, id: &str) -> Result<ProviderRequest> {
@@ -144,7 +153,8 @@ pub async fn answer(
         }
         _ => return Err(settled()),
     }
-    let ident = next_identification(tx, &r.municipality_code, eenplan_ijw::MessageType::Jw319).await?;
+    let ident =
+        next_identification(tx, &r.municipality_code, eenplan_ijw::MessageType::Jw319).await?;
     let (code, reason) = match answer {
         Answer::Refused(why) => (VerzoekAntwoord::VerzoekAfgewezen, Some(why)),
         Answer::Investigating => (VerzoekAntwoord::AanvraagInOnderzoek, None),
@@ -234,7 +244,10 @@ pub async fn make_access_request(
     };
     // A legal referrer of the request stays the referrer; the municipality (01) and
     // the referrers the access request does not know are the CJG's own access.
-    let referrer = match (r.referrer_type.as_deref().and_then(ReferrerType::parse), &r.referrer_code) {
+    let referrer = match (
+        r.referrer_type.as_deref().and_then(ReferrerType::parse),
+        &r.referrer_code,
+    ) {
         (Some(t), Some(code)) if t != ReferrerType::Cjg => (t, Some(code.clone())),
         _ => (ReferrerType::Cjg, None),
     };

@@ -8,9 +8,8 @@ use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, ErrorBody, Problem};
 use crate::extract::{ApiJson, Path, Query};
 use crate::pages::messages::{
-    ReconcileQuery, SearchQuery, answer_action, deliver_action,
-    make_request_action, message_action, reconcile_action, requests_action, scope_of,
-    search_action, xml_response,
+    ReconcileQuery, SearchQuery, answer_action, deliver_action, make_request_action,
+    message_action, reconcile_action, requests_action, scope_of, search_action, xml_response,
 };
 use axum::Json;
 use axum::body::Body;
@@ -161,7 +160,10 @@ pub async fn outbox(
 ) -> ApiResult<Json<Vec<OutboxMessage>>> {
     let scope = scope_of(&app, &ctx).await?;
     let list = ijw::outbox(&app.store, &scope, 100).await?;
-    let mut clients: Vec<String> = list.iter().filter_map(|(r, _)| r.youth_id.clone()).collect();
+    let mut clients: Vec<String> = list
+        .iter()
+        .filter_map(|(r, _)| r.youth_id.clone())
+        .collect();
     clients.sort();
     clients.dedup();
     audit::record(
@@ -238,7 +240,14 @@ pub async fn answer(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<AnswerBody>,
 ) -> ApiResult<Json<Settled>> {
-    let id = answer_action(&app, &ctx, &id, &b.answer, b.reason.as_deref().unwrap_or("")).await?;
+    let id = answer_action(
+        &app,
+        &ctx,
+        &id,
+        &b.answer,
+        b.reason.as_deref().unwrap_or(""),
+    )
+    .await?;
     Ok(Json(Settled { id }))
 }
 
@@ -277,11 +286,14 @@ pub async fn reconciliation(
         jeugdige: p.youth_id.unwrap_or_default(),
         aanbieder: p.provider_id.unwrap_or_default(),
     };
-    reconcile_action(&app, &ctx, &q).await?.map(Json).ok_or_else(|| {
-        AppError::invalid(Problem::new(
-            "youth_id",
-            "Geef youth_id of provider_id.",
-            "Give youth_id or provider_id.",
-        ))
-    })
+    reconcile_action(&app, &ctx, &q)
+        .await?
+        .map(Json)
+        .ok_or_else(|| {
+            AppError::invalid(Problem::new(
+                "youth_id",
+                "Geef youth_id of provider_id.",
+                "Give youth_id or provider_id.",
+            ))
+        })
 }

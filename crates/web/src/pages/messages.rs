@@ -83,7 +83,10 @@ impl SearchQuery {
             })?),
         };
         let direction = some(&self.richting);
-        if direction.as_deref().is_some_and(|d| !matches!(d, "in" | "out")) {
+        if direction
+            .as_deref()
+            .is_some_and(|d| !matches!(d, "in" | "out"))
+        {
             return Err(AppError::invalid(Problem::new(
                 "richting",
                 "Richting is in of out.",
@@ -261,11 +264,20 @@ pub async fn show(
 
 /// The XML exactly as sent or received.
 pub fn xml_response(row: &MessageRow, xml: String) -> Response {
-    let name = format!("{}_{}_{}.xml", row.message_type, row.sender, row.identification)
-        .replace(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.', "-");
+    let name = format!(
+        "{}_{}_{}.xml",
+        row.message_type, row.sender, row.identification
+    )
+    .replace(
+        |c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.',
+        "-",
+    );
     (
         [
-            (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "application/xml; charset=utf-8".to_owned(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
@@ -436,7 +448,12 @@ async fn request_in_scope(
     ctx: &AuthContext,
     id: &str,
 ) -> Result<ProviderRequest, AppError> {
-    let mut conn = app.store.pool().acquire().await.map_err(eenplan_store::Error::from)?;
+    let mut conn = app
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(eenplan_store::Error::from)?;
     let r = requests::request(&mut conn, id).await?;
     drop(conn);
     let visible = match scope_of(app, ctx).await? {
@@ -480,7 +497,8 @@ pub async fn answer_action(
         }
     };
     let mut tx = app.store.begin().await?;
-    let message = requests::answer(&mut tx, &ctx.actor(), id, answer, eenplan_store::today()).await?;
+    let message =
+        requests::answer(&mut tx, &ctx.actor(), id, answer, eenplan_store::today()).await?;
     tx.commit().await?;
     Ok(message)
 }
@@ -556,8 +574,7 @@ pub async fn reconcile_action(
         (youth, "", _) => Subject::Youth(youth.to_owned()),
         (_, provider, _) => Subject::Provider(provider.to_owned()),
     };
-    let result =
-        reconcile::reconcile(&app.store, &scope, &subject, eenplan_store::today()).await?;
+    let result = reconcile::reconcile(&app.store, &scope, &subject, eenplan_store::today()).await?;
     let mut clients: Vec<String> = result.lines.iter().map(|l| l.youth_id.clone()).collect();
     clients.sort();
     clients.dedup();
