@@ -180,7 +180,7 @@ pub async fn receive_in(
         ));
     }
     let duplicate: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM ijw_messages WHERE direction = 'in' AND message_type = $1 AND sender = $2
+        "SELECT CAST(1 AS BIGINT) FROM ijw_messages WHERE direction = 'in' AND message_type = $1 AND sender = $2
             AND identification = $3 AND status = 'accepted'",
     )
     .bind(kind.name())
@@ -536,7 +536,7 @@ async fn start(
             (FIRST, Some(_)) => Some(("TR074", "9074", "Er is al een start met dezelfde sleutel")),
             (FIRST, None) => {
                 let open: Option<i64> = sqlx::query_scalar(
-                    "SELECT 1 FROM ijw_deliveries WHERE decision_id = $1 AND end_on IS NULL",
+                    "SELECT CAST(1 AS BIGINT) FROM ijw_deliveries WHERE decision_id = $1 AND end_on IS NULL",
                 )
                 .bind(&a.decision_id)
                 .fetch_optional(&mut **tx)
@@ -705,7 +705,7 @@ async fn request(
             continue;
         }
         let taken: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM ijw_requests WHERE provider_id = $1 AND reference = $2",
+            "SELECT CAST(1 AS BIGINT) FROM ijw_requests WHERE provider_id = $1 AND reference = $2",
         )
         .bind(ctx.provider)
         .bind(&p.referentie_aanbieder)
@@ -721,7 +721,7 @@ async fn request(
             continue;
         }
         let open: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM ijw_requests WHERE provider_id = $1 AND bsn = $2
+            "SELECT CAST(1 AS BIGINT) FROM ijw_requests WHERE provider_id = $1 AND bsn = $2
                 AND status IN ('open','investigating') AND message_id <> $3",
         )
         .bind(ctx.provider)
@@ -911,14 +911,14 @@ async fn declaration(
                 }
                 Some(a) => {
                     let earlier: Option<i64> = sqlx::query_scalar(
-                        "SELECT SUM(CASE WHEN credit = 1 THEN -volume ELSE volume END)
+                        "SELECT CAST(SUM(CASE WHEN credit = 1 THEN -volume ELSE volume END) AS BIGINT)
                          FROM ijw_claims WHERE decision_id = $1 AND accepted = 1",
                     )
                     .bind(&a.decision_id)
                     .fetch_one(&mut **tx)
                     .await?;
                     let same: Option<i64> = sqlx::query_scalar(
-                        "SELECT 1 FROM ijw_claims c JOIN ijw_messages m ON m.id = c.message_id
+                        "SELECT CAST(1 AS BIGINT) FROM ijw_claims c JOIN ijw_messages m ON m.id = c.message_id
                          WHERE m.provider_id = $1 AND c.reference = $2 AND c.credit = $3 AND c.accepted = 1",
                     )
                     .bind(ctx.provider)

@@ -225,8 +225,8 @@ pub async fn reconcile(
 
     let sql = format!(
         "SELECT decision_id,
-                SUM(CASE WHEN credit = 1 THEN -volume ELSE volume END) AS volume,
-                SUM(CASE WHEN credit = 1 THEN -amount_cents ELSE amount_cents END) AS cents
+                CAST(SUM(CASE WHEN credit = 1 THEN -volume ELSE volume END) AS BIGINT) AS volume,
+                CAST(SUM(CASE WHEN credit = 1 THEN -amount_cents ELSE amount_cents END) AS BIGINT) AS cents
          FROM ijw_claims WHERE accepted = 1 AND decision_id IN ({decisions_sql})
          GROUP BY decision_id"
     );
