@@ -46,10 +46,14 @@ pub enum Permission {
     ViewReports,
     /// Enter the budgets of the own municipality for the costs report.
     ManageBudgets,
+    /// Produce and deliver the CBS Beleidsinformatie Jeugd file (BSN, birth date and
+    /// dates of help per youth, the statutory delivery of Besluit Jeugdwet art. 7.5.1).
+    /// No view of cases; every file is audited with the youths in it.
+    ExportStatistics,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::OwnAccount,
         Permission::ViewDirectory,
         Permission::ManageOrganisations,
@@ -67,6 +71,7 @@ impl Permission {
         Permission::CoordinateTreatmentTeam,
         Permission::ViewReports,
         Permission::ManageBudgets,
+        Permission::ExportStatistics,
     ];
 
     /// Whether holding this permission exposes data about a client (a youth, a family).
@@ -89,7 +94,8 @@ impl Permission {
             | Permission::SuperviseTeam
             | Permission::ReviewAccess
             | Permission::ProviderAssignments
-            | Permission::TreatmentTeamWork => true,
+            | Permission::TreatmentTeamWork
+            | Permission::ExportStatistics => true,
         }
     }
 }
@@ -124,6 +130,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
             Reviewer | TeamCoordinator | PolicyOfficer | Administrator
         ),
         ManageBudgets => role == PolicyOfficer,
+        // Functional application management delivers the CBS file; municipality staff
+        // see aggregates only (the reports).
+        ExportStatistics => role == Administrator,
     }
 }
 
@@ -144,8 +153,23 @@ mod tests {
         for p in Permission::ALL {
             if p.exposes_client_data() {
                 assert!(!allows(Role::PolicyOfficer, p), "{p:?}");
-                assert!(!allows(Role::Administrator, p), "{p:?}");
+                // The one exception: the administrator produces the statutory CBS file
+                // (no case is opened; every file is audited with its youths).
+                if p != Permission::ExportStatistics {
+                    assert!(!allows(Role::Administrator, p), "{p:?}");
+                }
             }
+        }
+    }
+
+    #[test]
+    fn only_the_administrator_exports_statistics() {
+        for r in Role::ALL {
+            assert_eq!(
+                allows(r, Permission::ExportStatistics),
+                r == Role::Administrator,
+                "{r:?}"
+            );
         }
     }
 

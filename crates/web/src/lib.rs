@@ -381,6 +381,14 @@ pub fn router(app: AppState) -> Router {
             get(pages::reports::budgets_page).post(pages::reports::save_budget),
         ),
     );
+    // CBS Beleidsinformatie Jeugd: the administrator (the file holds BSNs).
+    let cbs = guarded(
+        &app,
+        Permission::ExportStatistics,
+        Router::new()
+            .route("/cbs", get(pages::cbs::show).post(pages::cbs::deliver))
+            .route("/cbs/leveringen/{id}", get(pages::cbs::download)),
+    );
     let audit_log = guarded(
         &app,
         Permission::SearchAuditLog,
@@ -408,6 +416,7 @@ pub fn router(app: AppState) -> Router {
         .merge(declarations)
         .merge(reports)
         .merge(budgets)
+        .merge(cbs)
         .merge(api::router(&app))
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })

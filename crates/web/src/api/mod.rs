@@ -5,6 +5,7 @@
 
 mod access;
 mod cases;
+mod cbs;
 mod declarations;
 mod reports;
 mod treatment_team;
@@ -205,6 +206,11 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(reports::list_budgets))
                 .routes(routes!(reports::set_budget)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ExportStatistics,
+            OpenApiRouter::new().routes(routes!(cbs::export)),
         ))
         .merge(guarded(
             app,
