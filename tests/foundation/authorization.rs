@@ -556,6 +556,7 @@ async fn the_matrix_covers_every_route_of_the_openapi_document() {
                     .replace("{lbt}", "{id}")
                     .replace("{eval}", "{evaluation}")
                     .replace("/budgets/2026", "/budgets/{year}")
+                    .replace("/cbs/2025-2", "/cbs/{period}")
                     .replace("/reports/monitoring", "/reports/{name}")
                     .split('?')
                     .next()

@@ -34,7 +34,7 @@ pub struct CbsParams {
         (status = 200, content_type = "text/csv", body = String),
         (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn export(
+pub async fn cbs_delivery(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(period): Path<String>,

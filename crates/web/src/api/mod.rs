@@ -210,7 +210,7 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(guarded(
             app,
             Permission::ExportStatistics,
-            OpenApiRouter::new().routes(routes!(cbs::export)),
+            OpenApiRouter::new().routes(routes!(cbs::cbs_delivery)),
         ))
         .merge(guarded(
             app,
