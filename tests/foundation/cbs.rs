@@ -287,12 +287,20 @@ async fn the_half_year_file_follows_the_protocol() {
         let r = get(path).await.unwrap();
         assert_eq!(r.status().as_u16(), 422, "{path}");
         let v: serde_json::Value = r.json().await.unwrap();
-        assert!(v.to_string().contains("period") || v.to_string().contains("municipality"), "{v}");
+        assert!(
+            v.to_string().contains("period") || v.to_string().contains("municipality"),
+            "{v}"
+        );
     }
 
     // The earlier half year: only the Weert case (picked up in May) and the Leudal ones
     // running then, as they stood on 30 June 2025.
-    let body = get("/api/v1/cbs/2025-1").await.unwrap().text().await.unwrap();
+    let body = get("/api/v1/cbs/2025-1")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(
         body,
         format!(
@@ -356,14 +364,22 @@ async fn the_half_year_file_follows_the_protocol() {
     assert!(html.contains("cbs-beleidsinformatie-jeugd-2025-2-regio-2.csv"));
     let r = admin
         .post(app.url("/cbs"))
-        .form(&[("csrf", csrf.as_str()), ("period", "2025-2"), ("municipality", "")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("period", "2025-2"),
+            ("municipality", ""),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 303);
     let r = admin
         .post(app.url("/cbs"))
-        .form(&[("csrf", csrf.as_str()), ("period", "2025-7"), ("municipality", "0363")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("period", "2025-7"),
+            ("municipality", "0363"),
+        ])
         .send()
         .await
         .unwrap();
@@ -381,10 +397,7 @@ async fn the_half_year_file_follows_the_protocol() {
             .unwrap()
             .contains("cbs-beleidsinformatie-jeugd-2025-2-regio-3.csv")
     );
-    assert_eq!(
-        r.text().await.unwrap(),
-        format!("{HEADER}{WEERT}{LEUDAL}")
-    );
+    assert_eq!(r.text().await.unwrap(), format!("{HEADER}{WEERT}{LEUDAL}"));
     assert_eq!(app.audit_count("cbs.download").await, 1);
     assert_eq!(
         get("/cbs/leveringen/none").await.unwrap().status().as_u16(),
@@ -394,12 +407,23 @@ async fn the_half_year_file_follows_the_protocol() {
     // The command line: the same file, recorded as the next delivery.
     let out_file = std::env::temp_dir().join(format!("cbs-{}.csv", uuid::Uuid::new_v4()));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_eenplan"))
-        .args(["cbs-export", "--period", "2025-2", "--municipality", "0988", "--output"])
+        .args([
+            "cbs-export",
+            "--period",
+            "2025-2",
+            "--municipality",
+            "0988",
+            "--output",
+        ])
         .arg(&out_file)
         .env("EENPLAN_DATABASE_URL", app.database_url())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         std::fs::read_to_string(&out_file).unwrap(),
         format!("{HEADER}{WEERT}")
@@ -431,8 +455,5 @@ async fn policy_officers_get_no_file() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     assert!(!r.text().await.unwrap().contains("999900018"));
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM cbs_deliveries").await,
-        0
-    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cbs_deliveries").await, 0);
 }

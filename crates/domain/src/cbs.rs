@@ -296,7 +296,9 @@ pub fn records(period: Period, trajectories: Vec<Trajectory>) -> Vec<Record> {
         };
         match current.as_mut() {
             // The same youth, starting on or before the end of the record so far: overlap.
-            Some(c) if c.person_id == record.person_id && c.end.is_none_or(|e| record.start <= e) => {
+            Some(c)
+                if c.person_id == record.person_id && c.end.is_none_or(|e| record.start <= e) =>
+            {
                 if c.end.is_some() {
                     match record.end {
                         None => {
@@ -321,13 +323,20 @@ pub fn records(period: Period, trajectories: Vec<Trajectory>) -> Vec<Record> {
     out.extend(current);
     out.retain(|r| r.end.is_none_or(|e| e >= first));
     out.sort_by(|a, b| {
-        (&a.municipality_code, a.start, &a.bsn, a.birth_date, &a.person_id).cmp(&(
-            &b.municipality_code,
-            b.start,
-            &b.bsn,
-            b.birth_date,
-            &b.person_id,
-        ))
+        (
+            &a.municipality_code,
+            a.start,
+            &a.bsn,
+            a.birth_date,
+            &a.person_id,
+        )
+            .cmp(&(
+                &b.municipality_code,
+                b.start,
+                &b.bsn,
+                b.birth_date,
+                &b.person_id,
+            ))
     });
     out
 }
@@ -368,12 +377,20 @@ mod tests {
     #[test]
     fn periods_parse_and_bound() {
         let p = Period::parse("period", " 2026-1 ").unwrap();
-        assert_eq!((p.first_day(), p.last_day()), (d("2026-01-01"), d("2026-06-30")));
+        assert_eq!(
+            (p.first_day(), p.last_day()),
+            (d("2026-01-01"), d("2026-06-30"))
+        );
         assert_eq!(p.deadline(), d("2026-07-21"));
         let p = Period::parse("period", "2026-2").unwrap();
-        assert_eq!((p.first_day(), p.last_day()), (d("2026-07-01"), d("2026-12-31")));
+        assert_eq!(
+            (p.first_day(), p.last_day()),
+            (d("2026-07-01"), d("2026-12-31"))
+        );
         assert_eq!(p.to_string(), "2026-2");
-        for bad in ["2026", "2026-3", "2026-0", "26-1", "2026-01", "abcd-1", "", "2026-1-1"] {
+        for bad in [
+            "2026", "2026-3", "2026-0", "26-1", "2026-01", "abcd-1", "", "2026-1-1",
+        ] {
             assert!(Period::parse("period", bad).is_err(), "{bad}");
         }
         assert!(Period::parse("period", "2014-2").is_err());
@@ -382,14 +399,27 @@ mod tests {
             Period::deliverable(d("2026-11-27")).map(|p| p.to_string()),
             ["2026-1".to_owned(), "2025-2".to_owned()]
         );
-        assert!(Period::parse("p", "2026-1").unwrap().check_ended("p", d("2026-06-30")).is_err());
-        assert!(Period::parse("p", "2026-1").unwrap().check_ended("p", d("2026-07-01")).is_ok());
+        assert!(
+            Period::parse("p", "2026-1")
+                .unwrap()
+                .check_ended("p", d("2026-06-30"))
+                .is_err()
+        );
+        assert!(
+            Period::parse("p", "2026-1")
+                .unwrap()
+                .check_ended("p", d("2026-07-01"))
+                .is_ok()
+        );
     }
 
     #[test]
     fn close_reasons_map_to_the_protocol() {
         assert_eq!(reden_beeindiging(CloseReason::GoalsReached), Some("01"));
-        assert_eq!(reden_beeindiging(CloseReason::ReferredSpecialised), Some("02"));
+        assert_eq!(
+            reden_beeindiging(CloseReason::ReferredSpecialised),
+            Some("02")
+        );
         assert_eq!(reden_beeindiging(CloseReason::FamilyStopped), Some("03"));
         assert_eq!(reden_beeindiging(CloseReason::Moved), Some("05"));
         assert_eq!(reden_beeindiging(CloseReason::Other), None);
@@ -406,18 +436,48 @@ mod tests {
             p,
             vec![
                 // Ended the day before the period: out.
-                t("a", "2025-01-01", Some("2025-12-31"), Some(CloseReason::GoalsReached)),
+                t(
+                    "a",
+                    "2025-01-01",
+                    Some("2025-12-31"),
+                    Some(CloseReason::GoalsReached),
+                ),
                 // Starts the day after: out.
                 t("b", "2026-07-01", None, None),
                 // Ends on the first day: in, ended.
-                t("c", "2025-05-01", Some("2026-01-01"), Some(CloseReason::Moved)),
+                t(
+                    "c",
+                    "2025-05-01",
+                    Some("2026-01-01"),
+                    Some(CloseReason::Moved),
+                ),
                 // Ends after the period: running on its last day.
-                t("d", "2026-06-30", Some("2026-08-01"), Some(CloseReason::GoalsReached)),
+                t(
+                    "d",
+                    "2026-06-30",
+                    Some("2026-08-01"),
+                    Some(CloseReason::GoalsReached),
+                ),
                 // Two overlapping trajectories of one youth: one record.
-                t("e", "2025-10-01", Some("2026-02-01"), Some(CloseReason::Other)),
-                t("e", "2026-01-15", Some("2026-03-01"), Some(CloseReason::FamilyStopped)),
+                t(
+                    "e",
+                    "2025-10-01",
+                    Some("2026-02-01"),
+                    Some(CloseReason::Other),
+                ),
+                t(
+                    "e",
+                    "2026-01-15",
+                    Some("2026-03-01"),
+                    Some(CloseReason::FamilyStopped),
+                ),
                 // Two apart: two records.
-                t("f", "2026-01-01", Some("2026-01-31"), Some(CloseReason::GoalsReached)),
+                t(
+                    "f",
+                    "2026-01-01",
+                    Some("2026-01-31"),
+                    Some(CloseReason::GoalsReached),
+                ),
                 t("f", "2026-02-01", None, None),
             ],
         );
@@ -425,7 +485,12 @@ mod tests {
             .iter()
             .map(|r| {
                 let f = r.fields();
-                (r.person_id.clone(), f[8].clone(), f[9].clone(), f[10].clone())
+                (
+                    r.person_id.clone(),
+                    f[8].clone(),
+                    f[9].clone(),
+                    f[10].clone(),
+                )
             })
             .collect();
         let row = |p: &str, a: &str, e: &str, r: &str| (p.into(), a.into(), e.into(), r.into());

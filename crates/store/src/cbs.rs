@@ -60,16 +60,21 @@ pub async fn scope(
         return Ok(Scope::Region);
     }
     let code = MunicipalityCode::parse(field, s).map_err(Error::Invalid)?;
-    let known: Option<String> = sqlx::query_scalar("SELECT code FROM municipalities WHERE code = $1")
-        .bind(code.as_str())
-        .fetch_optional(conn)
-        .await?;
+    let known: Option<String> =
+        sqlx::query_scalar("SELECT code FROM municipalities WHERE code = $1")
+            .bind(code.as_str())
+            .fetch_optional(conn)
+            .await?;
     match known {
         Some(code) => Ok(Scope::Municipality(code)),
         None => Err(Error::Invalid(FieldError::new(
             field,
-            format!("Gemeente {code} hoort niet bij de regio; kies een gemeente van de regio of laat het veld leeg voor alle gemeenten."),
-            format!("Municipality {code} is not part of the region; choose a municipality of the region, or leave the field empty for all municipalities."),
+            format!(
+                "Gemeente {code} hoort niet bij de regio; kies een gemeente van de regio of laat het veld leeg voor alle gemeenten."
+            ),
+            format!(
+                "Municipality {code} is not part of the region; choose a municipality of the region, or leave the field empty for all municipalities."
+            ),
         ))),
     }
 }
@@ -230,7 +235,7 @@ pub async fn deliver(
     period
         .check_ended("period", today)
         .map_err(Error::Invalid)?;
-    let records = records(&mut **tx, period, scope).await?;
+    let records = records(tx, period, scope).await?;
     let content = rules::to_csv(&records);
     let sha256 = hex::encode(Sha256::digest(content.as_bytes()));
     let mut person_ids: Vec<String> = records.iter().map(|r| r.person_id.clone()).collect();
