@@ -145,6 +145,8 @@ impl Tr {
             "bsn" => "person.bsn",
             "phone" => "person.phone",
             "municipality_code" => "reg.municipality",
+            "municipality" => "reg.municipality",
+            "period" => "cbs.period",
             "registered_on" => "reg.date",
             "referral_channel" => "reg.channel",
             "primary_problem_area" => "reg.primary_area",
