@@ -1322,6 +1322,7 @@ async function main() {
       await gotoChecked(page, 'beheerder-09-account', '/account');
       await gotoChecked(page, 'beheerder-10-beheer-organisaties-nieuw', '/beheer/organisaties/nieuw');
       await gotoChecked(page, 'beheerder-11-beheer-teams-nieuw', '/beheer/teams/nieuw');
+      await gotoChecked(page, 'beheerder-13-cbs', '/cbs');
       await gotoChecked(page, 'beheerder-12-catalogus', '/catalogus');
       const catalogue = await mainText(page);
       for (const want of [ACCESS.product, 'Ambulante jeugdhulp, licht', ACCESS.provider]) {

@@ -1,6 +1,8 @@
 //! `eenplan`: the one binary. Serves the product (default), migrates the database,
 //! manages accounts and verifies the audit log.
 
+mod cbs;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use eenplan_domain::{Role, credentials, password};
@@ -112,6 +114,9 @@ enum Command {
     /// an empty one first). The same seed and until date give the same data; a database
     /// takes generated data once.
     Demo(DemoArgs),
+    /// The CBS Beleidsinformatie Jeugd file of a half year (CSV), recorded as a delivery;
+    /// a correction of the whole period when delivered before.
+    CbsExport(cbs::CbsExportArgs),
     /// iJw messages with the providers.
     #[command(subcommand)]
     Ijw(IjwCommand),
@@ -521,6 +526,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             }
         }
         Some(Command::Import(command)) => return import_file(&store, command).await,
+        Some(Command::CbsExport(args)) => cbs::run(&store, args).await?,
         Some(Command::Demo(args)) => {
             if demo::is_empty(&store).await? {
                 demo::load(&store)

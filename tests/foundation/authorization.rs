@@ -149,6 +149,10 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         (M::GET, "/lbt/declaraties/{none}", Roles(COORDINATOR)),
         (M::GET, "/lbt/declaraties/{none}.csv", Roles(COORDINATOR)),
         (M::GET, "/lbt/declaraties/{none}.xlsx", Roles(COORDINATOR)),
+        // CBS Beleidsinformatie Jeugd (BSNs): the administrator only.
+        (M::GET, "/cbs", AdminOnly),
+        (M::POST, "/cbs", AdminOnly),
+        (M::GET, "/cbs/leveringen/{none}", AdminOnly),
         (M::GET, "/toegang/{none}", Roles(CASE_ROLES)),
         (M::POST, "/toegang/{none}/indienen", Roles(CJG_TEAM)),
         (M::POST, "/toegang/{none}/goedkeuren", Roles(REVIEWER)),
@@ -294,6 +298,8 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         (M::GET, "/api/v1/declarations?year=2025", Roles(COORDINATOR)),
         (M::POST, "/api/v1/declarations", Roles(COORDINATOR)),
         (M::GET, "/api/v1/declarations/{none}", Roles(COORDINATOR)),
+        (M::GET, "/api/v1/cbs/2025-2", AdminOnly),
+        (M::GET, "/api/v1/cbs/2025-2?municipality=0988", AdminOnly),
         (
             M::POST,
             "/api/v1/treatment-teams/{lbt}/hours/approval",
@@ -550,6 +556,7 @@ async fn the_matrix_covers_every_route_of_the_openapi_document() {
                     .replace("{lbt}", "{id}")
                     .replace("{eval}", "{evaluation}")
                     .replace("/budgets/2026", "/budgets/{year}")
+                    .replace("/cbs/2025-2", "/cbs/{period}")
                     .replace("/reports/monitoring", "/reports/{name}")
                     .split('?')
                     .next()

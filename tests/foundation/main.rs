@@ -7,6 +7,7 @@ mod access;
 mod authentication;
 mod authorization;
 mod cases;
+mod cbs;
 mod declarations;
 mod generator;
 mod ijw;

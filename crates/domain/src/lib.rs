@@ -4,6 +4,7 @@
 pub mod access;
 pub mod bsn;
 pub mod case;
+pub mod cbs;
 pub mod codes;
 pub mod credentials;
 pub mod declaration;

@@ -50,10 +50,14 @@ pub enum Permission {
     /// teams' municipalities (and they answer the providers' requests), a provider's
     /// staff their own organisation's (and they deliver messages through the API).
     ExchangeMessages,
+    /// Produce and deliver the CBS Beleidsinformatie Jeugd file (BSN, birth date and
+    /// dates of help per youth, the statutory delivery of Besluit Jeugdwet art. 7.5.1).
+    /// No view of cases; every file is audited with the youths in it.
+    ExportStatistics,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::OwnAccount,
         Permission::ViewDirectory,
         Permission::ManageOrganisations,
@@ -72,6 +76,7 @@ impl Permission {
         Permission::ViewReports,
         Permission::ManageBudgets,
         Permission::ExchangeMessages,
+        Permission::ExportStatistics,
     ];
 
     /// Whether holding this permission exposes data about a client (a youth, a family).
@@ -96,6 +101,7 @@ impl Permission {
             | Permission::ProviderAssignments
             | Permission::TreatmentTeamWork
             | Permission::ExchangeMessages => true,
+            | Permission::ExportStatistics => true,
         }
     }
 }
@@ -131,6 +137,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ),
         ManageBudgets => role == PolicyOfficer,
         ExchangeMessages => matches!(role, FamilyWorker | Reviewer | ProviderStaff),
+        // Functional application management delivers the CBS file; municipality staff
+        // see aggregates only (the reports).
+        ExportStatistics => role == Administrator,
     }
 }
 
@@ -151,8 +160,23 @@ mod tests {
         for p in Permission::ALL {
             if p.exposes_client_data() {
                 assert!(!allows(Role::PolicyOfficer, p), "{p:?}");
-                assert!(!allows(Role::Administrator, p), "{p:?}");
+                // The one exception: the administrator produces the statutory CBS file
+                // (no case is opened; every file is audited with its youths).
+                if p != Permission::ExportStatistics {
+                    assert!(!allows(Role::Administrator, p), "{p:?}");
+                }
             }
+        }
+    }
+
+    #[test]
+    fn only_the_administrator_exports_statistics() {
+        for r in Role::ALL {
+            assert_eq!(
+                allows(r, Permission::ExportStatistics),
+                r == Role::Administrator,
+                "{r:?}"
+            );
         }
     }
 

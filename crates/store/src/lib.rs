@@ -12,6 +12,7 @@ pub mod audit;
 pub mod budgets;
 pub mod cases;
 pub mod catalogue;
+pub mod cbs;
 pub mod codelists;
 pub mod costs;
 pub mod declarations;

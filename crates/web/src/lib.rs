@@ -406,6 +406,14 @@ pub fn router(app: AppState) -> Router {
             .route("/berichten/{id}", get(pages::messages::show))
             .route("/berichten/{id}/xml", get(pages::messages::download)),
     );
+    // CBS Beleidsinformatie Jeugd: the administrator (the file holds BSNs).
+    let cbs = guarded(
+        &app,
+        Permission::ExportStatistics,
+        Router::new()
+            .route("/cbs", get(pages::cbs::show).post(pages::cbs::deliver))
+            .route("/cbs/leveringen/{id}", get(pages::cbs::download)),
+    );
     let audit_log = guarded(
         &app,
         Permission::SearchAuditLog,
@@ -434,6 +442,7 @@ pub fn router(app: AppState) -> Router {
         .merge(reports)
         .merge(budgets)
         .merge(messages)
+        .merge(cbs)
         .merge(api::router(&app))
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })

@@ -5,6 +5,7 @@
 
 mod access;
 mod cases;
+mod cbs;
 mod declarations;
 mod messages;
 mod reports;
@@ -219,6 +220,11 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(reports::list_budgets))
                 .routes(routes!(reports::set_budget)),
+        ))
+        .merge(guarded(
+            app,
+            Permission::ExportStatistics,
+            OpenApiRouter::new().routes(routes!(cbs::cbs_delivery)),
         ))
         .merge(guarded(
             app,

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod audit;
 pub mod cases;
 pub mod catalogue;
+pub mod cbs;
 pub mod declarations;
 pub mod directory;
 pub mod home;
@@ -74,7 +75,7 @@ pub struct Chrome {
 }
 
 /// The main menu: each entry shown only to roles that hold its permission.
-const NAV: [(&str, &str, Permission); 22] = [
+const NAV: [(&str, &str, Permission); 23] = [
     ("/", "nav.home", Permission::OwnAccount),
     ("/casussen", "nav.caseload", Permission::ViewCases),
     ("/aanmelden", "nav.register", Permission::RegisterCases),
@@ -120,6 +121,7 @@ const NAV: [(&str, &str, Permission); 22] = [
     ("/organisaties", "nav.directory", Permission::ViewDirectory),
     ("/beheer/gebruikers", "nav.users", Permission::ManageUsers),
     ("/beheer/audit", "nav.audit", Permission::SearchAuditLog),
+    ("/cbs", "nav.cbs", Permission::ExportStatistics),
     ("/account", "nav.account", Permission::OwnAccount),
 ];
 
