@@ -673,20 +673,16 @@ fn contacts(o: &mut Out, cs: &[crate::jw301::Contact]) {
                 format!("Contact {i}: Periode is only allowed with Soort 04"),
             );
         }
-        if let Some(a) = &c.adres {
-            if a.land_code.as_deref() == Some("NL") {
-                if let Some(pc) = &a.postcode {
-                    if !dutch_postcode(pc) {
-                        o.push(
-                            "CS089",
-                            Level::Client,
-                            format!(
-                                "Contact {i}: Postcode {pc:?} is not a Dutch postcode (1234AB)"
-                            ),
-                        );
-                    }
-                }
-            }
+        if let Some(a) = &c.adres
+            && a.land_code.as_deref() == Some("NL")
+            && let Some(pc) = &a.postcode
+            && !dutch_postcode(pc)
+        {
+            o.push(
+                "CS089",
+                Level::Client,
+                format!("Contact {i}: Postcode {pc:?} is not a Dutch postcode (1234AB)"),
+            );
         }
     }
 }
@@ -720,14 +716,14 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
     for p in ps {
         let lvl = Level::Product(p.i);
         let code = p.product.and_then(|x| x.code.as_ref());
-        if let Some(e) = p.eind {
-            if e < p.begin {
-                o.push(
-                    "CS003",
-                    lvl,
-                    format!("{what}: Einddatum {e} is before the start {}", p.begin),
-                );
-            }
+        if let Some(e) = p.eind
+            && e < p.begin
+        {
+            o.push(
+                "CS003",
+                lvl,
+                format!("{what}: Einddatum {e} is before the start {}", p.begin),
+            );
         }
         if p.has_product_field && code.is_some() && p.omvang.is_none() {
             o.push(
