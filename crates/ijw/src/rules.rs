@@ -1,6 +1,7 @@
 //! The rules of iJw 3.2 that can be checked within one message: the `xslt` technical rules
-//! (TR), the conditions and constraints per element (CD/CS), and TR135 (dagtekening not
-//! in the future), which needs only today's date. Rules that need earlier messages or
+//! (TR), the conditions and constraints per element (CD/CS), TR135 (dagtekening not
+//! in the future), which needs only today's date, TR346 (amount = volume x tariff) and
+//! the part of TR381 (product code fits its category) that one message can show. Rules that need earlier messages or
 //! external lists (AGB, CBS, product codes) are not here.
 //!
 //! Levels: `Header` is the header; `Client` is the message body record (Client, or
@@ -333,6 +334,18 @@ pub const RULES: &[Rule] = &[
         "Debetregels mogen niet in hetzelfde bericht gecrediteerd worden.",
     ),
     r(
+        "TR381",
+        "S329",
+        &[Jw301, Jw305, Jw307, Jw315, Jw317, Jw323],
+        "ProductCode vullen met een code die, volgens de gehanteerde productcodelijst, past bij de ProductCategorie (hier: de code begint met de categorie).",
+    ),
+    r(
+        "TR346",
+        "9346",
+        &[Jw323],
+        "Eenheid ongelijk aan 83: IngediendBedrag is GeleverdVolume vermenigvuldigd met ProductTarief.",
+    ),
+    r(
         "TR416",
         "0001",
         &[Jw323],
@@ -416,6 +429,14 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
             birth_date(&mut o, &m.client.geboortedatum, dag);
             for (i, p) in m.client.start_producten.iter().enumerate() {
                 cs058_status(&mut o, i, p.status_aanlevering);
+                if let Some(pr) = &p.product {
+                    tr381_code_fits_category(
+                        &mut o,
+                        Level::Product(i),
+                        pr.categorie,
+                        pr.code.as_deref(),
+                    );
+                }
             }
         }
         Message::Jw307(m) => {
@@ -423,6 +444,14 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
             birth_date(&mut o, &m.client.geboortedatum, dag);
             for (i, p) in m.client.stop_producten.iter().enumerate() {
                 cs058_status(&mut o, i, p.status_aanlevering);
+                if let Some(pr) = &p.product {
+                    tr381_code_fits_category(
+                        &mut o,
+                        Level::Product(i),
+                        pr.categorie,
+                        pr.code.as_deref(),
+                    );
+                }
                 tr018_stop(&mut o, i, p.begindatum, p.einddatum);
             }
         }
@@ -716,6 +745,9 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
     for p in ps {
         let lvl = Level::Product(p.i);
         let code = p.product.and_then(|x| x.code.as_ref());
+        if let Some(pr) = p.product {
+            tr381_code_fits_category(o, lvl, pr.categorie, pr.code.as_deref());
+        }
         if let Some(e) = p.eind
             && e < p.begin
         {
@@ -828,6 +860,31 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
 /// Records with Einddatum == Ingangsdatum (removed) take no part in the overlap check.
 fn removed_without_period(p: &Prod<'_>) -> bool {
     p.eind == Some(p.begin)
+}
+
+/// TR381 (S329): the product code fits its category. The rule proper needs the product
+/// code list in use (an external source); what one message can show is the national
+/// list's structure, where every code starts with its two-digit category (45A03 is in
+/// category 45). A region with its own code list that breaks that structure would see
+/// false rejections here.
+fn tr381_code_fits_category(
+    o: &mut Out,
+    level: Level,
+    categorie: crate::codes::ProductCategorie,
+    code: Option<&str>,
+) {
+    if let Some(code) = code
+        && !code.starts_with(categorie.code())
+    {
+        o.push(
+            "TR381",
+            level,
+            format!(
+                "ProductCode {code:?} does not belong to ProductCategorie {}",
+                categorie.code()
+            ),
+        );
+    }
 }
 
 /// CS335, CS336 (0001): RedenWijziging 13 only when removed; never 01.
@@ -965,7 +1022,7 @@ fn last_of_month(d: NaiveDate) -> NaiveDate {
 }
 
 /// The JW323 rules: TR358, CS325, CS340, CS100 on the declaration; TR137, CS337, TR335,
-/// CD087, CS339, TR315, TR316, TR416 on the prestaties; CS002 on each client.
+/// CD087, CS339, TR346, TR381, TR315, TR316, TR416 on the prestaties; CS002 on each client.
 fn declaratie(o: &mut Out, d: &crate::jw323::Declaratie) {
     let start_2021 = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default();
     let per = &d.declaratie_periode;
@@ -1051,7 +1108,22 @@ fn declaratie(o: &mut Out, d: &crate::jw323::Declaratie) {
                 ),
             );
         }
+        tr381_code_fits_category(o, lvl, p.product_categorie, Some(&p.product_code));
         let euros = p.eenheid == Eenheid::Euros;
+        if let Some(tarief) = p.product_tarief
+            && !euros
+            && u128::from(p.ingediend_bedrag.bedrag)
+                != u128::from(p.geleverd_volume) * u128::from(tarief)
+        {
+            o.push(
+                "TR346",
+                lvl,
+                format!(
+                    "Prestatie {i}: IngediendBedrag {} is not GeleverdVolume {} x ProductTarief {tarief}",
+                    p.ingediend_bedrag.bedrag, p.geleverd_volume
+                ),
+            );
+        }
         if euros == p.product_tarief.is_some() {
             o.push(
                 "CD087",
