@@ -112,7 +112,7 @@ pub(crate) fn read(el: El<'_, '_>, mt: MessageType) -> Result<Header, ParseError
     let mut c = Children::of(el)?;
     let code_el = c.req(ns, "BerichtCode")?;
     let code = value(code_el, crate::types::ldt_bericht_code)?;
-    if code.trim() != mt.code().to_string() {
+    if code != mt.code().to_string() {
         return Err(ParseError::new(
             ParseErrorKind::UnknownMessage,
             format!(
