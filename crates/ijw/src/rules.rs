@@ -168,14 +168,32 @@ pub const RULES: &[Rule] = &[
     r(
         "CD080",
         "0001",
-        &[Jw301, Jw315, Jw317],
-        "Omvang: indien Code in Product leeg is en Einddatum groter dan 31-12-2020 of leeg is, dan leeg laten (CD095 in JW315, CD096 in JW317).",
+        &[Jw301],
+        "ToegewezenProduct/Omvang: indien Code in Product leeg is en Einddatum groter dan 31-12-2020 of leeg is, dan leeg laten.",
+    ),
+    r(
+        "CD095",
+        "0001",
+        &[Jw315],
+        "AangevraagdProduct/Omvang: indien Code leeg is en ToewijzingEinddatum groter dan 31-12-2020 of leeg is, dan leeg laten.",
+    ),
+    r(
+        "CD096",
+        "0001",
+        &[Jw317],
+        "NieuwProduct/Omvang: indien Code leeg is en Einddatum groter dan 31-12-2020 of leeg is, dan leeg laten.",
     ),
     r(
         "CS338",
         "0001",
-        &[Jw301, Jw315, Jw317],
-        "Indien Eenheid 14, 16, 83 of 84 en Einddatum groter dan 31-12-2020 of leeg, dan Frequentie 2, 4 of 6 (CS343 in JW315).",
+        &[Jw301, Jw317],
+        "Indien Eenheid 14, 16, 83 of 84 en Einddatum groter dan 31-12-2020 of leeg, dan Frequentie 2, 4 of 6.",
+    ),
+    r(
+        "CS343",
+        "0001",
+        &[Jw315],
+        "AangevraagdProduct: indien Eenheid 14, 16, 83 of 84 en ToewijzingEinddatum groter dan 31-12-2020 of leeg, dan Frequentie 2, 4 of 6.",
     ),
     r(
         "CS335",
@@ -192,8 +210,20 @@ pub const RULES: &[Rule] = &[
     r(
         "TR302",
         "0001",
-        &[Jw301, Jw315, Jw317],
-        "Een Product mag alleen vaker voorkomen indien de zorgperiodes elkaar niet overlappen (TR386 in JW315, TR410 in JW317).",
+        &[Jw301],
+        "Een Product mag alleen vaker in een toewijzingsbericht voorkomen indien de zorgperiodes elkaar niet overlappen.",
+    ),
+    r(
+        "TR386",
+        "0001",
+        &[Jw315],
+        "Een Product mag alleen vaker in een verzoek om toewijzing voorkomen indien de zorgperiodes elkaar niet overlappen.",
+    ),
+    r(
+        "TR410",
+        "0001",
+        &[Jw317],
+        "Een Product mag alleen vaker in de berichtklassen NieuwProduct voorkomen als de zorgperiodes elkaar niet overlappen.",
     ),
     r(
         "CS058",
@@ -419,7 +449,12 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
                     has_product_field: true,
                 })
                 .collect();
-            products(&mut o, &prods, "ToegewezenProduct");
+            products(
+                &mut o,
+                &prods,
+                "ToegewezenProduct",
+                ["CD080", "CS338", "TR302"],
+            );
             for (i, p) in c.toegewezen_producten.iter().enumerate() {
                 cs335_cs336_reden(&mut o, i, p);
             }
@@ -472,7 +507,12 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
                     has_product_field: true,
                 })
                 .collect();
-            products(&mut o, &prods, "AangevraagdProduct");
+            products(
+                &mut o,
+                &prods,
+                "AangevraagdProduct",
+                ["CD095", "CS343", "TR386"],
+            );
             for (i, p) in ps.iter().enumerate() {
                 if ps[..i]
                     .iter()
@@ -529,7 +569,7 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
                     has_product_field: false,
                 })
                 .collect();
-            products(&mut o, &te, "TeWijzigenProduct");
+            products(&mut o, &te, "TeWijzigenProduct", ["", "CS338", ""]);
             let base = base + te.len();
             let nieuw: Vec<Prod<'_>> = v
                 .nieuwe_producten
@@ -545,7 +585,7 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
                     has_product_field: true,
                 })
                 .collect();
-            products(&mut o, &nieuw, "NieuwProduct");
+            products(&mut o, &nieuw, "NieuwProduct", ["CD096", "CS338", "TR410"]);
         }
         Message::Jw319(m) => antwoord(&mut o, &m.antwoord),
         Message::Jw323(m) => declaratie(&mut o, &m.declaratie),
@@ -741,7 +781,12 @@ fn after_2020(eind: Option<NaiveDate>) -> bool {
 }
 
 /// CS003, CD041, CD075..CD080, CS338, TR302 (all 0001) on product-like records.
-fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
+///
+/// `codes` names the message's variant of the omvang-without-code, unit/frequency and
+/// overlap rules: CD080/CS338/TR302 (JW301), CD095/CS343/TR386 (JW315),
+/// CD096/CS338/TR410 (JW317 NieuwProduct).
+fn products(o: &mut Out, ps: &[Prod<'_>], what: &str, codes: [&'static str; 3]) {
+    let [cd080, cs338, tr302] = codes;
     for p in ps {
         let lvl = Level::Product(p.i);
         let code = p.product.and_then(|x| x.code.as_ref());
@@ -802,7 +847,7 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
         }
         if p.has_product_field && code.is_none() && p.omvang.is_some() && after_2020(p.eind) {
             o.push(
-                "CD080",
+                cd080,
                 lvl,
                 format!("{what}: Product/Code is empty and Einddatum after 2020-12-31 or empty, so Omvang must be empty"),
             );
@@ -814,7 +859,7 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
             );
             if unit && after_2020(p.eind) && om.frequentie == Frequentie::PerDag {
                 o.push(
-                    "CS338",
+                    cs338,
                     lvl,
                     format!(
                         "{what}: Eenheid {} needs Frequentie 2, 4 or 6, not 1",
@@ -844,7 +889,7 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
                 && q.begin <= p.eind.unwrap_or(NaiveDate::MAX);
             if same && overlap {
                 o.push(
-                    "TR302",
+                    tr302,
                     Level::Product(p.i),
                     format!(
                         "{what} {}: same product as record {} with an overlapping period",
