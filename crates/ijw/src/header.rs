@@ -101,12 +101,18 @@ fn code_in(expected: &'static str, mt: MessageType) -> impl Fn(&str) -> Result<(
     }
 }
 
+#[derive(Clone, Copy)]
+enum Check {
+    Gemeente,
+    Agb,
+}
+
 pub(crate) fn read(el: El<'_, '_>, mt: MessageType) -> Result<Header, ParseError> {
     let ns = mt.namespace();
     let mut c = Children::of(el)?;
     let code_el = c.req(ns, "BerichtCode")?;
     let code = value(code_el, crate::types::ldt_bericht_code)?;
-    if code.trim() != mt.code().to_string() {
+    if code != mt.code().to_string() {
         return Err(ParseError::new(
             ParseErrorKind::UnknownMessage,
             format!(
@@ -125,14 +131,18 @@ pub(crate) fn read(el: El<'_, '_>, mt: MessageType) -> Result<Header, ParseError
         crate::types::ldt_bericht_subversie(s)?;
         code_in("2", mt)(s)
     })?;
-    let (from, to): (
-        fn(&str) -> Result<String, String>,
-        fn(&str) -> Result<String, String>,
-    ) = if from_gemeente(mt) {
-        (crate::types::ldt_gemeente, crate::types::ldt_agb_code)
+    let (from, to) = if from_gemeente(mt) {
+        (Check::Gemeente, Check::Agb)
     } else {
-        (crate::types::ldt_agb_code, crate::types::ldt_gemeente)
+        (Check::Agb, Check::Gemeente)
     };
+    let party = |c: Check| {
+        move |s: &str| match c {
+            Check::Gemeente => crate::types::ldt_gemeente(s),
+            Check::Agb => crate::types::ldt_agb_code(s),
+        }
+    };
+    let (from, to) = (party(from), party(to));
     let afzender = value(c.req(ns, "Afzender")?, from)?;
     let ontvanger = value(c.req(ns, "Ontvanger")?, to)?;
     let id = crate::types::BerichtIdentificatie::read(c.req(ns, "BerichtIdentificatie")?)?;

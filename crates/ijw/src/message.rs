@@ -211,7 +211,7 @@ pub fn parse(xml: &[u8]) -> Result<Message, ParseError> {
             ),
         ));
     }
-    Message::read_root(mt, (root, "Bericht".to_owned()))
+    Message::read_root(mt, root)
 }
 
 /// Writes a message as UTF-8 XML with declaration, prefixes `ijw:` and `jwNNN:`,

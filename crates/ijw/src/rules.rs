@@ -1,6 +1,7 @@
 //! The rules of iJw 3.2 that can be checked within one message: the `xslt` technical rules
-//! (TR), the conditions and constraints per element (CD/CS), and TR135 (dagtekening not
-//! in the future), which needs only today's date. Rules that need earlier messages or
+//! (TR), the conditions and constraints per element (CD/CS), TR135 (dagtekening not
+//! in the future), which needs only today's date, TR346 (amount = volume x tariff) and
+//! the part of TR381 (product code fits its category) that one message can show. Rules that need earlier messages or
 //! external lists (AGB, CBS, product codes) are not here.
 //!
 //! Levels: `Header` is the header; `Client` is the message body record (Client, or
@@ -167,14 +168,32 @@ pub const RULES: &[Rule] = &[
     r(
         "CD080",
         "0001",
-        &[Jw301, Jw315, Jw317],
-        "Omvang: indien Code in Product leeg is en Einddatum groter dan 31-12-2020 of leeg is, dan leeg laten (CD095 in JW315, CD096 in JW317).",
+        &[Jw301],
+        "ToegewezenProduct/Omvang: indien Code in Product leeg is en Einddatum groter dan 31-12-2020 of leeg is, dan leeg laten.",
+    ),
+    r(
+        "CD095",
+        "0001",
+        &[Jw315],
+        "AangevraagdProduct/Omvang: indien Code leeg is en ToewijzingEinddatum groter dan 31-12-2020 of leeg is, dan leeg laten.",
+    ),
+    r(
+        "CD096",
+        "0001",
+        &[Jw317],
+        "NieuwProduct/Omvang: indien Code leeg is en Einddatum groter dan 31-12-2020 of leeg is, dan leeg laten.",
     ),
     r(
         "CS338",
         "0001",
-        &[Jw301, Jw315, Jw317],
-        "Indien Eenheid 14, 16, 83 of 84 en Einddatum groter dan 31-12-2020 of leeg, dan Frequentie 2, 4 of 6 (CS343 in JW315).",
+        &[Jw301, Jw317],
+        "Indien Eenheid 14, 16, 83 of 84 en Einddatum groter dan 31-12-2020 of leeg, dan Frequentie 2, 4 of 6.",
+    ),
+    r(
+        "CS343",
+        "0001",
+        &[Jw315],
+        "AangevraagdProduct: indien Eenheid 14, 16, 83 of 84 en ToewijzingEinddatum groter dan 31-12-2020 of leeg, dan Frequentie 2, 4 of 6.",
     ),
     r(
         "CS335",
@@ -191,8 +210,20 @@ pub const RULES: &[Rule] = &[
     r(
         "TR302",
         "0001",
-        &[Jw301, Jw315, Jw317],
-        "Een Product mag alleen vaker voorkomen indien de zorgperiodes elkaar niet overlappen (TR386 in JW315, TR410 in JW317).",
+        &[Jw301],
+        "Een Product mag alleen vaker in een toewijzingsbericht voorkomen indien de zorgperiodes elkaar niet overlappen.",
+    ),
+    r(
+        "TR386",
+        "0001",
+        &[Jw315],
+        "Een Product mag alleen vaker in een verzoek om toewijzing voorkomen indien de zorgperiodes elkaar niet overlappen.",
+    ),
+    r(
+        "TR410",
+        "0001",
+        &[Jw317],
+        "Een Product mag alleen vaker in de berichtklassen NieuwProduct voorkomen als de zorgperiodes elkaar niet overlappen.",
     ),
     r(
         "CS058",
@@ -333,6 +364,18 @@ pub const RULES: &[Rule] = &[
         "Debetregels mogen niet in hetzelfde bericht gecrediteerd worden.",
     ),
     r(
+        "TR381",
+        "S329",
+        &[Jw301, Jw305, Jw307, Jw315, Jw317, Jw323],
+        "ProductCode vullen met een code die, volgens de gehanteerde productcodelijst, past bij de ProductCategorie (hier: de code begint met de categorie).",
+    ),
+    r(
+        "TR346",
+        "9346",
+        &[Jw323],
+        "Eenheid ongelijk aan 83: IngediendBedrag is GeleverdVolume vermenigvuldigd met ProductTarief.",
+    ),
+    r(
         "TR416",
         "0001",
         &[Jw323],
@@ -406,7 +449,12 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
                     has_product_field: true,
                 })
                 .collect();
-            products(&mut o, &prods, "ToegewezenProduct");
+            products(
+                &mut o,
+                &prods,
+                "ToegewezenProduct",
+                ["CD080", "CS338", "TR302"],
+            );
             for (i, p) in c.toegewezen_producten.iter().enumerate() {
                 cs335_cs336_reden(&mut o, i, p);
             }
@@ -416,6 +464,14 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
             birth_date(&mut o, &m.client.geboortedatum, dag);
             for (i, p) in m.client.start_producten.iter().enumerate() {
                 cs058_status(&mut o, i, p.status_aanlevering);
+                if let Some(pr) = &p.product {
+                    tr381_code_fits_category(
+                        &mut o,
+                        Level::Product(i),
+                        pr.categorie,
+                        pr.code.as_deref(),
+                    );
+                }
             }
         }
         Message::Jw307(m) => {
@@ -423,6 +479,14 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
             birth_date(&mut o, &m.client.geboortedatum, dag);
             for (i, p) in m.client.stop_producten.iter().enumerate() {
                 cs058_status(&mut o, i, p.status_aanlevering);
+                if let Some(pr) = &p.product {
+                    tr381_code_fits_category(
+                        &mut o,
+                        Level::Product(i),
+                        pr.categorie,
+                        pr.code.as_deref(),
+                    );
+                }
                 tr018_stop(&mut o, i, p.begindatum, p.einddatum);
             }
         }
@@ -443,7 +507,12 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
                     has_product_field: true,
                 })
                 .collect();
-            products(&mut o, &prods, "AangevraagdProduct");
+            products(
+                &mut o,
+                &prods,
+                "AangevraagdProduct",
+                ["CD095", "CS343", "TR386"],
+            );
             for (i, p) in ps.iter().enumerate() {
                 if ps[..i]
                     .iter()
@@ -500,7 +569,7 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
                     has_product_field: false,
                 })
                 .collect();
-            products(&mut o, &te, "TeWijzigenProduct");
+            products(&mut o, &te, "TeWijzigenProduct", ["", "CS338", ""]);
             let base = base + te.len();
             let nieuw: Vec<Prod<'_>> = v
                 .nieuwe_producten
@@ -516,7 +585,7 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
                     has_product_field: true,
                 })
                 .collect();
-            products(&mut o, &nieuw, "NieuwProduct");
+            products(&mut o, &nieuw, "NieuwProduct", ["CD096", "CS338", "TR410"]);
         }
         Message::Jw319(m) => antwoord(&mut o, &m.antwoord),
         Message::Jw323(m) => declaratie(&mut o, &m.declaratie),
@@ -673,20 +742,16 @@ fn contacts(o: &mut Out, cs: &[crate::jw301::Contact]) {
                 format!("Contact {i}: Periode is only allowed with Soort 04"),
             );
         }
-        if let Some(a) = &c.adres {
-            if a.land_code.as_deref() == Some("NL") {
-                if let Some(pc) = &a.postcode {
-                    if !dutch_postcode(pc) {
-                        o.push(
-                            "CS089",
-                            Level::Client,
-                            format!(
-                                "Contact {i}: Postcode {pc:?} is not a Dutch postcode (1234AB)"
-                            ),
-                        );
-                    }
-                }
-            }
+        if let Some(a) = &c.adres
+            && a.land_code.as_deref() == Some("NL")
+            && let Some(pc) = &a.postcode
+            && !dutch_postcode(pc)
+        {
+            o.push(
+                "CS089",
+                Level::Client,
+                format!("Contact {i}: Postcode {pc:?} is not a Dutch postcode (1234AB)"),
+            );
         }
     }
 }
@@ -716,18 +781,26 @@ fn after_2020(eind: Option<NaiveDate>) -> bool {
 }
 
 /// CS003, CD041, CD075..CD080, CS338, TR302 (all 0001) on product-like records.
-fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
+///
+/// `codes` names the message's variant of the omvang-without-code, unit/frequency and
+/// overlap rules: CD080/CS338/TR302 (JW301), CD095/CS343/TR386 (JW315),
+/// CD096/CS338/TR410 (JW317 NieuwProduct).
+fn products(o: &mut Out, ps: &[Prod<'_>], what: &str, codes: [&'static str; 3]) {
+    let [cd080, cs338, tr302] = codes;
     for p in ps {
         let lvl = Level::Product(p.i);
         let code = p.product.and_then(|x| x.code.as_ref());
-        if let Some(e) = p.eind {
-            if e < p.begin {
-                o.push(
-                    "CS003",
-                    lvl,
-                    format!("{what}: Einddatum {e} is before the start {}", p.begin),
-                );
-            }
+        if let Some(pr) = p.product {
+            tr381_code_fits_category(o, lvl, pr.categorie, pr.code.as_deref());
+        }
+        if let Some(e) = p.eind
+            && e < p.begin
+        {
+            o.push(
+                "CS003",
+                lvl,
+                format!("{what}: Einddatum {e} is before the start {}", p.begin),
+            );
         }
         if p.has_product_field && code.is_some() && p.omvang.is_none() {
             o.push(
@@ -774,7 +847,7 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
         }
         if p.has_product_field && code.is_none() && p.omvang.is_some() && after_2020(p.eind) {
             o.push(
-                "CD080",
+                cd080,
                 lvl,
                 format!("{what}: Product/Code is empty and Einddatum after 2020-12-31 or empty, so Omvang must be empty"),
             );
@@ -786,7 +859,7 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
             );
             if unit && after_2020(p.eind) && om.frequentie == Frequentie::PerDag {
                 o.push(
-                    "CS338",
+                    cs338,
                     lvl,
                     format!(
                         "{what}: Eenheid {} needs Frequentie 2, 4 or 6, not 1",
@@ -816,7 +889,7 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
                 && q.begin <= p.eind.unwrap_or(NaiveDate::MAX);
             if same && overlap {
                 o.push(
-                    "TR302",
+                    tr302,
                     Level::Product(p.i),
                     format!(
                         "{what} {}: same product as record {} with an overlapping period",
@@ -832,6 +905,31 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str) {
 /// Records with Einddatum == Ingangsdatum (removed) take no part in the overlap check.
 fn removed_without_period(p: &Prod<'_>) -> bool {
     p.eind == Some(p.begin)
+}
+
+/// TR381 (S329): the product code fits its category. The rule proper needs the product
+/// code list in use (an external source); what one message can show is the national
+/// list's structure, where every code starts with its two-digit category (45A03 is in
+/// category 45). A region with its own code list that breaks that structure would see
+/// false rejections here.
+fn tr381_code_fits_category(
+    o: &mut Out,
+    level: Level,
+    categorie: crate::codes::ProductCategorie,
+    code: Option<&str>,
+) {
+    if let Some(code) = code
+        && !code.starts_with(categorie.code())
+    {
+        o.push(
+            "TR381",
+            level,
+            format!(
+                "ProductCode {code:?} does not belong to ProductCategorie {}",
+                categorie.code()
+            ),
+        );
+    }
 }
 
 /// CS335, CS336 (0001): RedenWijziging 13 only when removed; never 01.
@@ -969,7 +1067,7 @@ fn last_of_month(d: NaiveDate) -> NaiveDate {
 }
 
 /// The JW323 rules: TR358, CS325, CS340, CS100 on the declaration; TR137, CS337, TR335,
-/// CD087, CS339, TR315, TR316, TR416 on the prestaties; CS002 on each client.
+/// CD087, CS339, TR346, TR381, TR315, TR316, TR416 on the prestaties; CS002 on each client.
 fn declaratie(o: &mut Out, d: &crate::jw323::Declaratie) {
     let start_2021 = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default();
     let per = &d.declaratie_periode;
@@ -1055,7 +1153,22 @@ fn declaratie(o: &mut Out, d: &crate::jw323::Declaratie) {
                 ),
             );
         }
+        tr381_code_fits_category(o, lvl, p.product_categorie, Some(&p.product_code));
         let euros = p.eenheid == Eenheid::Euros;
+        if let Some(tarief) = p.product_tarief
+            && !euros
+            && u128::from(p.ingediend_bedrag.bedrag)
+                != u128::from(p.geleverd_volume) * u128::from(tarief)
+        {
+            o.push(
+                "TR346",
+                lvl,
+                format!(
+                    "Prestatie {i}: IngediendBedrag {} is not GeleverdVolume {} x ProductTarief {tarief}",
+                    p.ingediend_bedrag.bedrag, p.geleverd_volume
+                ),
+            );
+        }
         if euros == p.product_tarief.is_some() {
             o.push(
                 "CD087",

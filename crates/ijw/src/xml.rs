@@ -10,8 +10,20 @@ use chrono::{NaiveDate, NaiveTime, Timelike};
 use roxmltree::Node;
 use std::borrow::Cow;
 
-/// An element with its path from the root (for error messages).
-pub(crate) type El<'a, 'input> = (Node<'a, 'input>, String);
+/// An element being read. Its path for error messages is derived from its ancestors
+/// only when an error is reported, so the happy path allocates no path strings.
+pub(crate) type El<'a, 'input> = Node<'a, 'input>;
+
+/// `Bericht/Client/Naam`: the element path of `n` (local names).
+fn path_of(n: Node<'_, '_>) -> String {
+    let mut names: Vec<&str> = n
+        .ancestors()
+        .filter(|a| a.is_element())
+        .map(|a| a.tag_name().name())
+        .collect();
+    names.reverse();
+    names.join("/")
+}
 
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
@@ -32,13 +44,13 @@ fn name_of(n: Node<'_, '_>) -> String {
 
 /// Attributes are not declared anywhere in the schemas; only the `xsi` location hints
 /// that any validator ignores are let through.
-fn check_attributes(n: Node<'_, '_>, path: &str) -> Result<(), ParseError> {
+fn check_attributes(n: Node<'_, '_>) -> Result<(), ParseError> {
     for a in n.attributes() {
         let hint = a.namespace() == Some(XSI)
             && matches!(a.name(), "schemaLocation" | "noNamespaceSchemaLocation");
         if !hint {
             return Err(invalid(
-                path,
+                &path_of(n),
                 format!("unexpected attribute {:?}", a.name()),
             ));
         }
@@ -50,24 +62,27 @@ fn check_attributes(n: Node<'_, '_>, path: &str) -> Result<(), ParseError> {
 pub(crate) struct Children<'a, 'input> {
     items: Vec<Node<'a, 'input>>,
     pos: usize,
-    path: String,
+    parent: Node<'a, 'input>,
 }
 
 impl<'a, 'input> Children<'a, 'input> {
-    pub(crate) fn of((node, path): El<'a, 'input>) -> Result<Self, ParseError> {
-        check_attributes(node, &path)?;
+    pub(crate) fn of(node: El<'a, 'input>) -> Result<Self, ParseError> {
+        check_attributes(node)?;
         let mut items = Vec::new();
         for c in node.children() {
             if c.is_element() {
                 items.push(c);
             } else if c.is_text() && !c.text().unwrap_or("").trim().is_empty() {
-                return Err(invalid(&path, "text is not allowed here, only elements"));
+                return Err(invalid(
+                    &path_of(node),
+                    "text is not allowed here, only elements",
+                ));
             }
         }
         Ok(Self {
             items,
             pos: 0,
-            path,
+            parent: node,
         })
     }
 
@@ -77,25 +92,21 @@ impl<'a, 'input> Children<'a, 'input> {
             .is_some_and(|n| n.tag_name().name() == name && n.tag_name().namespace() == Some(ns))
     }
 
-    fn child_path(&self, name: &str) -> String {
-        format!("{}/{name}", self.path)
-    }
-
     /// The next element, which must be `name`.
     pub(crate) fn req(&mut self, ns: &str, name: &str) -> Result<El<'a, 'input>, ParseError> {
         if self.matches(ns, name) {
             self.pos += 1;
-            return Ok((self.items[self.pos - 1], self.child_path(name)));
+            return Ok(self.items[self.pos - 1]);
         }
         Err(match self.items.get(self.pos) {
             Some(n) => invalid(
-                &self.path,
+                &path_of(self.parent),
                 format!(
                     "unexpected element {}, expected {name}",
                     name_of(*n).rsplit('}').next().unwrap_or_default()
                 ) + &ns_note(*n, ns),
             ),
-            None => invalid(&self.path, format!("missing element {name}")),
+            None => invalid(&path_of(self.parent), format!("missing element {name}")),
         })
     }
 
@@ -103,7 +114,7 @@ impl<'a, 'input> Children<'a, 'input> {
     pub(crate) fn opt(&mut self, ns: &str, name: &str) -> Option<El<'a, 'input>> {
         if self.matches(ns, name) {
             self.pos += 1;
-            Some((self.items[self.pos - 1], self.child_path(name)))
+            Some(self.items[self.pos - 1])
         } else {
             None
         }
@@ -113,7 +124,7 @@ impl<'a, 'input> Children<'a, 'input> {
     pub(crate) fn end(self) -> Result<(), ParseError> {
         match self.items.get(self.pos) {
             Some(n) => Err(invalid(
-                &self.path,
+                &path_of(self.parent),
                 format!(
                     "unexpected element {} (unknown, repeated or out of order)",
                     name_of(*n)
@@ -162,15 +173,24 @@ pub(crate) fn read_list<'a, 'i, T>(
 
 /// The text of a simple element, checked and converted by `conv`.
 pub(crate) fn value<T>(
-    (node, path): El<'_, '_>,
+    node: El<'_, '_>,
     conv: impl Fn(&str) -> Result<T, String>,
 ) -> Result<T, ParseError> {
-    check_attributes(node, &path)?;
+    check_attributes(node)?;
+    // One text child (the usual case) is borrowed; comments or CDATA split the text.
+    let mut kids = node.children();
+    match (kids.next(), kids.next()) {
+        (None, _) => return conv("").map_err(|e| invalid(&path_of(node), e)),
+        (Some(only), None) if only.is_text() => {
+            return conv(only.text().unwrap_or("")).map_err(|e| invalid(&path_of(node), e));
+        }
+        _ => {}
+    }
     let mut text = String::new();
     for c in node.children() {
         if c.is_element() {
             return Err(invalid(
-                &path,
+                &path_of(node),
                 format!("unexpected element {} inside a value", name_of(c)),
             ));
         }
@@ -178,7 +198,7 @@ pub(crate) fn value<T>(
             text.push_str(c.text().unwrap_or(""));
         }
     }
-    conv(&text).map_err(|e| invalid(&path, e))
+    conv(&text).map_err(|e| invalid(&path_of(node), e))
 }
 
 // ------------------------------------------------------------------ value checks

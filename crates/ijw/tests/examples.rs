@@ -62,3 +62,46 @@ fn jw318_example_is_refused_for_a_retourcode_outside_retourcodes() {
     let xml = String::from_utf8(example("JW318.xml")).unwrap();
     assert!(xsd::validate(&xml).is_err());
 }
+
+#[test]
+fn message_types_codes_names_namespaces_and_retours() {
+    use eenplan_ijw::MessageType::{self, *};
+    assert_eq!(Jw301.code(), 436);
+    assert_eq!(Jw325.code(), 491);
+    assert_eq!(Jw317.name(), "JW317");
+    assert_eq!(
+        Jw319.namespace(),
+        "http://www.istandaarden.nl/ijw/3_2/jw319/schema"
+    );
+    assert_eq!(MessageType::from_name("jw323"), Some(Jw323));
+    assert_eq!(MessageType::from_name("JW399"), None);
+    let pairs = [
+        (Jw301, Jw302),
+        (Jw305, Jw306),
+        (Jw307, Jw308),
+        (Jw315, Jw316),
+        (Jw317, Jw318),
+        (Jw319, Jw320),
+        (Jw323, Jw325),
+    ];
+    for (heen, terug) in pairs {
+        assert_eq!(heen.retour(), Some(terug));
+        assert_eq!(terug.retour(), None);
+        assert_eq!(MessageType::from_code(heen.code()), Some(heen));
+    }
+}
+
+#[test]
+fn retour_messages_get_no_retour_and_bsn_is_read() {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    for name in ["JW302", "JW306", "JW308", "JW316", "JW320", "JW325"] {
+        let msg = parse(&example(&format!("{name}.xml"))).unwrap();
+        assert!(
+            eenplan_ijw::retour(&msg, &[], "X", today).is_none(),
+            "{name}"
+        );
+    }
+    let msg = parse(&example("JW305.xml")).unwrap();
+    assert_eq!(msg.bsn(), Some("999900006"));
+    assert_eq!(parse(&example("JW319.xml")).unwrap().bsn(), None);
+}

@@ -752,16 +752,147 @@ rule!(
     "0001",
     Level::Product(1)
 );
+rule!(
+    tr381_code_starts_with_category,
+    "JW305",
+    Jw305,
+    |m| {
+        m.client.start_producten[0].product = Some(Product {
+            categorie: ProductCategorie::JeugdhulpAmbulant,
+            code: Some("54A01".into()),
+        });
+    },
+    "TR381",
+    "S329",
+    Level::Product(0)
+);
+rule!(
+    tr346_amount_is_volume_times_tariff,
+    "JW323",
+    Jw323,
+    |m| {
+        let p = &mut m.declaratie.clienten[0].prestaties[0];
+        p.ingediend_bedrag.bedrag += 1;
+        m.declaratie.totaal_ingediend_bedrag.totaal_bedrag += 1;
+    },
+    "TR346",
+    "9346",
+    Level::Product(0)
+);
+rule!(
+    cd095_no_code_no_omvang_in_vot,
+    "JW315",
+    Jw315,
+    |m| {
+        let p = &mut m.client.aangevraagde_producten[0];
+        p.product = Some(Product {
+            categorie: ProductCategorie::JeugdhulpAmbulant,
+            code: None,
+        });
+        p.budget = None;
+        p.toewijzing_einddatum = None;
+        p.omvang = Some(Omvang {
+            volume: 2,
+            eenheid: Eenheid::Uur,
+            frequentie: Frequentie::PerMaand,
+        });
+    },
+    "CD095",
+    "0001",
+    Level::Product(0)
+);
+rule!(
+    cd096_no_code_no_omvang_in_vow,
+    "JW317",
+    Jw317,
+    |m| {
+        let p = &mut m.client.verzoek.nieuwe_producten[0];
+        p.product = Some(Product {
+            categorie: ProductCategorie::JeugdhulpAmbulant,
+            code: None,
+        });
+        p.budget = None;
+        p.einddatum = None;
+        p.omvang = Some(Omvang {
+            volume: 2,
+            eenheid: Eenheid::Uur,
+            frequentie: Frequentie::PerMaand,
+        });
+    },
+    "CD096",
+    "0001",
+    Level::Product(NIEUW0)
+);
+rule!(
+    cs343_unit_frequency_in_vot,
+    "JW315",
+    Jw315,
+    |m| {
+        let p = &mut m.client.aangevraagde_producten[0];
+        p.product = Some(Product {
+            categorie: ProductCategorie::JeugdhulpAmbulant,
+            code: Some("45A01".into()),
+        });
+        p.budget = None;
+        p.omvang = Some(Omvang {
+            volume: 1,
+            eenheid: Eenheid::Etmaal,
+            frequentie: Frequentie::PerDag,
+        });
+    },
+    "CS343",
+    "0001",
+    Level::Product(0)
+);
+rule!(
+    tr386_same_product_overlapping_in_vot,
+    "JW315",
+    Jw315,
+    |m| {
+        let mut p = m.client.aangevraagde_producten[0].clone();
+        p.referentie_aanbieder = "UNIEK-2".into();
+        m.client.aangevraagde_producten.insert(1, p);
+    },
+    "TR386",
+    "0001",
+    Level::Product(1)
+);
+rule!(
+    tr410_same_product_overlapping_in_vow,
+    "JW317",
+    Jw317,
+    |m| {
+        let p = m.client.verzoek.nieuwe_producten[0].clone();
+        m.client.verzoek.nieuwe_producten.insert(1, p);
+    },
+    "TR410",
+    "0001",
+    Level::Product(NIEUW0 + 1)
+);
+
+/// Index of the first NieuwProduct in the JW317 example: its OngewijzigdProduct and
+/// TeWijzigenProduct records come first.
+const NIEUW0: usize = 1;
+
+#[test]
+fn jw317_example_nieuw_products_start_at_nieuw0() {
+    let Message::Jw317(m) = clean("JW317") else {
+        unreachable!()
+    };
+    assert_eq!(
+        m.client.verzoek.ongewijzigde_producten.len()
+            + m.client.verzoek.te_wijzigen_producten.len(),
+        NIEUW0
+    );
+}
 
 #[test]
 fn every_rule_in_the_table_has_a_test_here() {
-    let src = include_str!("rules.rs");
+    // Whitespace removed, so the check survives rustfmt's layout of the macro calls.
+    let src: String = include_str!("rules.rs").split_whitespace().collect();
     for r in RULES {
-        assert!(
-            src.contains(&format!("\"{}\", \"{}\"", r.code, r.retourcode)),
-            "{} untested",
-            r.code
-        );
+        let needle = format!("\"{}\",\"{}\",Level", r.code, r.retourcode);
+        assert!(src.contains(&needle), "{} untested", r.code);
     }
 }
 
