@@ -45,6 +45,9 @@ const REPORTS: &[&str] = &[
 ];
 /// Budgets: the municipality's policy officer.
 const BUDGETS: &[&str] = &["policy_officer"];
+/// iJw messages: the CJG's professionals (their municipalities') and a provider's staff
+/// (their own organisation's).
+const MESSAGES: &[&str] = &["family_worker", "reviewer", "provider_staff"];
 
 const ROLES: [(&str, &str); 8] = [
     ("demo.gezinswerker", "family_worker"),
@@ -149,6 +152,29 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         (M::GET, "/lbt/declaraties/{none}", Roles(COORDINATOR)),
         (M::GET, "/lbt/declaraties/{none}.csv", Roles(COORDINATOR)),
         (M::GET, "/lbt/declaraties/{none}.xlsx", Roles(COORDINATOR)),
+        // iJw messages: a provider delivers, the CJG settles requests.
+        (M::GET, "/berichten", Roles(MESSAGES)),
+        (
+            M::GET,
+            "/berichten?soort=JW301&richting=out",
+            Roles(MESSAGES),
+        ),
+        (M::GET, "/berichten/aanleveren", Roles(PROVIDER)),
+        (M::POST, "/berichten/aanleveren", Roles(PROVIDER)),
+        (M::GET, "/berichten/verzoeken", Roles(MESSAGES)),
+        (
+            M::POST,
+            "/berichten/verzoeken/{none}/antwoord",
+            Roles(CJG_TEAM),
+        ),
+        (
+            M::POST,
+            "/berichten/verzoeken/{none}/aanvraag",
+            Roles(CJG_TEAM),
+        ),
+        (M::GET, "/berichten/afstemming", Roles(MESSAGES)),
+        (M::GET, "/berichten/{none}", Roles(MESSAGES)),
+        (M::GET, "/berichten/{none}/xml", Roles(MESSAGES)),
         // CBS Beleidsinformatie Jeugd (BSNs): the administrator only.
         (M::GET, "/cbs", AdminOnly),
         (M::POST, "/cbs", AdminOnly),
@@ -298,6 +324,27 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         (M::GET, "/api/v1/declarations?year=2025", Roles(COORDINATOR)),
         (M::POST, "/api/v1/declarations", Roles(COORDINATOR)),
         (M::GET, "/api/v1/declarations/{none}", Roles(COORDINATOR)),
+        (M::POST, "/api/v1/ijw/messages", Roles(PROVIDER)),
+        (M::GET, "/api/v1/ijw/messages", Roles(MESSAGES)),
+        (M::GET, "/api/v1/ijw/messages/{none}", Roles(MESSAGES)),
+        (M::GET, "/api/v1/ijw/outbox", Roles(MESSAGES)),
+        (M::POST, "/api/v1/ijw/outbox/{none}/ack", Roles(MESSAGES)),
+        (M::GET, "/api/v1/ijw/requests", Roles(MESSAGES)),
+        (
+            M::POST,
+            "/api/v1/ijw/requests/{none}/answer",
+            Roles(CJG_TEAM),
+        ),
+        (
+            M::POST,
+            "/api/v1/ijw/requests/{none}/access-request",
+            Roles(CJG_TEAM),
+        ),
+        (
+            M::GET,
+            "/api/v1/ijw/reconciliation?provider_id=none",
+            Roles(MESSAGES),
+        ),
         (M::GET, "/api/v1/cbs/2025-2", AdminOnly),
         (M::GET, "/api/v1/cbs/2025-2?municipality=0988", AdminOnly),
         (

@@ -101,7 +101,7 @@ impl Permission {
             | Permission::ProviderAssignments
             | Permission::TreatmentTeamWork
             | Permission::ExchangeMessages => true,
-            | Permission::ExportStatistics => true,
+            Permission::ExportStatistics => true,
         }
     }
 }

@@ -296,7 +296,15 @@ pub async fn receive_in(
 
     let (mut retour_id, mut retour_xml) = (None, None);
     if let (Some(retour_type), Some(code)) = (kind.retour(), municipality.as_deref()) {
-        let ident = next_identification(tx, code, retour_type).await?;
+        // The retour keeps the direction its XSD fixes: only the JW325 is the
+        // municipality's own; the others carry the provider as sender, so their
+        // identification runs per provider.
+        let sender = if retour_type == MessageType::Jw325 {
+            code
+        } else {
+            header.afzender.as_str()
+        };
+        let ident = next_identification(tx, sender, retour_type).await?;
         if let Some(answer) = eenplan_ijw::retour(&msg, &violations, &ident, today) {
             let links = Links {
                 youth_id: youth_id.clone(),

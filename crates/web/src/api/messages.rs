@@ -86,7 +86,7 @@ pub async fn deliver(
 
 async fn oversized(app: &AppState, ctx: &AuthContext, size: u64) -> ApiResult<Response> {
     if ctx.principal.role != eenplan_domain::Role::ProviderStaff {
-        return Err(crate::pages::refuse(app, ctx, "ijw.receive", ("ijw", "deliver")).await);
+        return Err(crate::pages::refuse(app, ctx, "access.refused", ("ijw", "deliver")).await);
     }
     receive::refuse_oversized(
         &app.store,
@@ -219,6 +219,7 @@ pub async fn list_requests(
 #[derive(Deserialize, ToSchema)]
 pub struct AnswerBody {
     /// `refuse` (with `reason`) or `investigate`.
+    #[serde(default)]
     pub answer: String,
     /// The reason of a refusal, code list WJ759 (1 ... 9).
     pub reason: Option<String>,

@@ -43,7 +43,7 @@ fn is_provider(ctx: &AuthContext) -> bool {
 /// Refuses (403, audited) what only the CJG does.
 async fn cjg_only(app: &AppState, ctx: &AuthContext, what: &str) -> Result<(), AppError> {
     if is_provider(ctx) {
-        return Err(super::refuse(app, ctx, what, ("ijw", "cjg")).await);
+        return Err(super::refuse(app, ctx, "access.refused", (what, "cjg")).await);
     }
     Ok(())
 }
@@ -144,7 +144,7 @@ pub async fn message_action(
 ) -> Result<(MessageRow, String), AppError> {
     let (row, xml) = ijw::message(&app.store, id).await?;
     if !scope_of(app, ctx).await?.allows(&row) {
-        return Err(super::refuse(app, ctx, "ijw.message.read", ("ijw_message", id)).await);
+        return Err(super::refuse(app, ctx, "access.refused", ("ijw_message", id)).await);
     }
     audit::record(
         &app.store,
@@ -164,7 +164,7 @@ pub async fn deliver_action(
     bytes: &[u8],
 ) -> Result<Received, AppError> {
     if !is_provider(ctx) {
-        return Err(super::refuse(app, ctx, "ijw.receive", ("ijw", "deliver")).await);
+        return Err(super::refuse(app, ctx, "access.refused", ("ijw", "deliver")).await);
     }
     let r = receive::receive(
         &app.store,
@@ -321,7 +321,7 @@ pub async fn deliver_form(
     Auth(ctx): Auth,
 ) -> Result<Response, AppError> {
     if !is_provider(&ctx) {
-        return Err(super::refuse(&app, &ctx, "ijw.receive", ("ijw", "deliver")).await);
+        return Err(super::refuse(&app, &ctx, "access.refused", ("ijw", "deliver")).await);
     }
     Ok(render(&DeliveredPage {
         t: Tr(lang),
@@ -340,6 +340,9 @@ pub async fn deliver(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
+    if !is_provider(&ctx) {
+        return Err(super::refuse(&app, &ctx, "access.refused", ("ijw", "deliver")).await);
+    }
     let xml = f.get("xml").trim().to_owned();
     let chrome = Chrome::for_user(&ctx, lang, app.config.demo_mode, "/berichten");
     if xml.is_empty() {
@@ -462,7 +465,7 @@ async fn request_in_scope(
         Scope::All => true,
     };
     if !visible {
-        return Err(super::refuse(app, ctx, "ijw.request.answer", ("ijw_request", id)).await);
+        return Err(super::refuse(app, ctx, "access.refused", ("ijw_request", id)).await);
     }
     Ok(r)
 }
@@ -475,7 +478,7 @@ pub async fn answer_action(
     answer: &str,
     reason: &str,
 ) -> Result<String, AppError> {
-    cjg_only(app, ctx, "ijw.request.answer").await?;
+    cjg_only(app, ctx, "ijw_request").await?;
     request_in_scope(app, ctx, id).await?;
     let answer = match answer {
         "refuse" => Answer::Refused(RedenAfwijzingVerzoek::from_code(reason.trim()).ok_or_else(
@@ -522,7 +525,7 @@ pub async fn make_request_action(
     ctx: &AuthContext,
     id: &str,
 ) -> Result<String, AppError> {
-    cjg_only(app, ctx, "ijw.request.access").await?;
+    cjg_only(app, ctx, "ijw_request").await?;
     request_in_scope(app, ctx, id).await?;
     let mut tx = app.store.begin().await?;
     let access = requests::make_access_request(
