@@ -7,7 +7,7 @@ use crate::audit::Actor;
 use crate::cases::{self, NewRegistration, PersonInput, YouthRef};
 use crate::directory::{self, OrganisationInput, TeamInput};
 use crate::users::{self, NewUser};
-use crate::{Result, Store, plans, settings};
+use crate::{Result, Store, Tx, plans, settings};
 use eenplan_domain::Bsn;
 use eenplan_domain::plan::{Action, Goal, OwnerKind, PlanContent};
 use eenplan_domain::{AgbCode, MunicipalityCode, OrganisationType, Role, TeamType, credentials};
@@ -224,8 +224,67 @@ pub async fn load(store: &Store) -> Result<()> {
         },
     )
     .await?;
+    provider_request(&mut tx, &actor).await?;
     settings::set(&mut tx, settings::DEMO_LOADED, "true").await?;
     tx.commit().await
+}
+
+/// A request for an assignment (JW315) of Met GGZ for Lotte, received as from the hub:
+/// the Leudal CJG finds it on its work list, with its technical answer (JW316) in the
+/// outbox.
+async fn provider_request(tx: &mut Tx, actor: &Actor) -> Result<()> {
+    use eenplan_ijw::codes::{Eenheid, Frequentie, Geslacht, ProductCategorie, TypeVerwijzer};
+    use eenplan_ijw::types::{Achternaam, Geboortedatum, Omvang, Product, VerkorteNaam, Verwijzer};
+    use eenplan_ijw::{Header, Jw315, Message, jw315};
+    let today = crate::today();
+    let msg = Message::Jw315(Jw315 {
+        header: Header::new("75750105", "1640", "DEMO-VOT-1", today),
+        client: jw315::Client {
+            bsn: "999901011".into(),
+            geboortedatum: Geboortedatum::new("2014-03-12".parse().expect("demo dates are valid")),
+            geslacht: Geslacht::Vrouwelijk,
+            naam: VerkorteNaam::new(Achternaam::new("Bakker", None), Some("L")),
+            gezagsdrager_bekend: None,
+            commentaar: None,
+            aangevraagde_producten: vec![jw315::AangevraagdProduct {
+                referentie_aanbieder: "MGGZ-2026-0141".into(),
+                beschikking_nummer: None,
+                product: Some(Product {
+                    categorie: ProductCategorie::from_code("54").expect("54 is a category"),
+                    code: Some("54G01".into()),
+                }),
+                beschikking_ingangsdatum: None,
+                toewijzing_ingangsdatum: today + chrono::Duration::days(14),
+                toewijzing_einddatum: Some(today + chrono::Duration::days(14 + 182)),
+                omvang: Some(Omvang {
+                    volume: 1200,
+                    eenheid: Eenheid::Minuut,
+                    frequentie: Frequentie::TotaalBinnenGeldigheidsduur,
+                }),
+                budget: None,
+                verwijzer: Verwijzer {
+                    r#type: TypeVerwijzer::from_code("02").expect("02 is a referrer type"),
+                    naam: None,
+                    zorgverlener_code: Some("01234567".into()),
+                },
+                raamcontract: None,
+                commentaar: Some(
+                    "Verwezen door de huisarts voor diagnostiek en behandeling van angstklachten."
+                        .into(),
+                ),
+            }],
+        },
+    });
+    let xml = eenplan_ijw::to_xml(&msg);
+    crate::ijw::receive::receive_in(
+        tx,
+        actor,
+        crate::ijw::receive::Origin::Folder,
+        xml.as_bytes(),
+        today,
+    )
+    .await?;
+    Ok(())
 }
 
 fn youth(name: &str, born: &str, bsn: Option<&str>, municipality: &str) -> YouthRef {
