@@ -921,3 +921,310 @@ async fn the_folder_exchange_receives_the_inbox_and_writes_the_outbox() {
     assert_eq!(s, eenplan_store::ijw::folder::Summary::default());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Lotte's assignment at PSW through the API: a JW315, the access request made from it,
+/// four eyes. Answers the provider's client, its CSRF token, the CJG's, the assignment
+/// number, the decision, its tariff and its first and last day.
+struct Assigned {
+    provider: reqwest::Client,
+    pcsrf: String,
+    cjg: reqwest::Client,
+    ccsrf: String,
+    number: i64,
+    decision: String,
+    tariff: i64,
+    start: NaiveDate,
+}
+
+async fn assigned(app: &TestApp, start: NaiveDate, end: NaiveDate) -> Assigned {
+    let (provider, pcsrf) = app.login("demo.aanbieder").await;
+    let (status, body) = deliver(app, &provider, &pcsrf, &jw315("A1", "PSW-A", start, end)).await;
+    answered(status, &body, true, &[]);
+    let (cjg, ccsrf) = app.login("demo.gedragswetenschapper").await;
+    let rid = app
+        .id_of("SELECT id FROM ijw_requests WHERE reference = 'PSW-A'")
+        .await;
+    let (_, made) = api(
+        app,
+        &cjg,
+        &ccsrf,
+        M::POST,
+        &format!("/api/v1/ijw/requests/{rid}/access-request"),
+        Value::Null,
+    )
+    .await;
+    let access = made["id"].as_str().unwrap().to_owned();
+    let (_, req) = api(
+        app,
+        &cjg,
+        &ccsrf,
+        M::GET,
+        &format!("/api/v1/access-requests/{access}"),
+        Value::Null,
+    )
+    .await;
+    let step = |v: &Value, step: &str| json!({"version": v["version"], "step": step});
+    let (_, done) = api(
+        app,
+        &cjg,
+        &ccsrf,
+        M::POST,
+        &format!("/api/v1/access-requests/{access}/steps"),
+        step(&req, "submit"),
+    )
+    .await;
+    sqlx::query("UPDATE users SET role = 'reviewer' WHERE username = 'demo.gezinswerker'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (second, scsrf) = app.login("demo.gezinswerker").await;
+    let (status, done) = api(
+        app,
+        &second,
+        &scsrf,
+        M::POST,
+        &format!("/api/v1/access-requests/{access}/steps"),
+        step(&done["request"], "approve"),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    let decision = done["decision_id"].as_str().unwrap().to_owned();
+    let (_, detail) = api(
+        app,
+        &cjg,
+        &ccsrf,
+        M::GET,
+        &format!("/api/v1/decisions/{decision}"),
+        Value::Null,
+    )
+    .await;
+    let number: i64 =
+        sqlx::query_scalar("SELECT number FROM ijw_assignments WHERE decision_id = $1")
+            .bind(&decision)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    Assigned {
+        provider,
+        pcsrf,
+        cjg,
+        ccsrf,
+        number,
+        tariff: detail["decision"]["unit_price_cents"].as_i64().unwrap(),
+        decision,
+        start,
+    }
+}
+
+/// The first day of last month: care that started then has a whole month behind it.
+fn first_of_last_month() -> NaiveDate {
+    let today = eenplan_store::today();
+    let month_ago = today - Duration::days(today.day() as i64);
+    NaiveDate::from_ymd_opt(month_ago.year(), month_ago.month(), 1).unwrap()
+}
+
+#[tokio::test]
+async fn every_rule_against_earlier_messages_refuses_with_its_retour_code() {
+    let app = TestApp::spawn().await;
+    let start = first_of_last_month();
+    let month_end = (start + Duration::days(32)).with_day(1).unwrap() - Duration::days(1);
+    let a = assigned(&app, start, start + Duration::days(120)).await;
+    let (p, c, n, t) = (&a.provider, a.pcsrf.as_str(), a.number, a.tariff);
+    let d = |days: i64| a.start + Duration::days(days);
+    let mut ident = 0;
+    let mut next = || {
+        ident += 1;
+        format!("R{ident}")
+    };
+    // (what, message, accepted, retour codes)
+    let steps: Vec<(&str, String, bool, Vec<&str>)> = vec![
+        ("a start", jw305(&next(), n, d(0), d(2), 1), true, vec![]),
+        (
+            "the same start again (TR074)",
+            jw305(&next(), n, d(0), d(2), 1),
+            false,
+            vec!["9074"],
+        ),
+        (
+            "a second start while one runs (TR326)",
+            jw305(&next(), n, d(0), d(3), 1),
+            false,
+            vec!["9326"],
+        ),
+        (
+            "removing a start never sent (TR063)",
+            jw305(&next(), n, d(0), d(5), 3),
+            false,
+            vec!["9063"],
+        ),
+        (
+            "its stop",
+            jw307(&next(), n, d(0), d(2), d(20)),
+            true,
+            vec![],
+        ),
+        (
+            "the same stop again (TR415)",
+            jw307(&next(), n, d(0), d(2), d(21)),
+            false,
+            vec!["9415"],
+        ),
+        (
+            "removing a stopped start (TR071)",
+            jw305(&next(), n, d(0), d(2), 3),
+            false,
+            vec!["9071"],
+        ),
+        (
+            "a stop of another provider's or no assignment (TR019)",
+            jw307(&next(), n + 1000, d(0), d(2), d(20)),
+            false,
+            vec!["9019"],
+        ),
+        (
+            "a second start after the stop",
+            jw305(&next(), n, d(0), d(40), 1),
+            true,
+            vec![],
+        ),
+        (
+            "a temporary stop",
+            jw307(&next(), n, d(0), d(40), d(45)).replace(">31<", ">20<"),
+            true,
+            vec![],
+        ),
+        (
+            "a second temporary stop (TR413)",
+            jw307(&next(), n, d(0), d(40), d(46)).replace(">31<", ">20<"),
+            false,
+            vec!["9413"],
+        ),
+        (
+            "a final stop ending before the temporary one (TR414)",
+            jw307(&next(), n, d(0), d(40), d(44)),
+            false,
+            vec!["9414"],
+        ),
+        (
+            "a declaration",
+            jw323(&next(), "P1", n, start, month_end, 40, t),
+            true,
+            vec![],
+        ),
+        (
+            "together over the volume (TR322)",
+            jw323(&next(), "P2", n, start, month_end, 15, t),
+            false,
+            vec!["9322"],
+        ),
+        (
+            "another tariff (TR418)",
+            jw323(&next(), "P3", n, start, month_end, 1, t + 1),
+            false,
+            vec!["0611"],
+        ),
+        (
+            "no such assignment (TR338)",
+            jw323(&next(), "P4", n + 1000, start, month_end, 1, t),
+            false,
+            vec!["9338"],
+        ),
+        (
+            "another client (TR304)",
+            jw323(&next(), "P5", n, start, month_end, 1, t).replace(LOTTE_BSN, "999900006"),
+            false,
+            vec!["8187"],
+        ),
+        (
+            "another category (TR339)",
+            jw323(&next(), "P6", n, start, month_end, 1, t).replace(
+                "<jw323:ProductCategorie>45</jw323:ProductCategorie><jw323:ProductCode>45A01",
+                "<jw323:ProductCategorie>41</jw323:ProductCategorie><jw323:ProductCode>41D01",
+            ),
+            false,
+            vec!["9339"],
+        ),
+        (
+            "another product (TR340)",
+            jw323(&next(), "P7", n, start, month_end, 1, t).replace("45A01", "45A02"),
+            false,
+            vec!["9340"],
+        ),
+        (
+            "another unit (TR341)",
+            jw323(&next(), "P8", n, start, month_end, 1, t)
+                .replace("<jw323:Eenheid>04<", "<jw323:Eenheid>01<"),
+            false,
+            vec!["9341"],
+        ),
+        (
+            "before the assignment (TR307)",
+            jw323(
+                &next(),
+                "P9",
+                n,
+                start - Duration::days(10),
+                start - Duration::days(8),
+                1,
+                t,
+            ),
+            false,
+            vec!["9307"],
+        ),
+        (
+            "a municipality outside the region (TR378)",
+            jw305(&next(), n, d(0), d(60), 1).replace(">1640<", ">0363<"),
+            false,
+            vec!["S300"],
+        ),
+    ];
+    for (what, xml, accepted, codes) in steps {
+        let (status, body) = deliver(&app, p, c, &xml).await;
+        assert_eq!(status, 200, "{what}: {body}");
+        assert_eq!(body["accepted"], accepted, "{what}: {body}");
+        let got: Vec<&str> = body["retour_codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert_eq!(got, codes, "{what}: {body}");
+        let retour = body["retour_xml"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: no retour"));
+        eenplan_ijw::xsd::validate(retour).unwrap_or_else(|e| panic!("{what}: {e}"));
+        for code in &codes {
+            assert!(
+                retour.contains(&format!("RetourCode>{code}<")),
+                "{what}: {code} in the retour"
+            );
+        }
+    }
+    // After an early end, declared care past it lies outside the assignment (TR308).
+    let (_, detail) = api(
+        &app,
+        &a.cjg,
+        &a.ccsrf,
+        M::GET,
+        &format!("/api/v1/decisions/{}", a.decision),
+        Value::Null,
+    )
+    .await;
+    let (status, body) = api(&app, &a.cjg, &a.ccsrf, M::POST, &format!("/api/v1/decisions/{}/changes", a.decision), json!({
+        "version": detail["decision"]["version"], "kind": "end", "ended_on": d(10).to_string(), "end_reason": "moved", "reason": "Verhuisd"
+    })).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = deliver(&app, p, c, &jw323("R99", "P99", n, start, month_end, 1, t)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["retour_codes"][0], "9308", "{body}");
+    // The early end for a move went out with reason 07.
+    let moved: String = sqlx::query_scalar("SELECT xml FROM ijw_messages WHERE message_type = 'JW301' ORDER BY created_at DESC, id DESC LIMIT 1")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert!(
+        moved.contains("<jw301:RedenWijziging>07</jw301:RedenWijziging>"),
+        "{moved}"
+    );
+    every_emitted_message_is_valid(&app).await;
+}

@@ -1,6 +1,6 @@
 //! Throughput of the iJw message traffic through the store, on a fresh SQLite database
 //! with the demo region and 100,000 in-kind decisions (9,000 youths: every BSN of the
-//! test range that passes the 11-check, 11 decisions each):
+//! test range that passes the 11-check, 11 decisions each, over the seven providers):
 //!
 //! 1. produce: the JW301 of each decision (`ijw::assign::assign`, as a decision does),
 //!    with all of the youth's still-valid assignments at the provider;
@@ -43,21 +43,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let today = eenplan_store::today();
     let start = today - Duration::days(60);
 
-    // Seed: youths with a BSN in the demo family, and per youth 11 decided in-kind
-    // requests for PSW's product 45A01 (3 hours a week for a year).
+    // Seed: youths with a BSN, and per youth 11 decided in-kind requests for product
+    // 45A01 (3 hours a week for a year) spread over the seven providers, on the demo
+    // case (whose family's telephone number the JW301 carries).
     let t = Instant::now();
     let taken: Vec<String> = sqlx::query_scalar("SELECT bsn FROM persons WHERE bsn IS NOT NULL")
         .fetch_all(store.pool())
         .await?;
     let bsns: Vec<String> = bsns().into_iter().filter(|b| !taken.contains(b)).collect();
     let mut tx = store.begin().await?;
+    sqlx::query(
+        "INSERT INTO families (id, name, version, created_at, updated_at)
+         VALUES ('bench-f', 'Gezin Bench', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+    )
+    .execute(&mut *tx)
+    .await?;
     for (i, bsn) in bsns.iter().enumerate() {
         sqlx::query(
             "INSERT INTO persons (id, family_id, kind, name, name_key, birth_date, bsn, municipality_code,
                 version, created_at, updated_at)
-             SELECT $1, family_id, 'youth', $2, 'jeugdige', '2014-03-12', $3, '1640', 1,
-                '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
-             FROM persons WHERE name = 'Lotte Bakker'",
+             VALUES ($1, 'bench-f', 'youth', $2, 'jeugdige', '2014-03-12', $3, '1640', 1,
+                '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
         )
         .bind(format!("bench-y-{i}"))
         .bind(format!("Jeugdige {i} Bench"))
@@ -76,11 +82,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
          SELECT 'bench-r-' || y.id || '-' || k.i, c.id, y.id, '1640', '2020', 'decided', 'bench',
              pr.id, 'zin', o.id, 3, '04', '2', $2, $3, u.id, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
          FROM persons y, k,
+             (SELECT id, ROW_NUMBER() OVER (ORDER BY agb_code) - 1 AS p FROM organisations
+              WHERE org_type = 'provider') o,
              (SELECT c.id FROM cases c JOIN persons p ON p.family_id = c.family_id WHERE p.name = 'Lotte Bakker') c,
              (SELECT id FROM products WHERE code = '45A01') pr,
-             (SELECT id FROM organisations WHERE name = 'PSW') o,
              (SELECT id FROM users WHERE username = 'demo.gedragswetenschapper') u
-         WHERE y.id LIKE 'bench-y-%'",
+         WHERE y.id LIKE 'bench-y-%' AND o.p = k.i % 7",
     )
     .bind(per_youth as i64)
     .bind(start.to_string())
@@ -141,8 +148,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // 2. Receive a start and a stop for the first half of the assignments.
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT a.number, y.bsn FROM ijw_assignments a JOIN persons y ON y.id = a.youth_id
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT a.number, y.bsn, o.agb_code FROM ijw_assignments a
+         JOIN persons y ON y.id = a.youth_id JOIN organisations o ON o.id = a.provider_id
          ORDER BY a.number LIMIT $1",
     )
     .bind((DECISIONS / 2) as i64)
@@ -152,11 +160,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stop = start + Duration::days(30);
     let mut messages: Vec<String> = rows
         .iter()
-        .map(|(n, bsn)| jw305(&format!("S{n}"), *n, bsn, start, begin))
+        .map(|(n, bsn, agb)| jw305(&format!("S{n}"), *n, bsn, agb, start, begin))
         .collect();
     messages.extend(
         rows.iter()
-            .map(|(n, bsn)| jw307(&format!("P{n}"), *n, bsn, start, begin, stop)),
+            .map(|(n, bsn, agb)| jw307(&format!("P{n}"), *n, bsn, agb, start, begin, stop)),
     );
     let bytes: usize = messages.iter().map(String::len).sum();
     let t = Instant::now();
@@ -193,12 +201,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn head(ns: &str, code: u16, ident: &str, today: NaiveDate) -> String {
+fn head(ns: &str, code: u16, ident: &str, agb: &str, today: NaiveDate) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <{ns}:Bericht xmlns:ijw="http://www.istandaarden.nl/ijw/3_2/basisschema/schema" xmlns:{ns}="http://www.istandaarden.nl/ijw/3_2/{ns}/schema">
 <{ns}:Header><{ns}:BerichtCode>{code}</{ns}:BerichtCode><{ns}:BerichtVersie>3</{ns}:BerichtVersie><{ns}:BerichtSubversie>2</{ns}:BerichtSubversie>
-<{ns}:Afzender>75750102</{ns}:Afzender><{ns}:Ontvanger>1640</{ns}:Ontvanger>
+<{ns}:Afzender>{agb}</{ns}:Afzender><{ns}:Ontvanger>1640</{ns}:Ontvanger>
 <{ns}:BerichtIdentificatie><ijw:Identificatie>{ident}</ijw:Identificatie><ijw:Dagtekening>{today}</ijw:Dagtekening></{ns}:BerichtIdentificatie>
 <{ns}:XsdVersie><ijw:BasisschemaXsdVersie>1.0.0</ijw:BasisschemaXsdVersie><ijw:BerichtXsdVersie>1.0.0</ijw:BerichtXsdVersie></{ns}:XsdVersie></{ns}:Header>
 <{ns}:Client><{ns}:Bsn>"#
@@ -213,14 +221,21 @@ fn client_tail(ns: &str, bsn: &str) -> String {
     )
 }
 
-fn jw305(ident: &str, number: i64, bsn: &str, assigned: NaiveDate, begin: NaiveDate) -> String {
+fn jw305(
+    ident: &str,
+    number: i64,
+    bsn: &str,
+    agb: &str,
+    assigned: NaiveDate,
+    begin: NaiveDate,
+) -> String {
     let today = eenplan_store::today();
     format!(
         "{}{}<jw305:StartProducten><jw305:StartProduct><jw305:ToewijzingNummer>{number}</jw305:ToewijzingNummer>\
          <jw305:Product><ijw:Categorie>45</ijw:Categorie><ijw:Code>45A01</ijw:Code></jw305:Product>\
          <jw305:ToewijzingIngangsdatum>{assigned}</jw305:ToewijzingIngangsdatum><jw305:Begindatum>{begin}</jw305:Begindatum>\
          <jw305:StatusAanlevering>1</jw305:StatusAanlevering></jw305:StartProduct></jw305:StartProducten></jw305:Client></jw305:Bericht>",
-        head("jw305", 438, ident, today),
+        head("jw305", 438, ident, agb, today),
         client_tail("jw305", bsn)
     )
 }
@@ -229,6 +244,7 @@ fn jw307(
     ident: &str,
     number: i64,
     bsn: &str,
+    agb: &str,
     assigned: NaiveDate,
     begin: NaiveDate,
     end: NaiveDate,
@@ -240,7 +256,7 @@ fn jw307(
          <jw307:ToewijzingIngangsdatum>{assigned}</jw307:ToewijzingIngangsdatum><jw307:Begindatum>{begin}</jw307:Begindatum>\
          <jw307:RedenBeeindiging>31</jw307:RedenBeeindiging><jw307:Einddatum>{end}</jw307:Einddatum>\
          <jw307:StatusAanlevering>1</jw307:StatusAanlevering></jw307:StopProduct></jw307:StopProducten></jw307:Client></jw307:Bericht>",
-        head("jw307", 440, ident, today),
+        head("jw307", 440, ident, agb, today),
         client_tail("jw307", bsn)
     )
 }

@@ -295,12 +295,12 @@ pub async fn receive_in(
     }
 
     let (mut retour_id, mut retour_xml) = (None, None);
-    if let (Some(retour_type), Some(code)) = (kind.retour(), municipality.as_deref()) {
+    if let Some(retour_type) = kind.retour() {
         // The retour keeps the direction its XSD fixes: only the JW325 is the
         // municipality's own; the others carry the provider as sender, so their
         // identification runs per provider.
         let sender = if retour_type == MessageType::Jw325 {
-            code
+            header.ontvanger.as_str()
         } else {
             header.afzender.as_str()
         };
