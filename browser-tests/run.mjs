@@ -37,6 +37,16 @@
 //       demo.beleid (Gemeente Leudal) sees the cost on /kosten for Leudal as a
 //       euro amount and not the name "Lotte" anywhere in the page;
 //       demo.beheerder opens /catalogus (then switches language there);
+//   - walks the iJw messages (berichten):
+//       demo.gedragswetenschapper (CJG Leudal) finds the demo JW315 of Met GGZ
+//       and its JW316 on /berichten, opens the JW315, finds the request on
+//       /berichten/verzoeken and presses "Aanvraag maken" (a draft access
+//       request, /toegang/{id}), then shows the reconciliation of Met GGZ on
+//       /berichten/afstemming;
+//       demo.aanbieder (PSW) delivers "<kapot" on /berichten/aanleveren (refused
+//       with a Dutch reason, HTTP 422), then a valid JW315 for Lotte Bakker
+//       (processed), opens its retour message (JW316) and the own organisation's
+//       reconciliation;
 //   - walks the local treatment team (lokaal behandelteam, LBT Leudal):
 //       demo.gezinswerker follows "Consultatie aanvragen" on the Bakker case and
 //       sends a request for advice (reason "spar", the question and its
@@ -952,6 +962,182 @@ async function policyReports(page) {
   if (!(await mainText(page)).includes('4.250.000,00')) fail('the costs report does not show the budget');
 }
 
+// ---- iJw messages (berichten) ------------------------------------------------------
+
+// The demo's request for an assignment (JW315) of Met GGZ for Lotte Bakker in Leudal.
+const IJW = {
+  demoProvider: 'Met GGZ',
+  demoProviderAgb: '75750105',
+  demoReference: 'MGGZ-2026-0141',
+  bsn: '999901011',
+  municipality: '1640',
+  psw: '75750102', // demo.aanbieder's organisation
+};
+
+// A request for an assignment (JW315) of PSW for Lotte, modelled on
+// crates/ijw/tests/berichten/JW315.xml and the jw315() helper of the foundation tests.
+function jw315Xml(identification, reference) {
+  const today = dutchDate(0);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<jw315:Bericht xmlns:ijw="http://www.istandaarden.nl/ijw/3_2/basisschema/schema" xmlns:jw315="http://www.istandaarden.nl/ijw/3_2/jw315/schema">
+  <jw315:Header>
+    <jw315:BerichtCode>446</jw315:BerichtCode>
+    <jw315:BerichtVersie>3</jw315:BerichtVersie>
+    <jw315:BerichtSubversie>2</jw315:BerichtSubversie>
+    <jw315:Afzender>${IJW.psw}</jw315:Afzender>
+    <jw315:Ontvanger>${IJW.municipality}</jw315:Ontvanger>
+    <jw315:BerichtIdentificatie>
+      <ijw:Identificatie>${identification}</ijw:Identificatie>
+      <ijw:Dagtekening>${today}</ijw:Dagtekening>
+    </jw315:BerichtIdentificatie>
+    <jw315:XsdVersie>
+      <ijw:BasisschemaXsdVersie>1.0.0</ijw:BasisschemaXsdVersie>
+      <ijw:BerichtXsdVersie>1.0.0</ijw:BerichtXsdVersie>
+    </jw315:XsdVersie>
+  </jw315:Header>
+  <jw315:Client>
+    <jw315:Bsn>${IJW.bsn}</jw315:Bsn>
+    <jw315:Geboortedatum>
+      <ijw:Datum>2014-03-12</ijw:Datum>
+    </jw315:Geboortedatum>
+    <jw315:Geslacht>2</jw315:Geslacht>
+    <jw315:Naam>
+      <ijw:Geslachtsnaam>
+        <ijw:Achternaam>Bakker</ijw:Achternaam>
+      </ijw:Geslachtsnaam>
+      <ijw:Voorletters>L</ijw:Voorletters>
+    </jw315:Naam>
+    <jw315:AangevraagdeProducten>
+      <jw315:AangevraagdProduct>
+        <jw315:ReferentieAanbieder>${reference}</jw315:ReferentieAanbieder>
+        <jw315:Product>
+          <ijw:Categorie>45</ijw:Categorie>
+          <ijw:Code>45A01</ijw:Code>
+        </jw315:Product>
+        <jw315:ToewijzingIngangsdatum>${dutchDate(7)}</jw315:ToewijzingIngangsdatum>
+        <jw315:ToewijzingEinddatum>${dutchDate(97)}</jw315:ToewijzingEinddatum>
+        <jw315:Omvang>
+          <ijw:Volume>3</ijw:Volume>
+          <ijw:Eenheid>04</ijw:Eenheid>
+          <ijw:Frequentie>2</ijw:Frequentie>
+        </jw315:Omvang>
+        <jw315:Verwijzer>
+          <ijw:Type>02</ijw:Type>
+          <ijw:ZorgverlenerCode>01234567</ijw:ZorgverlenerCode>
+        </jw315:Verwijzer>
+        <jw315:Commentaar>Vastgelopen op school</jw315:Commentaar>
+      </jw315:AangevraagdProduct>
+    </jw315:AangevraagdeProducten>
+  </jw315:Client>
+</jw315:Bericht>
+`;
+}
+
+// demo.gedragswetenschapper (CJG Leudal): the messages, the demo JW315, the work list
+// of requests ("Aanvraag maken" on the Met GGZ request) and the reconciliation of Met GGZ.
+async function cjgMessagesFlow(page) {
+  await gotoChecked(page, 'gedragswetenschapper-30-berichten', '/berichten');
+  const typeLink = (type) => page.locator('main table tbody tr th a', { hasText: new RegExp(`^\\s*${type}\\s*$`) });
+  for (const type of ['JW315', 'JW316']) {
+    if ((await typeLink(type).count()) === 0) fail(`/berichten does not list the demo ${type}`);
+  }
+  if ((await typeLink('JW315').count()) > 0) {
+    let status = await clickNav(page, typeLink('JW315').first());
+    expectPathname(page, /^\/berichten\/[^/]+$/, 'JW315 link on /berichten');
+    const text = await mainText(page);
+    for (const want of ['JW315', IJW.demoProviderAgb, IJW.bsn, IJW.demoReference]) {
+      if (!text.includes(want)) fail(`the demo JW315 message page does not show "${want}"`);
+    }
+    await checkPage(page, 'gedragswetenschapper-31-bericht-jw315', { status });
+  }
+
+  await gotoChecked(page, 'gedragswetenschapper-32-berichten-verzoeken', '/berichten/verzoeken');
+  const request = page.locator('main section.panel', { has: page.locator('h2', { hasText: IJW.demoProvider }) });
+  if ((await request.count()) === 0) {
+    fail(`/berichten/verzoeken does not list the request of ${IJW.demoProvider}`);
+  } else {
+    const reqText = ((await request.first().innerText()) || '').replace(/\s+/g, ' ');
+    for (const want of [IJW.demoReference, 'Lotte Bakker', IJW.bsn]) {
+      if (!reqText.includes(want)) fail(`the request of ${IJW.demoProvider} on /berichten/verzoeken does not show "${want}"`);
+    }
+    const make = request.first().getByRole('button', { name: 'Aanvraag maken', exact: true });
+    if ((await make.count()) !== 1) {
+      fail(`the request of ${IJW.demoProvider} has no "Aanvraag maken" button`);
+    } else {
+      const status = await clickNav(page, make);
+      if (!/^\/toegang\/[^/]+$/.test(new URL(page.url()).pathname)) {
+        fail(`"Aanvraag maken" on the request of ${IJW.demoProvider} ended on ${page.url()} (HTTP ${status}; errors: "${await errorSummaryText(page)}")`);
+        await checkPage(page, 'gedragswetenschapper-33-verzoek-aanvraag-fout', { status, expectStatus: null });
+      } else {
+        const text = await mainText(page);
+        for (const want of ['Lotte Bakker', 'Concept']) {
+          if (!text.includes(want)) fail(`the access request made from the ${IJW.demoProvider} request does not show "${want}"`);
+        }
+        await checkPage(page, 'gedragswetenschapper-33-verzoek-aanvraag', { status });
+      }
+    }
+  }
+
+  await gotoChecked(page, 'gedragswetenschapper-34-berichten-afstemming', '/berichten/afstemming');
+  const form = page.locator('main form[action="/berichten/afstemming"]');
+  await one(page, form, 'reconciliation form');
+  await selectByLabelPrefix(form.locator('#aanbieder'), IJW.demoProvider, 'provider select #aanbieder');
+  const status = await clickNav(page, await one(page, form.getByRole('button', { name: 'Toon', exact: true }), '"Toon" button on /berichten/afstemming'));
+  const url = expectPathname(page, /^\/berichten\/afstemming$/, 'after "Toon"');
+  if (!url.searchParams.get('aanbieder')) fail(`after "Toon" the reconciliation is not for a provider: ${page.url()}`);
+  if (!(await mainText(page)).includes('Afwijkingen')) fail(`the reconciliation of ${IJW.demoProvider} does not show "Afwijkingen"`);
+  await checkPage(page, 'gedragswetenschapper-35-berichten-afstemming-met-ggz', { status });
+}
+
+// demo.aanbieder (PSW): delivers a broken and a valid JW315, opens the retour message and
+// the own organisation's reconciliation.
+async function providerMessagesFlow(page) {
+  await gotoChecked(page, 'aanbieder-10-berichten', '/berichten');
+  await gotoChecked(page, 'aanbieder-11-bericht-aanleveren', '/berichten/aanleveren');
+  const submit = async (xml) => {
+    const form = page.locator('main form[action="/berichten/aanleveren"]');
+    await one(page, form, 'delivery form');
+    await form.locator('#xml').fill(xml);
+    return clickNav(page, await one(page, form.getByRole('button', { name: 'Bericht aanleveren', exact: true }), '"Bericht aanleveren" button'));
+  };
+
+  // Not XML at all: refused with a Dutch reason.
+  let status = await submit('<kapot');
+  expectPathname(page, /^\/berichten\/aanleveren$/, 'after delivering "<kapot"');
+  let text = await mainText(page);
+  if (!text.includes('Het bericht is afgekeurd.')) fail(`delivering "<kapot" does not say "Het bericht is afgekeurd." (page: "${text.slice(0, 200)}")`);
+  const reason = ((await page.locator('main [role="status"] p').first().textContent().catch(() => '')) || '').trim();
+  if (!reason) fail('the refusal of "<kapot" gives no reason');
+  else console.log(`  refusal of "<kapot": "${reason.slice(0, 160)}"`);
+  if ((await page.getAttribute('html', 'lang')) !== 'nl') fail('the refusal page is not in Dutch');
+  await checkPage(page, 'aanbieder-12-bericht-afgekeurd', { status, expectStatus: 422 });
+
+  // A valid request for an assignment for Lotte.
+  const stamp = String(Date.now()).slice(-8);
+  status = await submit(jw315Xml(`EP${stamp}`, `PSW-BT-${stamp}`));
+  expectPathname(page, /^\/berichten\/aanleveren$/, 'after delivering the JW315');
+  text = await mainText(page);
+  if (!text.includes('Het bericht is verwerkt.')) {
+    const why = ((await page.locator('main [role="status"]').first().innerText().catch(() => '')) || '').replace(/\s+/g, ' ');
+    throw new Error(`the JW315 was not processed (HTTP ${status}): "${why}"`);
+  }
+  const panel = page.locator('main [role="status"]');
+  const messageLink = panel.getByRole('link', { name: 'Bekijk bericht', exact: true });
+  const retourLink = panel.getByRole('link', { name: 'Bekijk het retourbericht', exact: true });
+  await one(page, messageLink, 'link to the delivered message');
+  await one(page, retourLink, 'link to the retour message');
+  await checkPage(page, 'aanbieder-13-bericht-verwerkt', { status });
+
+  status = await clickNav(page, retourLink);
+  expectPathname(page, /^\/berichten\/[^/]+$/, 'retour message link');
+  const h1 = ((await page.locator('h1.page-title').first().textContent()) || '').replace(/\s+/g, ' ').trim();
+  if (!h1.startsWith('JW316')) fail(`the retour message page h1 is "${h1}", expected "JW316 …"`);
+  await checkPage(page, 'aanbieder-14-retourbericht', { status });
+
+  await gotoChecked(page, 'aanbieder-15-berichten-afstemming', '/berichten/afstemming');
+  if (!(await mainText(page)).includes('Afwijkingen')) fail('the provider\'s own reconciliation does not show "Afwijkingen"');
+}
+
 // ---- local treatment team (lokaal behandelteam) ----------------------------------
 
 // Invented consultation question on the Bakker case (no real person).
@@ -1304,9 +1490,13 @@ async function main() {
       await gotoChecked(page, 'gedragswetenschapper-20-verwijsstromen', '/rapportages/referral-flows');
       if ((await page.locator('main figure svg path').count()) === 0) fail('the referral-flows report draws no flow');
       await gotoChecked(page, 'gedragswetenschapper-21-caseload', '/rapportages/caseload');
+      await cjgMessagesFlow(page);
     });
 
-    await scenario(browser, 'demo.aanbieder', 'aanbieder', providerReportsStart);
+    await scenario(browser, 'demo.aanbieder', 'aanbieder', async (page) => {
+      await providerReportsStart(page);
+      await providerMessagesFlow(page);
+    });
 
     await scenario(browser, 'demo.beleid', 'beleid', policyCosts);
 
