@@ -381,6 +381,7 @@ async fn a_provider_request_is_decided_assigned_started_stopped_and_declared_the
         &app.store,
         &scope,
         &eenplan_store::ijw::reconcile::Subject::Youth(youth.clone()),
+        (start, end),
         start + Duration::weeks(6),
     )
     .await

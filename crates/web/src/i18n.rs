@@ -785,6 +785,23 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("msg.stopped", "Gestopt", "Stopped"),
     ("msg.declared", "Gedeclareerd", "Declared"),
     ("msg.none_mismatch", "Geen", "None"),
+    ("msg.from", "Van", "From"),
+    ("msg.to", "Tot en met", "To"),
+    (
+        "msg.window",
+        "De beschikkingen in natura die in deze periode lopen; zonder datums die van de laatste drie maanden en het komende jaar.",
+        "The in-kind decisions running in this period; without dates those of the last three months and the coming year.",
+    ),
+    (
+        "msg.capped",
+        "alleen de 500 meest recente beschikkingen; kies een kortere periode",
+        "only the 500 most recent decisions; choose a shorter period",
+    ),
+    (
+        "msg.register_first",
+        "meld het gezin eerst aan",
+        "register the family first",
+    ),
     (
         "msg.unlinked",
         "Afwijkingen zonder beschikking",

@@ -30,6 +30,8 @@ CREATE INDEX ijw_messages_bsn ON ijw_messages(bsn, created_at);
 CREATE INDEX ijw_messages_provider ON ijw_messages(provider_id, created_at);
 CREATE INDEX ijw_messages_municipality ON ijw_messages(municipality_code, created_at);
 CREATE INDEX ijw_messages_outbox ON ijw_messages(direction, status, created_at);
+-- The duplicate check (TR056) of every received message.
+CREATE INDEX ijw_messages_sender ON ijw_messages(sender, message_type, identification);
 
 -- A provider's request for an assignment (JW315), one row per requested product, on the
 -- CJG's work list until a decision (JW301) or an answer (JW319) settles it.
@@ -62,6 +64,7 @@ CREATE TABLE ijw_requests (
 );
 CREATE INDEX ijw_requests_status ON ijw_requests(municipality_code, status);
 CREATE INDEX ijw_requests_reference ON ijw_requests(provider_id, reference);
+CREATE INDEX ijw_requests_client ON ijw_requests(provider_id, bsn, status);
 CREATE INDEX ijw_requests_access ON ijw_requests(access_request_id);
 
 -- The assignment (toewijzing) of an in-kind decision: its number in iJw, unique per
@@ -79,7 +82,8 @@ CREATE TABLE ijw_assignments (
     change_reason     TEXT,
     UNIQUE (municipality_code, number)
 );
-CREATE INDEX ijw_assignments_provider ON ijw_assignments(provider_id, youth_id);
+-- A JW301 carries all of a youth's assignments at the provider.
+CREATE INDEX ijw_assignments_youth ON ijw_assignments(youth_id, provider_id, municipality_code);
 
 -- Care delivered under an assignment: the start (JW305) and, once reported, the stop
 -- (JW307). The key is the assignment with the start date.
@@ -113,7 +117,11 @@ CREATE TABLE ijw_claims (
     retour_code  TEXT NOT NULL,
     UNIQUE (message_id, position)
 );
-CREATE INDEX ijw_claims_decision ON ijw_claims(decision_id);
+CREATE INDEX ijw_claims_decision ON ijw_claims(decision_id, accepted);
+-- A performance's reference is declared once (TR314, TR390).
+CREATE INDEX ijw_claims_reference ON ijw_claims(reference);
+-- The reconciliation of a youth.
+CREATE INDEX decisions_youth ON decisions(youth_id);
 
 -- What a received message was refused for, per record: the retour code the provider got
 -- and the assignment it named, so the reconciliation can name every mismatch.
@@ -131,3 +139,8 @@ CREATE TABLE ijw_refusals (
 CREATE INDEX ijw_refusals_message ON ijw_refusals(message_id);
 CREATE INDEX ijw_refusals_decision ON ijw_refusals(decision_id);
 CREATE INDEX ijw_refusals_bsn ON ijw_refusals(bsn);
+
+-- The day the region began exchanging iJw messages through eenplan: decisions taken
+-- before it were assigned through the earlier administration, so the reconciliation does
+-- not count them as unassigned.
+INSERT INTO settings (key, value) VALUES ('ijw_since', date('now'));

@@ -126,8 +126,7 @@ pub async fn assign(
          JOIN decisions d ON d.id = a.decision_id
          JOIN products p ON p.id = d.product_id
          WHERE a.youth_id = $1 AND a.provider_id = $2 AND a.municipality_code = $3
-           AND (COALESCE(d.ended_on, d.end_on) >= $4 OR a.decision_id = $5)
-         ORDER BY a.number",
+           AND (COALESCE(d.ended_on, d.end_on) >= $4 OR a.decision_id = $5)",
     )
     .bind(&d.youth_id)
     .bind(&provider_id)
@@ -140,6 +139,9 @@ pub async fn assign(
     for r in &rows {
         products.push(assigned_product(r)?);
     }
+    // Sorted here, not in SQL: an ORDER BY on the number lures SQLite onto the
+    // (municipality, number) index, a walk through all the municipality's assignments.
+    products.sort_by_key(|p| p.toewijzing_nummer);
 
     let ident =
         next_identification(tx, &d.municipality_code, eenplan_ijw::MessageType::Jw301).await?;

@@ -142,17 +142,40 @@ pub async fn start_weeks(store: &Store) -> Result<i64> {
         .unwrap_or(4))
 }
 
+/// The day the region began exchanging iJw messages (set when the messages came in):
+/// decisions taken before it were assigned through the earlier administration.
+pub const SINCE_SETTING: &str = "ijw_since";
+
+/// At most this many decisions per reconciliation, the most recent first.
+pub const MAX_LINES: usize = 500;
+
+/// Reconciles the in-kind decisions of `subject` that run within `from`..=`to` and were
+/// taken since the messages began (or have an assignment), at most [`MAX_LINES`].
 pub async fn reconcile(
     store: &Store,
     scope: &Scope,
     subject: &Subject,
+    (from, to): (NaiveDate, NaiveDate),
     today: NaiveDate,
 ) -> Result<Reconciliation> {
     let (filter, key) = match subject {
         Subject::Youth(id) => ("d.youth_id = $1", id.as_str()),
         Subject::Provider(id) => ("d.provider_id = $1", id.as_str()),
     };
-    let (scope_sql, scope_binds) = scope.decision_filter(2);
+    let since = settings::get(store, SINCE_SETTING)
+        .await?
+        .unwrap_or_else(|| "0000-01-01".into());
+    let (scope_sql, mut scope_binds) = scope.decision_filter(2);
+    let n = scope_binds.len();
+    let window = format!(
+        " AND d.start_on <= ${} AND COALESCE(d.ended_on, d.end_on) >= ${}
+          AND (d.decided_on >= ${} OR EXISTS (SELECT 1 FROM ijw_assignments x WHERE x.decision_id = d.id))",
+        n + 2,
+        n + 3,
+        n + 4
+    );
+    scope_binds.extend([to.to_string(), from.to_string(), since]);
+    let scope_sql = format!("{scope_sql}{window}");
     let decisions_sql =
         format!("SELECT d.id FROM decisions d WHERE d.funding = 'zin' AND {filter}{scope_sql}");
     let mut conn = store.pool().acquire().await?;
@@ -166,7 +189,7 @@ pub async fn reconcile(
          JOIN organisations o ON o.id = d.provider_id
          LEFT JOIN ijw_assignments a ON a.decision_id = d.id
          WHERE d.funding = 'zin' AND {filter}{scope_sql}
-         ORDER BY d.start_on, d.number"
+         ORDER BY d.start_on DESC, d.number LIMIT {MAX_LINES}"
     );
     let rows = bound(&sql, key, &scope_binds).fetch_all(&mut *conn).await?;
     let mut lines = Vec::with_capacity(rows.len());

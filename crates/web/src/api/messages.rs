@@ -272,6 +272,10 @@ pub struct ReconcileParams {
     /// A provider (organisation id): its decisions for every youth. A provider's staff
     /// get their own organisation's when neither is given.
     pub provider_id: Option<String>,
+    /// The decisions running on or after this day (YYYY-MM-DD; default three months ago).
+    pub from: Option<String>,
+    /// The decisions running on or before this day (default a year ahead).
+    pub to: Option<String>,
 }
 
 /// The reconciliation of a youth or a provider: decided, assigned, started, stopped and
@@ -286,6 +290,8 @@ pub async fn reconciliation(
     let q = ReconcileQuery {
         jeugdige: p.youth_id.unwrap_or_default(),
         aanbieder: p.provider_id.unwrap_or_default(),
+        van: p.from.unwrap_or_default(),
+        tot: p.to.unwrap_or_default(),
     };
     reconcile_action(&app, &ctx, &q)
         .await?

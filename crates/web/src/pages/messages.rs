@@ -561,6 +561,41 @@ pub struct ReconcileQuery {
     pub jeugdige: String,
     #[serde(default, alias = "provider_id")]
     pub aanbieder: String,
+    /// The decisions running within `van`..=`tot` (YYYY-MM-DD); by default those of the
+    /// last three months and the coming year.
+    #[serde(default, alias = "from")]
+    pub van: String,
+    #[serde(default, alias = "to")]
+    pub tot: String,
+}
+
+impl ReconcileQuery {
+    fn period(&self) -> Result<(chrono::NaiveDate, chrono::NaiveDate), AppError> {
+        let today = eenplan_store::today();
+        let date = |field: &str, s: &str, default: chrono::NaiveDate| {
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(default);
+            }
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                AppError::invalid(Problem::new(
+                    field,
+                    "Geef een datum als 2026-01-31.",
+                    "Give a date such as 2026-01-31.",
+                ))
+            })
+        };
+        let from = date("van", &self.van, today - chrono::Duration::days(92))?;
+        let to = date("tot", &self.tot, today + chrono::Duration::days(365))?;
+        if to < from {
+            return Err(AppError::invalid(Problem::new(
+                "tot",
+                "De einddatum ligt vóór de begindatum.",
+                "The end date lies before the start date.",
+            )));
+        }
+        Ok((from, to))
+    }
 }
 
 /// The reconciliation of a youth or a provider within the user's scope (a provider's
@@ -577,7 +612,14 @@ pub async fn reconcile_action(
         (youth, "", _) => Subject::Youth(youth.to_owned()),
         (_, provider, _) => Subject::Provider(provider.to_owned()),
     };
-    let result = reconcile::reconcile(&app.store, &scope, &subject, eenplan_store::today()).await?;
+    let result = reconcile::reconcile(
+        &app.store,
+        &scope,
+        &subject,
+        q.period()?,
+        eenplan_store::today(),
+    )
+    .await?;
     let mut clients: Vec<String> = result.lines.iter().map(|l| l.youth_id.clone()).collect();
     clients.sort();
     clients.dedup();
@@ -609,6 +651,7 @@ pub struct ReconcilePage {
     pub providers: Vec<(String, String)>,
     pub result: Option<Reconciliation>,
     pub provider: bool,
+    pub max_lines: usize,
 }
 
 impl ReconcilePage {
@@ -644,6 +687,7 @@ pub async fn reconciliation(
         providers,
         result,
         provider: is_provider(&ctx),
+        max_lines: reconcile::MAX_LINES,
     })
     .into_response())
 }
