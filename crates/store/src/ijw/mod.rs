@@ -77,13 +77,17 @@ impl Scope {
     }
 
     pub fn allows(&self, row: &MessageRow) -> bool {
+        self.holds(row.municipality_code.as_deref(), row.provider_id.as_deref())
+    }
+
+    /// Whether something of `municipality` and `provider` lies within the scope.
+    pub fn holds(&self, municipality: Option<&str>, provider: Option<&str>) -> bool {
         match self {
             Scope::All => true,
-            Scope::Provider(id) => row.provider_id.as_deref() == Some(id),
-            Scope::Municipalities(codes) => row
-                .municipality_code
-                .as_ref()
-                .is_some_and(|c| codes.contains(c)),
+            Scope::Provider(id) => provider == Some(id.as_str()),
+            Scope::Municipalities(codes) => {
+                municipality.is_some_and(|c| codes.iter().any(|x| x == c))
+            }
         }
     }
 }
@@ -114,10 +118,18 @@ pub struct MessageRow {
     pub created_at: String,
 }
 
-const ROW_SELECT: &str = "SELECT m.id, m.direction, m.message_type, m.sender, m.receiver,
+const ROW_COLUMNS: &str = "SELECT m.id, m.direction, m.message_type, m.sender, m.receiver,
         m.identification, m.dated_on, m.bsn, m.youth_id, m.provider_id, o.name AS provider_name,
-        m.municipality_code, m.status, m.retour_codes, m.reason, m.answer_to, m.created_at
-    FROM ijw_messages m LEFT JOIN organisations o ON o.id = m.provider_id";
+        m.municipality_code, m.status, m.retour_codes, m.reason, m.answer_to, m.created_at";
+const ROW_FROM: &str = " FROM ijw_messages m LEFT JOIN organisations o ON o.id = m.provider_id";
+
+/// The select of [`MessageRow`]s, with the XML as the last column when `xml`.
+fn row_select(xml: bool) -> String {
+    format!(
+        "{ROW_COLUMNS}{}{ROW_FROM}",
+        if xml { ", m.xml" } else { "" }
+    )
+}
 
 fn row_from(r: &sqlx::any::AnyRow) -> Result<MessageRow> {
     Ok(MessageRow {
@@ -155,7 +167,7 @@ pub struct Search {
 
 /// Stored messages within the scope, newest first.
 pub async fn search(store: &Store, scope: &Scope, s: &Search) -> Result<Vec<MessageRow>> {
-    let mut sql = format!("{ROW_SELECT} WHERE 1 = 1");
+    let mut sql = format!("{} WHERE 1 = 1", row_select(false));
     let mut binds: Vec<String> = Vec::new();
     let mut add = |sql: &mut String, column: &str, value: Option<String>| {
         if let Some(v) = value {
@@ -193,14 +205,11 @@ pub async fn search(store: &Store, scope: &Scope, s: &Search) -> Result<Vec<Mess
 
 /// One stored message with its XML exactly as sent or received.
 pub async fn message(store: &Store, id: &str) -> Result<(MessageRow, String)> {
-    let r = sqlx::query(&format!(
-        "{} WHERE m.id = $1",
-        ROW_SELECT.replace("m.created_at\n", "m.created_at, m.xml\n")
-    ))
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or(crate::Error::NotFound)?;
+    let r = sqlx::query(&format!("{} WHERE m.id = $1", row_select(true)))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or(crate::Error::NotFound)?;
     let xml: String = r.try_get("xml")?;
     Ok((row_from(&r)?, xml))
 }
@@ -258,7 +267,7 @@ pub async fn outbox(store: &Store, scope: &Scope, limit: i64) -> Result<Vec<(Mes
     let sql = format!(
         "{} WHERE m.direction = 'out' AND m.status = 'queued'{scope_sql}
          ORDER BY m.created_at, m.id LIMIT {}",
-        ROW_SELECT.replace("m.created_at\n", "m.created_at, m.xml\n"),
+        row_select(true),
         limit.clamp(1, 1000)
     );
     let mut q = sqlx::query(&sql);

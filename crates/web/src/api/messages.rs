@@ -8,7 +8,7 @@ use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, ErrorBody, Problem};
 use crate::extract::{ApiJson, Path, Query};
 use crate::pages::messages::{
-    ReconcileQuery, SearchQuery, answer_action, deliver_action, make_request_action,
+    ReconcileQuery, SearchQuery, answer_action, deliver_action, distinct, make_request_action,
     message_action, reconcile_action, requests_action, scope_of, search_action, xml_response,
 };
 use axum::Json;
@@ -160,12 +160,7 @@ pub async fn outbox(
 ) -> ApiResult<Json<Vec<OutboxMessage>>> {
     let scope = scope_of(&app, &ctx).await?;
     let list = ijw::outbox(&app.store, &scope, 100).await?;
-    let mut clients: Vec<String> = list
-        .iter()
-        .filter_map(|(r, _)| r.youth_id.clone())
-        .collect();
-    clients.sort();
-    clients.dedup();
+    let clients = distinct(list.iter().filter_map(|(r, _)| r.youth_id.clone()));
     audit::record(
         &app.store,
         &ctx.actor(),

@@ -48,11 +48,12 @@ async fn cjg_only(app: &AppState, ctx: &AuthContext, what: &str) -> Result<(), A
     Ok(())
 }
 
-fn youths(rows: &[MessageRow]) -> Vec<String> {
-    let mut ids: Vec<String> = rows.iter().filter_map(|r| r.youth_id.clone()).collect();
-    ids.sort();
-    ids.dedup();
-    ids
+/// The distinct youths a list names, for its audit record.
+pub fn distinct(ids: impl IntoIterator<Item = String>) -> Vec<String> {
+    ids.into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -130,7 +131,7 @@ pub async fn search_action(
         &ctx.actor(),
         &Event::new("ijw.search", Action::Read)
             .object("ijw_messages", "search")
-            .clients(youths(&rows)),
+            .clients(distinct(rows.iter().filter_map(|r| r.youth_id.clone()))),
     )
     .await?;
     Ok(rows)
@@ -404,9 +405,7 @@ pub async fn requests_action(
 ) -> Result<Vec<ProviderRequest>, AppError> {
     let scope = scope_of(app, ctx).await?;
     let list = requests::requests(&app.store, &scope, open_only).await?;
-    let mut clients: Vec<String> = list.iter().filter_map(|r| r.youth_id.clone()).collect();
-    clients.sort();
-    clients.dedup();
+    let clients = distinct(list.iter().filter_map(|r| r.youth_id.clone()));
     audit::record(
         &app.store,
         &ctx.actor(),
@@ -459,12 +458,8 @@ async fn request_in_scope(
         .map_err(eenplan_store::Error::from)?;
     let r = requests::request(&mut conn, id).await?;
     drop(conn);
-    let visible = match scope_of(app, ctx).await? {
-        Scope::Provider(p) => r.provider_id == p,
-        Scope::Municipalities(codes) => codes.contains(&r.municipality_code),
-        Scope::All => true,
-    };
-    if !visible {
+    let scope = scope_of(app, ctx).await?;
+    if !scope.holds(Some(&r.municipality_code), Some(&r.provider_id)) {
         return Err(super::refuse(app, ctx, "access.refused", ("ijw_request", id)).await);
     }
     Ok(r)
@@ -620,9 +615,7 @@ pub async fn reconcile_action(
         eenplan_store::today(),
     )
     .await?;
-    let mut clients: Vec<String> = result.lines.iter().map(|l| l.youth_id.clone()).collect();
-    clients.sort();
-    clients.dedup();
+    let clients = distinct(result.lines.iter().map(|l| l.youth_id.clone()));
     audit::record(
         &app.store,
         &ctx.actor(),
