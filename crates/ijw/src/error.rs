@@ -8,6 +8,9 @@ use std::fmt;
 pub enum ParseErrorKind {
     /// Input over [`crate::MAX_MESSAGE_BYTES`]; refused before parsing.
     TooLarge,
+    /// Deeper nesting, more attributes, elements or text than any message can hold
+    /// (`limits`); refused before the tree is built.
+    Limit,
     /// Not well-formed XML (or not UTF-8).
     Malformed,
     /// A DOCTYPE (and so entity declarations) is refused: it is the door to
@@ -43,6 +46,9 @@ impl ParseError {
     pub fn nl(&self) -> String {
         let what = match self.kind {
             ParseErrorKind::TooLarge => "Het bericht is te groot",
+            ParseErrorKind::Limit => {
+                "Het bericht is dieper genest of bevat meer attributen, elementen of tekst dan een iJw-bericht kan hebben"
+            }
             ParseErrorKind::Malformed => "Het bericht is geen geldige XML",
             ParseErrorKind::Dtd => {
                 "Het bericht bevat een DOCTYPE of entiteitdeclaraties; die worden geweigerd"
@@ -61,6 +67,7 @@ impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
             ParseErrorKind::TooLarge => "message too large",
+            ParseErrorKind::Limit => "message exceeds the limits of any iJw message",
             ParseErrorKind::Malformed => "malformed XML",
             ParseErrorKind::Dtd => "DOCTYPE/entity declarations are refused",
             ParseErrorKind::UnknownNamespace => "not an iJw 3.2 message namespace",

@@ -19,6 +19,7 @@ mod build;
 mod error;
 mod generated;
 mod header;
+pub mod limits;
 mod message;
 mod retour;
 pub mod rules;

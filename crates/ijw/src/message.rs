@@ -2,9 +2,9 @@
 
 use crate::{Header, ParseError, ParseErrorKind};
 
-/// Larger input is refused before parsing: real iJw messages are a few kilobytes, and a
-/// bound keeps memory use of a hostile upload predictable.
-pub const MAX_MESSAGE_BYTES: usize = 5 * 1024 * 1024;
+/// Larger input is refused before parsing: the standard's limit for a file (OP179,
+/// 25 MB). Real messages are a few kilobytes; a bound keeps memory use predictable.
+pub const MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
 
 const NS_PREFIX: &str = "http://www.istandaarden.nl/ijw/3_2/";
 
@@ -173,6 +173,8 @@ pub fn parse(xml: &[u8]) -> Result<Message, ParseError> {
     let xml = xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml);
     let text = std::str::from_utf8(xml)
         .map_err(|e| ParseError::new(ParseErrorKind::Malformed, format!("not UTF-8: {e}")))?;
+    // The tree parser recurses per nesting level: bound the shape first.
+    crate::limits::check(text)?;
     // roxmltree refuses a DOCTYPE unless allow_dtd is set; keep it that way.
     let opts = roxmltree::ParsingOptions {
         allow_dtd: false,

@@ -155,3 +155,65 @@ fn garbage_never_panics() {
         let _ = parse(&b);
     }
 }
+
+/// Runs `f` on a thread with a small stack (a quarter of a server worker's), so a
+/// parser that recursed per nesting level would abort the test process.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// A message whose root holds `depth` nested elements of another name first.
+fn nested_message(root: &str, inner: &str, depth: usize) -> Vec<u8> {
+    let xml = example(root);
+    let at = xml.find("<jw315:Header>").unwrap();
+    let mut s = xml[..at].to_owned();
+    s.push_str(&format!("<{inner}>").repeat(depth));
+    s.push_str(&format!("</{inner}>").repeat(depth));
+    s.push_str(&xml[at..]);
+    s.into_bytes()
+}
+
+#[test]
+fn deep_nesting_is_refused_without_recursion() {
+    for (inner, depth) in [("x", 4_000), ("jw315:Client", 50), ("a:b", 200_000)] {
+        let xml = nested_message("JW315.xml", inner, depth);
+        let e = on_small_stack(move || parse(&xml).unwrap_err());
+        assert_eq!(e.kind, ParseErrorKind::Limit, "{inner} {depth}: {e}");
+        assert!(e.nl().contains("genest"), "{}", e.nl());
+    }
+    // Unclosed, and a closed list of siblings as deep as the schema allows, still parse
+    // to the XSD's own answer.
+    let open = format!("<x>{}", "<y>".repeat(1_000_000)).into_bytes();
+    let e = on_small_stack(move || parse(&open).unwrap_err());
+    assert_eq!(e.kind, ParseErrorKind::Limit);
+    let shallow = nested_message("JW315.xml", "x", 3);
+    assert_eq!(kind(&shallow), ParseErrorKind::Invalid);
+}
+
+#[test]
+fn many_attributes_and_namespaces_are_refused_early() {
+    let xml = example("JW315.xml");
+    let attrs: String = (0..200_000).map(|i| format!(" a{i}=\"1\"")).collect();
+    let many = xml.replacen("<jw315:Client>", &format!("<jw315:Client{attrs}>"), 1);
+    let e = parse(many.as_bytes()).unwrap_err();
+    assert_eq!(e.kind, ParseErrorKind::Limit, "{e}");
+    assert!(e.detail.contains("attributes"), "{e}");
+    // Every element declaring a namespace of its own.
+    let decls: String = (0..100_000)
+        .map(|i| format!("<x xmlns:n{i}=\"urn:n{i}\"/>"))
+        .collect();
+    let many = xml.replacen("<jw315:Client>", &format!("<jw315:Client>{decls}"), 1);
+    assert_eq!(kind(many.as_bytes()), ParseErrorKind::Limit);
+    // One long text.
+    let long = xml.replacen(
+        "<jw315:Client>",
+        &format!("<jw315:Client>{}", "a".repeat(1_000_000)),
+        1,
+    );
+    assert_eq!(kind(long.as_bytes()), ParseErrorKind::Limit);
+}
