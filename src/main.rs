@@ -294,7 +294,24 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// Opens the database. Only `migrate` and `serve` create it, bring its schema up to date
+/// and load the code lists; every other command opens an existing database as it is
+/// (`Store::open_existing`), so a mistyped data folder is refused and a command that
+/// only reads never writes.
 async fn open_store(cli: &Cli) -> Result<Store> {
+    let migrates = matches!(
+        cli.command,
+        None | Some(Command::Serve(_) | Command::Migrate)
+    );
+    if !migrates {
+        let url = match &cli.database_url {
+            Some(url) => url.clone(),
+            None => Store::sqlite_url(&cli.data_dir),
+        };
+        return Store::open_existing(&url)
+            .await
+            .context("opening the database");
+    }
     let url = match &cli.database_url {
         Some(url) => url.clone(),
         None => {
@@ -454,7 +471,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 &store,
                 &Actor::system("cli"),
                 ijw::receive::Origin::Folder,
-                &bytes,
+                bytes,
                 eenplan_store::today(),
             )
             .await?;
@@ -706,25 +723,49 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
     Ok(())
 }
 
-/// Removes expired sessions every ten minutes.
-/// Runs the daily monitoring job at start and then every hour: a day's run happens once,
-/// and a run cut short (a crash, a restart) is simply run again, since it commits whole.
-fn spawn_monitoring_job(store: Store) -> tokio::task::JoinHandle<()> {
+/// Runs `round` now and then every `period`, each round on a task of its own: a round
+/// that panics is logged and the next one runs as planned.
+fn every<F, Fut>(
+    period: std::time::Duration,
+    job: &'static str,
+    round: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        let mut tick = tokio::time::interval(period);
         loop {
             tick.tick().await;
-            match monitoring::run_daily_job(&store, eenplan_store::today(), false).await {
-                Ok(s) if !s.already_done => tracing::info!(
-                    due_soon = s.due_soon,
-                    overdue = s.overdue,
-                    "monitoring job done"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::warn!("monitoring job: {e}"),
+            if let Err(e) = tokio::spawn(round()).await {
+                tracing::error!("{job}: the round ended in a panic: {e}");
             }
         }
     })
+}
+
+/// Runs the daily monitoring job at start and then every hour: a day's run happens once,
+/// and a run cut short (a crash, a restart) is simply run again, since it commits whole.
+fn spawn_monitoring_job(store: Store) -> tokio::task::JoinHandle<()> {
+    every(
+        std::time::Duration::from_secs(3600),
+        "monitoring job",
+        move || {
+            let store = store.clone();
+            async move {
+                match monitoring::run_daily_job(&store, eenplan_store::today(), false).await {
+                    Ok(s) if !s.already_done => tracing::info!(
+                        due_soon = s.due_soon,
+                        overdue = s.overdue,
+                        "monitoring job done"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("monitoring job: {e}"),
+                }
+            }
+        },
+    )
 }
 
 /// Exchanges iJw messages through the hub connection's folders every minute.
@@ -733,37 +774,44 @@ fn spawn_ijw_exchange(
     inbox: PathBuf,
     outbox: PathBuf,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            match ijw::folder::exchange(&store, &inbox, &outbox, eenplan_store::today()).await {
-                Ok(s) if s != ijw::folder::Summary::default() => tracing::info!(
-                    received = s.received,
-                    refused = s.refused,
-                    sent = s.sent,
-                    "iJw folder exchange"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::warn!("iJw folder exchange: {e}"),
+    every(
+        std::time::Duration::from_secs(60),
+        "iJw folder exchange",
+        move || {
+            let (store, inbox, outbox) = (store.clone(), inbox.clone(), outbox.clone());
+            async move {
+                match ijw::folder::exchange(&store, &inbox, &outbox, eenplan_store::today()).await {
+                    Ok(s) if s != ijw::folder::Summary::default() => tracing::info!(
+                        received = s.received,
+                        refused = s.refused,
+                        sent = s.sent,
+                        "iJw folder exchange"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("iJw folder exchange: {e}"),
+                }
             }
-        }
-    })
+        },
+    )
 }
 
+/// Removes expired sessions every ten minutes.
 fn spawn_session_sweeper(store: Store, config: WebConfig) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            let now = chrono::Utc::now();
-            let idle = eenplan_store::format_time(now - config.idle_timeout);
-            let start = eenplan_store::format_time(now - config.absolute_timeout);
-            if let Err(e) = sessions::purge_expired(&store, &idle, &start).await {
-                tracing::warn!("purging expired sessions: {e}");
+    every(
+        std::time::Duration::from_secs(600),
+        "session sweeper",
+        move || {
+            let (store, config) = (store.clone(), config.clone());
+            async move {
+                let now = chrono::Utc::now();
+                let idle = eenplan_store::format_time(now - config.idle_timeout);
+                let start = eenplan_store::format_time(now - config.absolute_timeout);
+                if let Err(e) = sessions::purge_expired(&store, &idle, &start).await {
+                    tracing::warn!("purging expired sessions: {e}");
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 async fn shutdown_signal() {

@@ -14,6 +14,7 @@ pub mod password;
 pub mod plan;
 pub mod policy;
 pub mod role;
+pub mod text;
 pub mod treatment_team;
 
 pub use bsn::Bsn;

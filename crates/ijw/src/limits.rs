@@ -120,7 +120,9 @@ mod tests {
     use super::*;
 
     fn nested(depth: usize) -> String {
-        let mut s = String::from(r#"<jw315:Bericht xmlns:jw315="http://www.istandaarden.nl/ijw/3_2/jw315/schema">"#);
+        let mut s = String::from(
+            r#"<jw315:Bericht xmlns:jw315="http://www.istandaarden.nl/ijw/3_2/jw315/schema">"#,
+        );
         s.push_str(&"<a>".repeat(depth));
         s.push_str(&"</a>".repeat(depth));
         s.push_str("</jw315:Bericht>");

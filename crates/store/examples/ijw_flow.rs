@@ -176,8 +176,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 &mut tx,
                 &actor,
                 receive::Origin::Folder,
-                xml.as_bytes(),
-                today,
+                &receive::Incoming::read(xml.as_bytes(), today),
             )
             .await?;
             if r.accepted {

@@ -394,13 +394,20 @@ pub struct Verification {
 /// Walks the whole chain in order, recomputing every hash.
 pub async fn verify(store: &Store) -> Result<Verification> {
     const PAGE: i64 = 5_000;
+    // The head and the records from one snapshot: read at different moments, a write
+    // in between would look like records removed.
+    let mut snapshot = store.snapshot().await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *snapshot)
+        .await?;
+    let (head_seq, head_hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
     let mut expected_prev = "0".repeat(64);
     let mut expected_seq = 1;
     loop {
         let rows = sqlx::query("SELECT * FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2")
             .bind(expected_seq)
             .bind(PAGE)
-            .fetch_all(store.pool())
+            .fetch_all(&mut *snapshot)
             .await?;
         let page_len = rows.len() as i64;
         for row in &rows {
@@ -430,10 +437,7 @@ pub async fn verify(store: &Store) -> Result<Verification> {
             break;
         }
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(store.pool())
-        .await?;
-    let (head_seq, head_hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
+    snapshot.rollback().await?;
     let checked = expected_seq - 1;
     if head_seq != checked || head_hash != expected_prev {
         return Ok(Verification {

@@ -280,8 +280,7 @@ async fn provider_request(tx: &mut Tx, actor: &Actor) -> Result<()> {
         tx,
         actor,
         crate::ijw::receive::Origin::Folder,
-        xml.as_bytes(),
-        today,
+        &crate::ijw::receive::Incoming::read(xml.as_bytes(), today),
     )
     .await?;
     Ok(())

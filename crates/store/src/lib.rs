@@ -87,6 +87,16 @@ pub enum Error {
     /// The demo generator refused to run (no demo region, data generated already).
     #[error("demo generator: {0}")]
     Generator(String),
+    /// Work run apart (on a blocking thread) panicked; the process goes on.
+    #[error("internal failure: {0}")]
+    Panic(String),
+    /// The database is busy with another writer for longer than the wait allows (SQLite's
+    /// lock held by another process, no free connection); the caller may try again.
+    #[error("the database is busy")]
+    Busy,
+    /// The data folder or database does not exist, or holds no (current) eenplan schema.
+    #[error("{0}")]
+    NotInitialised(String),
 }
 
 impl From<sqlx::Error> for Error {
@@ -95,6 +105,16 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::RowNotFound => Error::NotFound,
             sqlx::Error::Database(db) if db.is_unique_violation() => Error::Duplicate,
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => Error::UnknownReference,
+            // SQLITE_BUSY and its extended codes (BUSY_RECOVERY, BUSY_SNAPSHOT, ...).
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .is_some_and(|c| c & 0xff == 5) =>
+            {
+                Error::Busy
+            }
+            sqlx::Error::PoolTimedOut => Error::Busy,
             // PostgreSQL refuses NUL and invalid UTF-8 in text (22021, 22P05).
             sqlx::Error::Database(db)
                 if matches!(db.code().as_deref(), Some("22021") | Some("22P05")) =>
@@ -212,8 +232,60 @@ impl Store {
     pub fn sqlite_url(data_dir: &std::path::Path) -> String {
         format!(
             "sqlite://{}?mode=rwc",
-            data_dir.join("eenplan.sqlite3").display()
+            Store::sqlite_file(data_dir).display()
         )
+    }
+
+    /// The file of the embedded database in `data_dir`.
+    pub fn sqlite_file(data_dir: &std::path::Path) -> std::path::PathBuf {
+        data_dir.join("eenplan.sqlite3")
+    }
+
+    /// Opens a database eenplan created and migrated before, without changing anything: a
+    /// SQLite file that does not exist is not created, and a database without eenplan's
+    /// schema, or with migrations still to run, is refused. Every command but `migrate`
+    /// and `serve` opens the database this way, so a mistyped data folder is an error and
+    /// a command that only reads never takes the write lock.
+    pub async fn open_existing(url: &str) -> Result<Store> {
+        let url = if url.starts_with("sqlite:") {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or(path);
+            if !std::path::Path::new(path).is_file() {
+                return Err(Error::NotInitialised(format!(
+                    "no eenplan database at {path}; check the data folder, or create one with `eenplan migrate`"
+                )));
+            }
+            format!("sqlite://{path}?mode=rw")
+        } else {
+            url.to_owned()
+        };
+        let store = Store::connect(&url).await?;
+        let applied: Vec<i64> =
+            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(store.pool())
+                .await
+            {
+                Ok(v) => v,
+                Err(_) => {
+                    return Err(Error::NotInitialised(
+                        "this database holds no eenplan schema; create it with `eenplan migrate`"
+                            .into(),
+                    ));
+                }
+            };
+        let migrator = match store.backend {
+            Backend::Sqlite => &MIGRATOR_SQLITE,
+            Backend::Postgres => &MIGRATOR_POSTGRES,
+        };
+        if migrator.iter().any(|m| !applied.contains(&m.version)) {
+            return Err(Error::NotInitialised(
+                "the database schema is older than this eenplan; run `eenplan migrate` first"
+                    .into(),
+            ));
+        }
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {
@@ -232,16 +304,36 @@ impl Store {
         Ok(())
     }
 
-    /// Starts a write transaction.
+    /// Starts a write transaction. On SQLite it takes the database's write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting up to the busy timeout for another process): a
+    /// transaction that read first and then tried to write would fail at once, without
+    /// waiting, whenever another process wrote in between.
     pub async fn begin(&self) -> Result<Tx> {
         let guard = match &self.write_lock {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
         };
-        let inner = self.pool.begin().await?;
+        let inner = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(Tx {
             inner,
             _write: guard,
+        })
+    }
+
+    /// Starts a read-only transaction that sees one consistent snapshot of the database
+    /// for all its queries (WAL on SQLite, REPEATABLE READ on PostgreSQL). Takes no lock
+    /// that a writer waits for.
+    pub async fn snapshot(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin().await?,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
         })
     }
 

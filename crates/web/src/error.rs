@@ -56,8 +56,13 @@ pub enum AppError {
     /// Missing or wrong CSRF token.
     Csrf,
     Invalid(Vec<Problem>),
-    TooLarge,
+    /// A body over `limit` bytes (the limit is named in the answer).
+    TooLarge {
+        limit: usize,
+    },
     Throttled,
+    /// The database is busy for longer than a request waits: 503 with Retry-After.
+    Unavailable,
     /// An internal failure, logged under `error_id`.
     Internal {
         error_id: String,
@@ -83,8 +88,9 @@ impl AppError {
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -99,8 +105,9 @@ impl AppError {
             AppError::Conflict => "error.conflict",
             AppError::Csrf => "error.csrf",
             AppError::Invalid(_) => "error.invalid",
-            AppError::TooLarge => "error.too_large",
+            AppError::TooLarge { .. } => "error.too_large",
             AppError::Throttled => "error.throttled",
+            AppError::Unavailable => "error.unavailable",
             AppError::Internal { .. } => "error.internal",
         }
     }
@@ -114,8 +121,9 @@ impl AppError {
             AppError::Conflict => "conflict",
             AppError::Csrf => "csrf",
             AppError::Invalid(_) => "invalid",
-            AppError::TooLarge => "too_large",
+            AppError::TooLarge { .. } => "too_large",
             AppError::Throttled => "throttled",
+            AppError::Unavailable => "unavailable",
             AppError::Internal { .. } => "internal",
         }
     }
@@ -127,6 +135,7 @@ impl From<eenplan_store::Error> for AppError {
         match e {
             E::NotFound => AppError::NotFound,
             E::Conflict => AppError::Conflict,
+            E::Busy => AppError::Unavailable,
             E::Duplicate => AppError::invalid(Problem::new(
                 "",
                 "Er bestaat al een gegeven met deze waarde.",
@@ -198,10 +207,17 @@ pub struct ErrorBody {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let key = self.message_key();
+        let (message, message_nl) = match &self {
+            AppError::TooLarge { limit } => too_large_messages(*limit),
+            _ => (
+                Tr(i18n::Lang::En).get(key).into(),
+                Tr(i18n::Lang::Nl).get(key).into(),
+            ),
+        };
         let body = ErrorBody {
             error: self.code().into(),
-            message: Tr(i18n::Lang::En).get(key).into(),
-            message_nl: Tr(i18n::Lang::Nl).get(key).into(),
+            message,
+            message_nl,
             problems: match &self {
                 AppError::Invalid(p) => p.clone(),
                 _ => Vec::new(),
@@ -212,9 +228,39 @@ impl IntoResponse for AppError {
             },
         };
         let mut response = (self.status(), Json(body)).into_response();
+        if matches!(self, AppError::Unavailable) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
         response.extensions_mut().insert(self);
         response
     }
+}
+
+/// "What you sent is too large (at most 25 MiB)" in English and Dutch.
+fn too_large_messages(limit: usize) -> (String, String) {
+    let size = if limit % (1024 * 1024) == 0 {
+        format!("{} MiB", limit / (1024 * 1024))
+    } else {
+        format!("{limit} bytes")
+    };
+    (
+        format!("What you sent is too large: at most {size} ({limit} bytes) is accepted."),
+        format!("Wat u verstuurde is te groot: hoogstens {size} ({limit} bytes) wordt aangenomen."),
+    )
+}
+
+/// A panic in a handler becomes a 500 with an error id (logged with the panic's message);
+/// the server goes on serving. Used by the router's `CatchPanicLayer`.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    AppError::internal(format!("panic in a handler: {what}")).into_response()
 }
 
 /// Turns API-style error responses into pages for browser routes (everything outside

@@ -11,7 +11,9 @@ use serde::de::DeserializeOwned;
 
 fn body_error(e: axum::extract::rejection::BytesRejection) -> AppError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::TooLarge
+        AppError::TooLarge {
+            limit: crate::MAX_BODY_BYTES,
+        }
     } else {
         AppError::invalid(Problem::new(
             "",
@@ -54,6 +56,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
             (Some(e), Some(s)) if !e.is_empty() && constant_time_eq(e, s) => {}
             _ => return Err(AppError::Csrf),
         }
+        if std::str::from_utf8(&percent_decoded(&bytes)).is_err() {
+            return Err(not_utf8("form"));
+        }
+        for (name, value) in &fields {
+            refuse_control_characters(name, value)?;
+        }
         let value = serde_html_form::from_bytes(&bytes).map_err(|e| {
             AppError::invalid(Problem::new(
                 "",
@@ -94,7 +102,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de)
+        let value: serde_json::Value = serde_path_to_error::deserialize(de).map_err(|e| {
+            let inner = e.into_inner();
+            AppError::Invalid(vec![Problem {
+                field: String::new(),
+                message: inner.to_string(),
+                message_nl: format!("Ongeldige JSON: {inner}"),
+            }])
+        })?;
+        check_json_text(&value, &mut String::new())?;
+        serde_path_to_error::deserialize(value)
             .map(ApiJson)
             .map_err(|e| {
                 let path = e.path().to_string();
@@ -120,6 +137,13 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         _: &S,
     ) -> Result<Self, AppError> {
         let query = parts.uri.query().unwrap_or("");
+        if std::str::from_utf8(&percent_decoded(query.as_bytes())).is_err() {
+            return Err(not_utf8("query"));
+        }
+        let fields: Vec<(String, String)> = serde_html_form::from_str(query).unwrap_or_default();
+        for (name, value) in &fields {
+            refuse_control_characters(name, value)?;
+        }
         serde_html_form::from_str(query).map(Query).map_err(|e| {
             AppError::invalid(Problem::new(
                 "",
@@ -145,4 +169,187 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
             .map(|axum::extract::Path(v)| Path(v))
             .map_err(|_| AppError::NotFound)
     }
+}
+
+/// `application/x-www-form-urlencoded` bytes with `+` and `%XX` decoded, to check that
+/// they are UTF-8 before the lossy form decoder turns invalid bytes into U+FFFD.
+fn percent_decoded(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match raw[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < raw.len() => match (hex(raw[i + 1]), hex(raw[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn not_utf8(what: &str) -> AppError {
+    AppError::invalid(Problem::new(
+        what,
+        "De invoer bevat tekens die geen geldige UTF-8 zijn.",
+        "The input contains bytes that are not valid UTF-8.",
+    ))
+}
+
+/// The one text rule (`eenplan_domain::text`) for every field a form or query carries.
+fn refuse_control_characters(field: &str, value: &str) -> Result<(), AppError> {
+    eenplan_domain::text::check("", value).map_err(|e| {
+        AppError::Invalid(vec![Problem {
+            field: field.to_owned(),
+            message: e.message_en,
+            message_nl: e.message_nl,
+        }])
+    })
+}
+
+/// The text rule for every string (and key) of a JSON body, naming the path as
+/// `serde_path_to_error` does (`youths[0].name`).
+fn check_json_text(value: &serde_json::Value, path: &mut String) -> Result<(), AppError> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => refuse_control_characters(path, s),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_json_text(item, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                refuse_control_characters(path, key)?;
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                check_json_text(item, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Memory for request bodies that are read whole beyond the usual 1 MiB (iJw messages,
+/// up to 25 MB each), in KiB: what all such requests together may hold at once. A
+/// request with a Content-Length takes its share before reading, so requests never hold
+/// parts of the budget while waiting for the rest of it; one without takes it as the
+/// bytes arrive.
+const BODY_BUDGET_KIB: usize = 64 * 1024;
+static BODY_BUDGET: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(BODY_BUDGET_KIB);
+/// How long a request waits for its share of the budget before it is answered 503.
+const BODY_BUDGET_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// A body over its limit is still read (and dropped) up to this size, so the client hears
+/// the 413 instead of a reset connection; beyond it the connection is closed.
+const DRAIN_LIMIT: u64 = 128 * 1024 * 1024;
+
+/// A body read whole within the budget; the budget is given back when it is dropped.
+pub struct BudgetedBody {
+    pub bytes: Vec<u8>,
+    _share: Option<tokio::sync::SemaphorePermit<'static>>,
+}
+
+/// Why a body was not read.
+pub enum BodyError {
+    /// Over the limit: the size read (at least the limit plus one).
+    TooLarge(u64),
+    /// The budget stayed taken by other requests for [`BODY_BUDGET_WAIT`].
+    Busy,
+    /// The connection failed while the body was being sent.
+    Unreadable,
+}
+
+impl From<BodyError> for AppError {
+    fn from(e: BodyError) -> AppError {
+        match e {
+            BodyError::TooLarge(_) => AppError::TooLarge {
+                limit: eenplan_ijw::MAX_MESSAGE_BYTES,
+            },
+            BodyError::Busy => AppError::Unavailable,
+            BodyError::Unreadable => AppError::invalid(Problem::new(
+                "",
+                "De inhoud kon niet worden gelezen.",
+                "The body could not be read.",
+            )),
+        }
+    }
+}
+
+async fn take_budget(
+    kib: usize,
+) -> Result<Option<tokio::sync::SemaphorePermit<'static>>, BodyError> {
+    if kib == 0 {
+        return Ok(None);
+    }
+    let wanted = u32::try_from(kib.min(BODY_BUDGET_KIB)).map_err(|_| BodyError::Busy)?;
+    match tokio::time::timeout(BODY_BUDGET_WAIT, BODY_BUDGET.acquire_many(wanted)).await {
+        Ok(Ok(permit)) => Ok(Some(permit)),
+        _ => Err(BodyError::Busy),
+    }
+}
+
+/// Reads a body of at most `limit` bytes within the memory budget.
+pub async fn read_body(
+    mut body: axum::body::Body,
+    declared: Option<u64>,
+    limit: usize,
+) -> Result<BudgetedBody, BodyError> {
+    use http_body_util::BodyExt;
+    let kib = |n: usize| n.div_ceil(1024);
+    let mut share = None;
+    let mut bytes = Vec::new();
+    let mut refused = declared.is_some_and(|d| d > limit as u64);
+    if let Some(d) = declared.filter(|_| !refused) {
+        share = take_budget(kib(d as usize)).await?;
+        bytes.reserve_exact(d as usize);
+    }
+    let mut total: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| BodyError::Unreadable)?.into_data() else {
+            continue; // trailers
+        };
+        total += data.len() as u64;
+        if refused || total > limit as u64 {
+            // Over the limit: drop what was read and count the rest as it passes.
+            refused = true;
+            bytes = Vec::new();
+            share = None;
+            if total > DRAIN_LIMIT {
+                break;
+            }
+            continue;
+        }
+        if declared.is_none() {
+            let more = kib(bytes.len() + data.len()) - kib(bytes.len());
+            if let Some(p) = take_budget(more).await? {
+                match &mut share {
+                    Some(s) => s.merge(p),
+                    None => share = Some(p),
+                }
+            }
+        }
+        bytes.extend_from_slice(&data);
+    }
+    if refused {
+        return Err(BodyError::TooLarge(total.max(declared.unwrap_or(0))));
+    }
+    Ok(BudgetedBody {
+        bytes,
+        _share: share,
+    })
 }

@@ -1416,6 +1416,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "What you sent is too large (at most 1 MiB).",
     ),
     (
+        "error.unavailable",
+        "Het systeem is even bezet; probeer het over een paar seconden opnieuw. Er is niets opgeslagen.",
+        "The system is busy for a moment; try again in a few seconds. Nothing was saved.",
+    ),
+    (
         "error.method",
         "Deze handeling is hier niet mogelijk.",
         "This action is not possible here.",

@@ -447,6 +447,9 @@ pub fn router(app: AppState) -> Router {
         .route_layer(from_fn(observability::stash_route))
         .fallback(|| async { error::AppError::NotFound })
         .method_not_allowed_fallback(|| async { error::AppError::MethodNotAllowed })
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            error::panic_response,
+        ))
         .layer(from_fn_with_state(app.clone(), error::render_errors))
         .layer(from_fn_with_state(app.clone(), auth::load_session))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

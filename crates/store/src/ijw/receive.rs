@@ -53,58 +53,31 @@ pub struct Received {
     pub refusal: Option<Refusal>,
 }
 
-/// Receives one message in its own transaction.
-pub async fn receive(
-    store: &Store,
-    actor: &Actor,
-    origin: Origin<'_>,
-    bytes: &[u8],
+/// A message read and checked on its own. Parsing and the standard's rules within the
+/// message need no database, so they run before the transaction (and SQLite's write
+/// queue) is taken, on a blocking thread: a large or hostile message never holds up
+/// anyone else's writes.
+pub struct Incoming {
+    /// As received; PostgreSQL text holds no NUL, so those few bytes are replaced.
+    text: String,
+    read: std::result::Result<(Message, Vec<Violation>), Refusal>,
+    /// The day it was read on: its rules and its retour message are dated by it.
     today: NaiveDate,
-) -> Result<Received> {
-    let mut tx = store.begin().await?;
-    let r = receive_in(&mut tx, actor, origin, bytes, today).await?;
-    tx.commit().await?;
-    Ok(r)
 }
 
-/// Refuses a message that is larger than [`MAX_MESSAGE_BYTES`] without reading it.
-pub async fn refuse_oversized(
-    store: &Store,
-    actor: &Actor,
-    origin: Origin<'_>,
-    size: u64,
-) -> Result<Received> {
-    let mut tx = store.begin().await?;
-    let r = refuse(&mut tx, actor, origin, "", None, too_large(size)).await?;
-    tx.commit().await?;
-    Ok(r)
-}
-
-fn too_large(size: u64) -> Refusal {
-    Refusal {
-        kind: RefusalKind::TooLarge,
-        nl: format!("Het bericht is groter dan {MAX_MESSAGE_BYTES} bytes ({size} bytes)."),
-        en: format!("The message is larger than {MAX_MESSAGE_BYTES} bytes ({size} bytes)."),
-    }
-}
-
-/// Receives one message within `tx` (the folder exchange receives many per transaction).
-pub async fn receive_in(
-    tx: &mut Tx,
-    actor: &Actor,
-    origin: Origin<'_>,
-    bytes: &[u8],
-    today: NaiveDate,
-) -> Result<Received> {
-    if bytes.len() > MAX_MESSAGE_BYTES {
-        return refuse(tx, actor, origin, "", None, too_large(bytes.len() as u64)).await;
-    }
-    // Kept as received; PostgreSQL text holds no NUL, so those few bytes are replaced.
-    let text = String::from_utf8_lossy(bytes).replace('\0', "\u{FFFD}");
-    let msg = match eenplan_ijw::parse(bytes) {
-        Ok(m) => m,
-        Err(e) => {
-            let refusal = Refusal {
+impl Incoming {
+    /// Reads `bytes` here and now (tests, the demo, the command line's single file).
+    pub fn read(bytes: &[u8], today: NaiveDate) -> Incoming {
+        if bytes.len() > MAX_MESSAGE_BYTES {
+            return Incoming::oversized(bytes.len() as u64, today);
+        }
+        let text = String::from_utf8_lossy(bytes).replace('\0', "\u{FFFD}");
+        let read = eenplan_ijw::parse(bytes)
+            .map(|msg| {
+                let violations = rules::check(&msg, today);
+                (msg, violations)
+            })
+            .map_err(|e| Refusal {
                 kind: if e.kind == ParseErrorKind::TooLarge {
                     RefusalKind::TooLarge
                 } else {
@@ -112,9 +85,77 @@ pub async fn receive_in(
                 },
                 nl: e.nl(),
                 en: e.to_string(),
-            };
-            return refuse(tx, actor, origin, &text, None, refusal).await;
+            });
+        Incoming { text, read, today }
+    }
+
+    /// Reads `bytes` on a blocking thread, so the async workers keep serving meanwhile.
+    /// A panic while reading comes back as an error instead of ending the process.
+    pub async fn read_apart(bytes: Vec<u8>, today: NaiveDate) -> Result<Incoming> {
+        tokio::task::spawn_blocking(move || Incoming::read(&bytes, today))
+            .await
+            .map_err(|e| crate::Error::Panic(format!("reading an iJw message: {e}")))
+    }
+
+    /// An oversized message, refused without reading it.
+    pub fn oversized(size: u64, today: NaiveDate) -> Incoming {
+        Incoming {
+            text: String::new(),
+            read: Err(too_large(size)),
+            today,
         }
+    }
+}
+
+/// Reads one message apart, then receives it in its own transaction.
+pub async fn receive(
+    store: &Store,
+    actor: &Actor,
+    origin: Origin<'_>,
+    bytes: Vec<u8>,
+    today: NaiveDate,
+) -> Result<Received> {
+    let incoming = Incoming::read_apart(bytes, today).await?;
+    receive_read(store, actor, origin, &incoming).await
+}
+
+/// Receives a message read before, in its own transaction.
+pub async fn receive_read(
+    store: &Store,
+    actor: &Actor,
+    origin: Origin<'_>,
+    incoming: &Incoming,
+) -> Result<Received> {
+    let mut tx = store.begin().await?;
+    let r = receive_in(&mut tx, actor, origin, incoming).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+fn too_large(size: u64) -> Refusal {
+    Refusal {
+        kind: RefusalKind::TooLarge,
+        nl: format!(
+            "Het bericht is groter dan {MAX_MESSAGE_BYTES} bytes (25 MB, OP179): {size} bytes."
+        ),
+        en: format!(
+            "The message is larger than {MAX_MESSAGE_BYTES} bytes (25 MB, OP179): {size} bytes."
+        ),
+    }
+}
+
+/// Receives one message read before within `tx` (the demo receives many per
+/// transaction).
+pub async fn receive_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    origin: Origin<'_>,
+    incoming: &Incoming,
+) -> Result<Received> {
+    let (text, today) = (&incoming.text, incoming.today);
+    let (msg, within) = match &incoming.read {
+        Ok((msg, within)) => (msg, within),
+        Err(refusal) => return refuse(tx, actor, origin, text, None, refusal.clone()).await,
     };
     let kind = msg.message_type();
     if !matches!(
@@ -137,7 +178,7 @@ pub async fn receive_in(
                 kind.name()
             ),
         };
-        return refuse(tx, actor, origin, &text, Some(&msg), refusal).await;
+        return refuse(tx, actor, origin, text, Some(msg), refusal).await;
     }
     let header = msg.header();
     let provider: Option<String> = sqlx::query_scalar(
@@ -162,10 +203,10 @@ pub async fn receive_in(
                 header.afzender
             ),
         };
-        return refuse(tx, actor, origin, &text, Some(&msg), refusal).await;
+        return refuse(tx, actor, origin, text, Some(msg), refusal).await;
     };
 
-    let mut violations = rules::check(&msg, today);
+    let mut violations = within.clone();
     let municipality: Option<String> =
         sqlx::query_scalar("SELECT code FROM municipalities WHERE code = $1")
             .bind(&header.ontvanger)
@@ -247,7 +288,7 @@ pub async fn receive_in(
         records: 0,
     };
     if !whole(&violations) {
-        match &msg {
+        match msg {
             Message::Jw305(m) => start(tx, &mut ctx, m, &mut violations).await?,
             Message::Jw307(m) => stop(tx, &mut ctx, m, &mut violations).await?,
             Message::Jw315(m) => request(tx, &mut ctx, m, &mut violations).await?,
@@ -305,7 +346,7 @@ pub async fn receive_in(
             header.afzender.as_str()
         };
         let ident = next_identification(tx, sender, retour_type).await?;
-        if let Some(answer) = eenplan_ijw::retour(&msg, &violations, &ident, today) {
+        if let Some(answer) = eenplan_ijw::retour(msg, &violations, &ident, today) {
             let links = Links {
                 youth_id: youth_id.clone(),
                 provider_id: Some(provider.clone()),

@@ -4,12 +4,14 @@
 //! actions, scopes and audit as the pages (`pages::messages`).
 
 use crate::AppState;
-use crate::auth::{Auth, AuthContext};
+use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody, Problem};
 use crate::extract::{ApiJson, Path, Query};
+use crate::extract::{BodyError, read_body};
 use crate::pages::messages::{
-    ReconcileQuery, SearchQuery, answer_action, deliver_action, distinct, make_request_action,
-    message_action, reconcile_action, requests_action, scope_of, search_action, xml_response,
+    Delivered, ReconcileQuery, SearchQuery, answer_action, deliver_action, distinct,
+    make_request_action, message_action, reconcile_action, requests_action, scope_of,
+    search_action, xml_response,
 };
 use axum::Json;
 use axum::body::Body;
@@ -18,7 +20,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use eenplan_ijw::MAX_MESSAGE_BYTES;
 use eenplan_store::audit::{self, Action, Event};
-use eenplan_store::ijw::receive::{self, Origin, RefusalKind};
+use eenplan_store::ijw::receive::RefusalKind;
 use eenplan_store::ijw::reconcile::Reconciliation;
 use eenplan_store::ijw::requests::ProviderRequest;
 use eenplan_store::ijw::{self, MessageRow};
@@ -41,7 +43,7 @@ pub struct Delivery {
     pub retour_xml: Option<String>,
 }
 
-/// Delivers one iJw message (the request body, `application/xml`, at most 5 MB) from
+/// Delivers one iJw message (the request body, `application/xml`, at most 25 MiB, OP179) from
 /// the provider's own organisation. 200 with the retour message when it could be read
 /// (the retour codes say what was refused); 422 when it is not XML, not iJw, against
 /// the XSD, or has an entity declaration; 413 when too large; 403 when the sender is not
@@ -58,17 +60,18 @@ pub async fn deliver(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let bytes = match axum::body::to_bytes(body, MAX_MESSAGE_BYTES).await {
-        Ok(b) => b,
-        Err(_) => {
-            return oversized(&app, &ctx, declared.unwrap_or(MAX_MESSAGE_BYTES as u64 + 1)).await;
-        }
+    let delivered = match read_body(body, declared, MAX_MESSAGE_BYTES).await {
+        Ok(body) => Delivered::Message(body.bytes),
+        Err(BodyError::TooLarge(size)) => Delivered::TooLarge(size),
+        Err(e) => return Err(e.into()),
     };
-    let r = deliver_action(&app, &ctx, &bytes).await?;
+    let r = deliver_action(&app, &ctx, delivered).await?;
     if let Some(refusal) = &r.refusal {
         let problem = Problem::new("message", &refusal.nl, &refusal.en);
         return Err(match refusal.kind {
-            RefusalKind::TooLarge => AppError::TooLarge,
+            RefusalKind::TooLarge => AppError::TooLarge {
+                limit: MAX_MESSAGE_BYTES,
+            },
             RefusalKind::WrongSender => AppError::Forbidden,
             RefusalKind::Unreadable | RefusalKind::NotFromProvider => AppError::invalid(problem),
         });
@@ -82,20 +85,6 @@ pub async fn deliver(
         retour_xml: r.retour_xml,
     })
     .into_response())
-}
-
-async fn oversized(app: &AppState, ctx: &AuthContext, size: u64) -> ApiResult<Response> {
-    if ctx.principal.role != eenplan_domain::Role::ProviderStaff {
-        return Err(crate::pages::refuse(app, ctx, "access.refused", ("ijw", "deliver")).await);
-    }
-    receive::refuse_oversized(
-        &app.store,
-        &ctx.actor(),
-        Origin::Provider(&ctx.principal.organisation_id),
-        size,
-    )
-    .await?;
-    Err(AppError::TooLarge)
 }
 
 #[derive(Deserialize, IntoParams, Default)]

@@ -22,7 +22,7 @@ use eenplan_domain::Role;
 use eenplan_ijw::MessageType;
 use eenplan_ijw::codes::RedenAfwijzingVerzoek;
 use eenplan_store::audit::{self, Action, Event};
-use eenplan_store::ijw::receive::{self, Origin, Received};
+use eenplan_store::ijw::receive::{self, Incoming, Origin, Received};
 use eenplan_store::ijw::reconcile::{self, Reconciliation, Subject};
 use eenplan_store::ijw::requests::{self, Answer, ProviderRequest};
 use eenplan_store::ijw::{self, MessageRow, Scope, Search};
@@ -158,21 +158,32 @@ pub async fn message_action(
     Ok((row, xml))
 }
 
-/// A provider delivers a message (the sender must be its own organisation).
+/// What a provider handed in: a message, or only the size of one too large to read.
+pub enum Delivered {
+    Message(Vec<u8>),
+    TooLarge(u64),
+}
+
+/// A provider delivers a message (the sender must be its own organisation). It is read
+/// before the write transaction starts (see `Incoming`).
 pub async fn deliver_action(
     app: &AppState,
     ctx: &AuthContext,
-    bytes: &[u8],
+    delivered: Delivered,
 ) -> Result<Received, AppError> {
     if !is_provider(ctx) {
         return Err(super::refuse(app, ctx, "access.refused", ("ijw", "deliver")).await);
     }
-    let r = receive::receive(
+    let today = eenplan_store::today();
+    let incoming = match delivered {
+        Delivered::Message(bytes) => Incoming::read_apart(bytes, today).await?,
+        Delivered::TooLarge(size) => Incoming::oversized(size, today),
+    };
+    let r = receive::receive_read(
         &app.store,
         &ctx.actor(),
         Origin::Provider(&ctx.principal.organisation_id),
-        bytes,
-        eenplan_store::today(),
+        &incoming,
     )
     .await?;
     Ok(r)
@@ -364,7 +375,7 @@ pub async fn deliver(
             true,
         ));
     }
-    let received = deliver_action(&app, &ctx, xml.as_bytes()).await?;
+    let received = deliver_action(&app, &ctx, Delivered::Message(xml.into_bytes())).await?;
     let refusal = received
         .refusal
         .as_ref()
