@@ -795,7 +795,7 @@ fn spawn_ijw_exchange(
     )
 }
 
-/// Removes expired sessions every ten minutes.
+/// Removes expired sessions and idempotency keys every ten minutes.
 fn spawn_session_sweeper(store: Store, config: WebConfig) -> tokio::task::JoinHandle<()> {
     every(
         std::time::Duration::from_secs(600),

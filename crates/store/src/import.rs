@@ -58,6 +58,8 @@ const BATCH: usize = 2_000;
 const MAX_PARAMS: usize = 4_000;
 /// Longest external id or family reference accepted.
 const MAX_ID_CHARS: usize = 100;
+/// Longest row accepted: a row holds nine short values.
+const MAX_ROW_BYTES: usize = 4096;
 
 /// A problem in the file: its line (1 = the header), column and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -575,6 +577,30 @@ impl<R: Read> Csv<R> {
                 ));
                 continue;
             }
+            let row_bytes = self.record.as_slice().len();
+            if row_bytes > MAX_ROW_BYTES {
+                errors.push(RowError::new(
+                    line,
+                    "",
+                    format!("Deze regel is {row_bytes} bytes lang; hoogstens {MAX_ROW_BYTES}."),
+                    format!("This line is {row_bytes} bytes long; at most {MAX_ROW_BYTES}."),
+                ));
+                continue;
+            }
+            let refused = self
+                .record
+                .iter()
+                .enumerate()
+                .find_map(|(i, f)| eenplan_domain::text::check("", f).err().map(|e| (i, e)));
+            if let Some((i, e)) = refused {
+                errors.push(RowError::new(
+                    line,
+                    self.header.get(i).map_or("", String::as_str),
+                    e.message_nl,
+                    e.message_en,
+                ));
+                continue;
+            }
             return Ok(Some(Fields {
                 record: &self.record,
                 columns: &self.columns,
@@ -591,11 +617,17 @@ impl<R: Read> Csv<R> {
 
 // ---------------------------------------------------------------- field parsers
 
+/// A value as an error line quotes it: at most 80 characters, so a problem with a huge
+/// field gives a short line, not the field again.
+fn quoted(value: &str) -> String {
+    eenplan_domain::text::excerpt(value, 80)
+}
+
 /// An external id or family reference: at most 100 characters, no control characters.
 fn identifier(field: &'static str, s: &str, required: bool) -> Result<(), FieldError> {
     if s.is_empty() && required {
         Err(FieldError::new(field, "Vul dit in.", "This is required."))
-    } else if s.chars().count() > MAX_ID_CHARS || s.chars().any(char::is_control) {
+    } else if s.chars().count() > MAX_ID_CHARS || s.chars().any(eenplan_domain::text::is_refused) {
         Err(FieldError::new(
             field,
             format!("Hoogstens {MAX_ID_CHARS} tekens, zonder stuurtekens."),
@@ -663,8 +695,8 @@ fn known_code(codes: &HashMap<String, String>, value: &str) -> Result<String, Fi
     codes.get(&value.to_lowercase()).cloned().ok_or_else(|| {
         FieldError::new(
             "code",
-            format!("Onbekende code '{value}'."),
-            format!("Unknown code '{value}'."),
+            format!("Onbekende code '{}'.", quoted(value)),
+            format!("Unknown code '{}'.", quoted(value)),
         )
     })
 }
@@ -672,8 +704,8 @@ fn known_code(codes: &HashMap<String, String>, value: &str) -> Result<String, Fi
 fn unknown_municipality(value: &str) -> FieldError {
     FieldError::new(
         "municipality_code",
-        format!("Onbekende gemeentecode '{value}'."),
-        format!("Unknown municipality code '{value}'."),
+        format!("Onbekende gemeentecode '{}'.", quoted(value)),
+        format!("Unknown municipality code '{}'.", quoted(value)),
     )
 }
 
@@ -1336,8 +1368,8 @@ fn code_or_label<T: Copy>(
         .ok_or_else(|| {
             FieldError::new(
                 "code",
-                format!("Onbekende code '{value}'."),
-                format!("Unknown code '{value}'."),
+                format!("Onbekende code '{}'.", quoted(value)),
+                format!("Unknown code '{}'.", quoted(value)),
             )
         })
 }

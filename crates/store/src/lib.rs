@@ -19,6 +19,7 @@ pub mod declarations;
 pub mod demo;
 pub mod directory;
 pub mod generator;
+pub mod idempotency;
 pub mod ijw;
 pub mod import;
 pub mod monitoring;

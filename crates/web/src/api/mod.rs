@@ -249,9 +249,47 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
 static OPENAPI: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
 
 pub fn router(app: &AppState) -> Router<AppState> {
-    let (router, doc) = api_routes(app).split_for_parts();
+    let (router, mut doc) = api_routes(app).split_for_parts();
+    document_idempotency_keys(&mut doc);
     OPENAPI.get_or_init(|| doc);
-    router
+    router.layer(from_fn_with_state(
+        app.clone(),
+        crate::idempotency::idempotent,
+    ))
+}
+
+/// Names the `Idempotency-Key` header on every POST that takes one.
+fn document_idempotency_keys(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let Some(post) = item
+            .post
+            .as_mut()
+            .filter(|_| crate::idempotency::applies_to(path))
+        else {
+            continue;
+        };
+        let key = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Any 1 to 255 visible ASCII characters, new for each new request. A repeat \
+                 with the same key and the same request within 24 hours creates nothing and \
+                 returns the first answer again (header `Idempotent-Replayed: true`); the same \
+                 key with another request is answered 422, and a repeat while the first is \
+                 still being handled 409.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(255)),
+            ))
+            .build();
+        post.parameters.get_or_insert_with(Vec::new).push(key);
+    }
 }
 
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
