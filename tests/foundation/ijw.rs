@@ -33,7 +33,7 @@ fn client(ns: &str, bsn: &str) -> String {
     )
 }
 
-fn jw315(ident: &str, reference: &str, start: NaiveDate, end: NaiveDate) -> String {
+pub(crate) fn jw315(ident: &str, reference: &str, start: NaiveDate, end: NaiveDate) -> String {
     format!(
         "{}{}<jw315:AangevraagdeProducten><jw315:AangevraagdProduct>\
          <jw315:ReferentieAanbieder>{reference}</jw315:ReferentieAanbieder>\

@@ -384,6 +384,11 @@ async fn the_command_line_prints_the_summary_or_every_problem() {
     )
     .unwrap();
     let path = file.to_str().unwrap();
+    // A data folder without a database is refused, not created.
+    let out = run(&["import", "consultations", path]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(!dir.join("data").exists());
+    assert!(run(&["migrate"]).status.success());
     let out = run(&["import", "consultations", path]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(

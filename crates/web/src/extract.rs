@@ -213,8 +213,8 @@ fn refuse_control_characters(field: &str, value: &str) -> Result<(), AppError> {
     })
 }
 
-/// The text rule for every string (and key) of a JSON body, naming the path as
-/// `serde_path_to_error` does (`youths[0].name`).
+/// The text rule for every string (and key) of a JSON body, naming the field as the
+/// forms do (`youths.0.name`).
 fn check_json_text(value: &serde_json::Value, path: &mut String) -> Result<(), AppError> {
     use serde_json::Value;
     match value {
@@ -222,7 +222,10 @@ fn check_json_text(value: &serde_json::Value, path: &mut String) -> Result<(), A
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
-                path.push_str(&format!("[{i}]"));
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&i.to_string());
                 check_json_text(item, path)?;
                 path.truncate(len);
             }
