@@ -18,7 +18,9 @@ async fn healthy(app: &TestApp) {
 /// A personal API token of `username`, for requests written by hand.
 async fn token(app: &TestApp, username: &str) -> String {
     let user = app
-        .id_of(&format!("SELECT id FROM users WHERE username = '{username}'"))
+        .id_of(&format!(
+            "SELECT id FROM users WHERE username = '{username}'"
+        ))
         .await;
     let mut tx = app.store.begin().await.unwrap();
     let (_, secret) =
@@ -79,7 +81,10 @@ async fn hostile_messages_are_refused_and_the_server_keeps_serving() {
     big.resize(30 * 1024 * 1024, b' ');
     let (status, body) = post_xml(&app, &provider, big).await;
     assert_eq!(status, 413, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("25 MiB"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("25 MiB"),
+        "{body}"
+    );
     // Just under it is read (and refused for what it is, not for its size).
     let mut under = xml.clone().into_bytes();
     under.resize(20 * 1024 * 1024, b' ');
@@ -184,7 +189,11 @@ async fn a_file_that_stopped_the_exchange_is_set_aside_and_the_next_message_is_p
     let (inbox, outbox) = (dir.join("in"), dir.join("out"));
     // A file claimed by a run that never finished (the process stopped while reading it).
     std::fs::create_dir_all(inbox.join("in-behandeling")).unwrap();
-    std::fs::write(inbox.join("in-behandeling/0-crash.xml"), nested(200_000, "a")).unwrap();
+    std::fs::write(
+        inbox.join("in-behandeling/0-crash.xml"),
+        nested(200_000, "a"),
+    )
+    .unwrap();
     // The same kind of file newly in the inbox, and a valid message queued behind both.
     std::fs::write(inbox.join("1-diep.xml"), nested(200_000, "a")).unwrap();
     std::fs::write(
@@ -421,8 +430,14 @@ async fn a_retried_create_with_an_idempotency_key_creates_nothing_twice() {
     assert_eq!(again, first, "the first answer again");
     assert_eq!(daan().await, 1, "one registration");
     // The same key with another request.
-    let (status, _, body) =
-        register_with_key(&app, &worker, &csrf, Some("aanmelding-7f3a"), "Andere vraag").await;
+    let (status, _, body) = register_with_key(
+        &app,
+        &worker,
+        &csrf,
+        Some("aanmelding-7f3a"),
+        "Andere vraag",
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["problems"][0]["field"], "Idempotency-Key");
     assert_eq!(daan().await, 1);

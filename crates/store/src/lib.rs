@@ -106,13 +106,9 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::RowNotFound => Error::NotFound,
             sqlx::Error::Database(db) if db.is_unique_violation() => Error::Duplicate,
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => Error::UnknownReference,
-            // SQLITE_BUSY and its extended codes (BUSY_RECOVERY, BUSY_SNAPSHOT, ...).
-            sqlx::Error::Database(db)
-                if db
-                    .code()
-                    .and_then(|c| c.parse::<i32>().ok())
-                    .is_some_and(|c| c & 0xff == 5) =>
-            {
+            // SQLITE_BUSY and its extended codes (BUSY_RECOVERY, BUSY_SNAPSHOT, ...);
+            // SQLite's codes are numbers, PostgreSQL's five-character SQLSTATEs.
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| is_sqlite_busy(&c)) => {
                 Error::Busy
             }
             sqlx::Error::PoolTimedOut => Error::Busy,
@@ -125,6 +121,10 @@ impl From<sqlx::Error> for Error {
             _ => Error::Db(e),
         }
     }
+}
+
+fn is_sqlite_busy(code: &str) -> bool {
+    code.len() < 5 && code.parse::<i32>().is_ok_and(|c| c & 0xff == 5)
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
