@@ -52,6 +52,7 @@ args=(demo --seed "$SEED" --scale national --years "$YEARS")
 [ -n "${BENCH_UNTIL:-}" ] && args+=(--until "$BENCH_UNTIL")
 log "eenplan --database-url $URL ${args[*]}"
 start=$(date +%s.%N)
+"$BIN" --database-url "$URL" migrate
 EENPLAN_LOG="${EENPLAN_LOG:-warn,sqlx=error}" "$BIN" --database-url "$URL" "${args[@]}"
 generated=$(date +%s.%N)
 log "VACUUM ANALYZE"

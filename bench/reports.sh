@@ -43,6 +43,7 @@ DB="$DATA_DIR/eenplan.sqlite3"
 mkdir -p "$DATA_DIR"
 log "generating ten years of regional data"
 GEN_START=$(date +%s.%N)
+"$BIN" --data-dir "$DATA_DIR" migrate >&2
 "$BIN" --data-dir "$DATA_DIR" demo --seed "${BENCH_SEED:-1}" --scale region --years 10 \
   --until "$UNTIL" | tee "$WORK/generate.txt" >&2
 GEN_S="$(awk -v a="$GEN_START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
