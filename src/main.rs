@@ -17,6 +17,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::io::AsyncBufReadExt;
 
+/// mimalloc instead of the system allocator: after a burst of large messages it gives
+/// the memory back to the system, where glibc's per-thread arenas kept it (bench/hostile.sh).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "eenplan",

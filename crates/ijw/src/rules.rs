@@ -10,10 +10,13 @@
 //! in JW317 OngewijzigdProduct then TeWijzigenProduct then NieuwProduct, in JW319 the
 //! Woonplaatsbeginsel, in JW323 the Prestaties of all clients in order.
 
-use crate::codes::{DatumGebruik, DebetCredit, Eenheid, Frequentie, NaamGebruik, RedenWijziging};
+use crate::codes::{
+    DatumGebruik, DebetCredit, Eenheid, Frequentie, NaamGebruik, ProductCategorie, RedenWijziging,
+};
 use crate::types::{Omvang, Product};
 use crate::{Message, MessageType};
 use chrono::{Datelike, NaiveDate};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Where in the message a rule was violated; the retour message puts the code there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -513,11 +516,9 @@ pub fn check(msg: &Message, today: NaiveDate) -> Vec<Violation> {
                 "AangevraagdProduct",
                 ["CD095", "CS343", "TR386"],
             );
+            let mut earlier = HashSet::new();
             for (i, p) in ps.iter().enumerate() {
-                if ps[..i]
-                    .iter()
-                    .any(|q| q.referentie_aanbieder == p.referentie_aanbieder)
-                {
+                if !earlier.insert(p.referentie_aanbieder.as_str()) {
                     o.push(
                         "TR383",
                         Level::Product(i),
@@ -869,36 +870,94 @@ fn products(o: &mut Out, ps: &[Prod<'_>], what: &str, codes: [&'static str; 3]) 
             }
         }
     }
-    // TR302/TR386/TR410: the same product must not occur with overlapping periods.
-    for (k, p) in ps.iter().enumerate() {
-        if !p.has_product_field || removed_without_period(p) {
-            continue;
-        }
-        for q in &ps[..k] {
-            if removed_without_period(q) {
-                continue;
-            }
-            let same = match (p.product, q.product) {
-                (Some(a), Some(b)) => match (&a.code, &b.code) {
-                    (Some(x), Some(y)) => x == y,
-                    _ => a.categorie == b.categorie,
-                },
-                _ => true,
+    // TR302/TR386/TR410: the same product must not occur with overlapping periods. A
+    // record is flagged when it overlaps an earlier record of the same product (the same
+    // code; without a code, the same category; without a product, any). The periods of
+    // the earlier records are kept merged per product, so each record takes logarithmic
+    // time, however many the message holds.
+    let mut all = Periods::default();
+    let mut no_product = Periods::default();
+    let mut by_code: HashMap<&str, Periods> = HashMap::new();
+    let mut by_category: HashMap<ProductCategorie, Periods> = HashMap::new();
+    let mut uncoded_by_category: HashMap<ProductCategorie, Periods> = HashMap::new();
+    for p in ps {
+        let (b, e) = (p.begin, p.eind.unwrap_or(NaiveDate::MAX));
+        let removed = removed_without_period(p);
+        if p.has_product_field && !removed {
+            let hit = |u: Option<&Periods>| u.is_some_and(|u| u.overlaps(b, e));
+            let same_and_overlapping = match p.product {
+                None => all.overlaps(b, e),
+                Some(pr) => {
+                    no_product.overlaps(b, e)
+                        || match pr.code.as_deref() {
+                            Some(code) => {
+                                hit(by_code.get(code))
+                                    || hit(uncoded_by_category.get(&pr.categorie))
+                            }
+                            None => hit(by_category.get(&pr.categorie)),
+                        }
+                }
             };
-            let overlap = p.begin <= q.eind.unwrap_or(NaiveDate::MAX)
-                && q.begin <= p.eind.unwrap_or(NaiveDate::MAX);
-            if same && overlap {
+            if same_and_overlapping {
                 o.push(
                     tr302,
                     Level::Product(p.i),
                     format!(
-                        "{what} {}: same product as record {} with an overlapping period",
-                        p.i, q.i
+                        "{what} {}: the same product as an earlier record with an overlapping period",
+                        p.i
                     ),
                 );
-                break;
             }
         }
+        if removed {
+            continue;
+        }
+        all.insert(b, e);
+        match p.product {
+            None => no_product.insert(b, e),
+            Some(pr) => {
+                by_category.entry(pr.categorie).or_default().insert(b, e);
+                match pr.code.as_deref() {
+                    Some(code) => by_code.entry(code).or_default().insert(b, e),
+                    None => uncoded_by_category
+                        .entry(pr.categorie)
+                        .or_default()
+                        .insert(b, e),
+                }
+            }
+        }
+    }
+}
+
+/// The union of periods (first and last day, inclusive) as disjoint ranges, to ask in
+/// logarithmic time whether a period overlaps any of them.
+#[derive(Default)]
+struct Periods(BTreeMap<NaiveDate, NaiveDate>);
+
+impl Periods {
+    fn overlaps(&self, begin: NaiveDate, end: NaiveDate) -> bool {
+        // The ranges are disjoint and sorted: only the last one starting by `end` can
+        // reach `begin`.
+        self.0
+            .range(..=end)
+            .next_back()
+            .is_some_and(|(_, last)| *last >= begin)
+    }
+
+    fn insert(&mut self, mut begin: NaiveDate, mut end: NaiveDate) {
+        let merged: Vec<(NaiveDate, NaiveDate)> = self
+            .0
+            .range(..=end)
+            .rev()
+            .take_while(|(_, last)| **last >= begin)
+            .map(|(b, e)| (*b, *e))
+            .collect();
+        for (b, e) in merged {
+            self.0.remove(&b);
+            begin = begin.min(b);
+            end = end.max(e);
+        }
+        self.0.insert(begin, end);
     }
 }
 
@@ -1115,6 +1174,13 @@ fn declaratie(o: &mut Out, d: &crate::jw323::Declaratie) {
     for c in &d.clienten {
         cs002_bsn(o, &c.bsn, Level::Client);
     }
+    // Sets of what earlier records held: looked up per record, in constant time.
+    let references: HashSet<&str> = prestaties
+        .iter()
+        .map(|q| q.product_referentie.referentie_nummer.as_str())
+        .collect();
+    let mut earlier_vorige = HashSet::new();
+    let mut earlier_debets = HashSet::new();
     for (i, p) in prestaties.iter().enumerate() {
         let lvl = Level::Product(i);
         let pp = &p.product_periode;
@@ -1187,20 +1253,14 @@ fn declaratie(o: &mut Out, d: &crate::jw323::Declaratie) {
         }
         let vorig = p.product_referentie.vorig_referentie_nummer.as_ref();
         if let Some(v) = vorig {
-            if prestaties[..i]
-                .iter()
-                .any(|q| q.product_referentie.vorig_referentie_nummer.as_ref() == Some(v))
-            {
+            if !earlier_vorige.insert(v.as_str()) {
                 o.push(
                     "TR315",
                     lvl,
                     format!("Prestatie {i}: VorigReferentieNummer {v:?} is not unique"),
                 );
             }
-            if prestaties
-                .iter()
-                .any(|q| &q.product_referentie.referentie_nummer == v)
-            {
+            if references.contains(v.as_str()) {
                 o.push(
                     "TR316",
                     lvl,
@@ -1208,20 +1268,117 @@ fn declaratie(o: &mut Out, d: &crate::jw323::Declaratie) {
                 );
             }
         }
-        if p.ingediend_bedrag.debet_credit == DebetCredit::Debet
-            && prestaties[..i].iter().any(|q| {
-                q.ingediend_bedrag.debet_credit == DebetCredit::Debet
-                    && q.toewijzing_nummer == p.toewijzing_nummer
-                    && q.product_categorie == p.product_categorie
-                    && q.product_code == p.product_code
-                    && q.product_periode == p.product_periode
-            })
-        {
+        let debet = (
+            p.toewijzing_nummer,
+            p.product_categorie,
+            p.product_code.as_str(),
+            p.product_periode.begindatum,
+            p.product_periode.einddatum,
+        );
+        if p.ingediend_bedrag.debet_credit == DebetCredit::Debet && !earlier_debets.insert(debet) {
             o.push(
                 "TR416",
                 lvl,
                 format!("Prestatie {i}: a second debet prestatie for the same period, product and toewijzing"),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The overlap rule as the standard states it, pair by pair (time in the square of
+    /// the records): a record overlaps an earlier record of the same product.
+    fn pairwise(ps: &[Prod<'_>]) -> Vec<usize> {
+        let mut flagged = Vec::new();
+        for (k, p) in ps.iter().enumerate() {
+            if !p.has_product_field || removed_without_period(p) {
+                continue;
+            }
+            let hit = ps[..k].iter().any(|q| {
+                let same = match (p.product, q.product) {
+                    (Some(a), Some(b)) => match (&a.code, &b.code) {
+                        (Some(x), Some(y)) => x == y,
+                        _ => a.categorie == b.categorie,
+                    },
+                    _ => true,
+                };
+                !removed_without_period(q)
+                    && same
+                    && p.begin <= q.eind.unwrap_or(NaiveDate::MAX)
+                    && q.begin <= p.eind.unwrap_or(NaiveDate::MAX)
+            });
+            if hit {
+                flagged.push(p.i);
+            }
+        }
+        flagged
+    }
+
+    #[test]
+    fn the_merged_overlap_check_flags_exactly_what_the_pairwise_rule_flags() {
+        let cats = [
+            ProductCategorie::from_code("45"),
+            ProductCategorie::from_code("41"),
+        ];
+        let kinds: Vec<Product> = [
+            (0, Some("45A01")),
+            (0, Some("45A02")),
+            (0, None),
+            (1, Some("41A01")),
+            (1, None),
+        ]
+        .into_iter()
+        .map(|(c, code)| Product {
+            categorie: cats[c].expect("a known category"),
+            code: code.map(str::to_owned),
+        })
+        .collect();
+        let day0 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..2_000 {
+            let len = 1 + next(12) as usize;
+            let ps: Vec<Prod<'_>> = (0..len)
+                .map(|i| {
+                    let begin = day0 + chrono::Duration::days(next(40) as i64);
+                    let eind = match next(5) {
+                        0 => None,
+                        1 => Some(begin),
+                        _ => Some(begin + chrono::Duration::days(next(15) as i64)),
+                    };
+                    Prod {
+                        i,
+                        product: match next(6) {
+                            5 => None,
+                            k => Some(&kinds[k as usize]),
+                        },
+                        begin,
+                        eind,
+                        omvang: None,
+                        budget: None,
+                        has_product_field: next(8) != 0,
+                    }
+                })
+                .collect();
+            let mut o = Out(Vec::new());
+            products(&mut o, &ps, "P", ["CD080", "CS338", "TR302"]);
+            let merged: Vec<usize> =
+                o.0.iter()
+                    .filter(|v| v.rule == "TR302")
+                    .filter_map(|v| match v.level {
+                        Level::Product(i) => Some(i),
+                        _ => None,
+                    })
+                    .collect();
+            assert_eq!(merged, pairwise(&ps));
         }
     }
 }

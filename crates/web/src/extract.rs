@@ -56,7 +56,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
             (Some(e), Some(s)) if !e.is_empty() && constant_time_eq(e, s) => {}
             _ => return Err(AppError::Csrf),
         }
-        if std::str::from_utf8(&percent_decoded(&bytes)).is_err() {
+        if !is_utf8_urlencoded(&bytes) {
             return Err(not_utf8("form"));
         }
         for (name, value) in &fields {
@@ -137,7 +137,7 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         _: &S,
     ) -> Result<Self, AppError> {
         let query = parts.uri.query().unwrap_or("");
-        if std::str::from_utf8(&percent_decoded(query.as_bytes())).is_err() {
+        if !is_utf8_urlencoded(query.as_bytes()) {
             return Err(not_utf8("query"));
         }
         let fields: Vec<(String, String)> = serde_html_form::from_str(query).unwrap_or_default();
@@ -171,27 +171,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
     }
 }
 
-/// `application/x-www-form-urlencoded` bytes with `+` and `%XX` decoded, to check that
-/// they are UTF-8 before the lossy form decoder turns invalid bytes into U+FFFD.
-fn percent_decoded(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match raw[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < raw.len() => match (hex(raw[i + 1]), hex(raw[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    out
+/// Whether urlencoded bytes decode to UTF-8; checked before the lossy form decoder turns
+/// invalid bytes into U+FFFD. (`+` is ASCII, so it needs no decoding for this.)
+fn is_utf8_urlencoded(raw: &[u8]) -> bool {
+    percent_encoding::percent_decode(raw).decode_utf8().is_ok()
 }
 
 fn not_utf8(what: &str) -> AppError {
@@ -248,30 +231,38 @@ fn check_json_text(value: &serde_json::Value, path: &mut String) -> Result<(), A
     }
 }
 
-/// Memory for request bodies that are read whole beyond the usual 1 MiB (iJw messages,
-/// up to 25 MB each), in KiB: what all such requests together may hold at once. A
-/// request with a Content-Length takes its share before reading, so requests never hold
-/// parts of the budget while waiting for the rest of it; one without takes it as the
-/// bytes arrive.
-const BODY_BUDGET_KIB: usize = 64 * 1024;
-static BODY_BUDGET: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(BODY_BUDGET_KIB);
+/// Memory for messages read beyond the usual 1 MiB body (iJw messages, up to 25 MiB
+/// each), in KiB: what all of them together may take at once, from the first byte read
+/// until the answer. Reading and receiving a message takes up to about [`EXPANSION`]
+/// times its size at its peak (the body, the parsed tree, the typed message, the text
+/// kept), so a message takes that share. A request with a Content-Length takes its share
+/// before reading, so requests never hold part of the budget while waiting for the rest;
+/// one without takes it as the bytes arrive.
+const BUDGET_KIB: usize = 256 * 1024;
+/// Peak memory of receiving a message over its size (measured with bench/hostile.sh).
+const EXPANSION: usize = 10;
+static BUDGET: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(BUDGET_KIB);
 /// How long a request waits for its share of the budget before it is answered 503.
-const BODY_BUDGET_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+const BUDGET_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 /// A body over its limit is still read (and dropped) up to this size, so the client hears
 /// the 413 instead of a reset connection; beyond it the connection is closed.
 const DRAIN_LIMIT: u64 = 128 * 1024 * 1024;
 
-/// A body read whole within the budget; the budget is given back when it is dropped.
+/// A body read whole, and its share of the memory budget: keep the share until the
+/// message has been handled.
 pub struct BudgetedBody {
     pub bytes: Vec<u8>,
-    _share: Option<tokio::sync::SemaphorePermit<'static>>,
+    pub share: Share,
 }
+
+/// A share of the memory budget, given back when dropped.
+pub struct Share(Option<tokio::sync::SemaphorePermit<'static>>);
 
 /// Why a body was not read.
 pub enum BodyError {
     /// Over the limit: the size read (at least the limit plus one).
     TooLarge(u64),
-    /// The budget stayed taken by other requests for [`BODY_BUDGET_WAIT`].
+    /// The budget stayed taken by other requests for [`BUDGET_WAIT`].
     Busy,
     /// The connection failed while the body was being sent.
     Unreadable,
@@ -293,15 +284,15 @@ impl From<BodyError> for AppError {
     }
 }
 
-async fn take_budget(
-    kib: usize,
-) -> Result<Option<tokio::sync::SemaphorePermit<'static>>, BodyError> {
+/// Takes the share of `bytes` bytes of body.
+async fn take_budget(bytes: usize) -> Result<Share, BodyError> {
+    let kib = (bytes.div_ceil(1024) * EXPANSION).min(BUDGET_KIB);
     if kib == 0 {
-        return Ok(None);
+        return Ok(Share(None));
     }
-    let wanted = u32::try_from(kib.min(BODY_BUDGET_KIB)).map_err(|_| BodyError::Busy)?;
-    match tokio::time::timeout(BODY_BUDGET_WAIT, BODY_BUDGET.acquire_many(wanted)).await {
-        Ok(Ok(permit)) => Ok(Some(permit)),
+    let wanted = u32::try_from(kib).map_err(|_| BodyError::Busy)?;
+    match tokio::time::timeout(BUDGET_WAIT, BUDGET.acquire_many(wanted)).await {
+        Ok(Ok(permit)) => Ok(Share(Some(permit))),
         _ => Err(BodyError::Busy),
     }
 }
@@ -313,12 +304,11 @@ pub async fn read_body(
     limit: usize,
 ) -> Result<BudgetedBody, BodyError> {
     use http_body_util::BodyExt;
-    let kib = |n: usize| n.div_ceil(1024);
-    let mut share = None;
+    let mut share = Share(None);
     let mut bytes = Vec::new();
     let mut refused = declared.is_some_and(|d| d > limit as u64);
     if let Some(d) = declared.filter(|_| !refused) {
-        share = take_budget(kib(d as usize)).await?;
+        share = take_budget(d as usize).await?;
         bytes.reserve_exact(d as usize);
     }
     let mut total: u64 = 0;
@@ -331,18 +321,19 @@ pub async fn read_body(
             // Over the limit: drop what was read and count the rest as it passes.
             refused = true;
             bytes = Vec::new();
-            share = None;
+            share = Share(None);
             if total > DRAIN_LIMIT {
                 break;
             }
             continue;
         }
         if declared.is_none() {
-            let more = kib(bytes.len() + data.len()) - kib(bytes.len());
-            if let Some(p) = take_budget(more).await? {
-                match &mut share {
+            // The share of the whole KiB this chunk completes.
+            let more = (bytes.len() + data.len()).div_ceil(1024) - bytes.len().div_ceil(1024);
+            if let Share(Some(p)) = take_budget(more * 1024).await? {
+                match &mut share.0 {
                     Some(s) => s.merge(p),
-                    None => share = Some(p),
+                    None => share = Share(Some(p)),
                 }
             }
         }
@@ -351,8 +342,5 @@ pub async fn read_body(
     if refused {
         return Err(BodyError::TooLarge(total.max(declared.unwrap_or(0))));
     }
-    Ok(BudgetedBody {
-        bytes,
-        _share: share,
-    })
+    Ok(BudgetedBody { bytes, share })
 }

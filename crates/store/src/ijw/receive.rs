@@ -71,7 +71,6 @@ impl Incoming {
         if bytes.len() > MAX_MESSAGE_BYTES {
             return Incoming::oversized(bytes.len() as u64, today);
         }
-        let text = String::from_utf8_lossy(bytes).replace('\0', "\u{FFFD}");
         let read = eenplan_ijw::parse(bytes)
             .map(|msg| {
                 let violations = rules::check(&msg, today);
@@ -86,6 +85,8 @@ impl Incoming {
                 nl: e.nl(),
                 en: e.to_string(),
             });
+        // Copied after the parse, when its tree is gone: the peak holds one copy less.
+        let text = String::from_utf8_lossy(bytes).replace('\0', "\u{FFFD}");
         Incoming { text, read, today }
     }
 
@@ -520,8 +521,17 @@ async fn linked(
         .filter(|a| a.provider_id == ctx.provider && a.bsn.as_deref() == bsn))
 }
 
-fn has_violation(violations: &[Violation], i: usize) -> bool {
-    violations.iter().any(|v| v.level == Level::Product(i))
+/// The records the rules within the message refused, by position. A set: the violations
+/// grow with every record refused, so scanning them per record would take time in the
+/// square of the message's size.
+fn refused_within(violations: &[Violation]) -> std::collections::HashSet<usize> {
+    violations
+        .iter()
+        .filter_map(|v| match v.level {
+            Level::Product(i) => Some(i),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Moves the decision's actual start and end to what the deliveries say: the first
@@ -553,6 +563,7 @@ async fn start(
     m: &eenplan_ijw::Jw305,
     violations: &mut Vec<Violation>,
 ) -> Result<()> {
+    let within = refused_within(violations);
     for (i, p) in m.client.start_producten.iter().enumerate() {
         ctx.records += 1;
         let a = linked(tx, ctx, p.toewijzing_nummer, ctx.bsn).await?;
@@ -561,7 +572,7 @@ async fn start(
             number: p.toewijzing_nummer,
             decision_id: a.as_ref().map(|a| a.decision_id.clone()),
         });
-        if has_violation(violations, i) {
+        if within.contains(&i) {
             continue;
         }
         let Some(a) = a else {
@@ -640,6 +651,7 @@ async fn stop(
     m: &eenplan_ijw::Jw307,
     violations: &mut Vec<Violation>,
 ) -> Result<()> {
+    let within = refused_within(violations);
     for (i, p) in m.client.stop_producten.iter().enumerate() {
         ctx.records += 1;
         let a = linked(tx, ctx, p.toewijzing_nummer, ctx.bsn).await?;
@@ -648,7 +660,7 @@ async fn stop(
             number: p.toewijzing_nummer,
             decision_id: a.as_ref().map(|a| a.decision_id.clone()),
         });
-        if has_violation(violations, i) {
+        if within.contains(&i) {
             continue;
         }
         let Some(a) = a else {
@@ -731,6 +743,7 @@ async fn request(
     m: &eenplan_ijw::Jw315,
     violations: &mut Vec<Violation>,
 ) -> Result<()> {
+    let within = refused_within(violations);
     // The youth's open case, where there is one.
     let case_id: Option<String> = match ctx.youth_id {
         Some(y) => {
@@ -750,7 +763,7 @@ async fn request(
             bsn: ctx.bsn.map(str::to_owned),
             ..RecordLink::default()
         });
-        if has_violation(violations, i) {
+        if within.contains(&i) {
             continue;
         }
         let taken: Option<i64> = sqlx::query_scalar(
@@ -880,6 +893,7 @@ async fn declaration(
     m: &eenplan_ijw::Jw323,
     violations: &mut Vec<Violation>,
 ) -> Result<()> {
+    let within = refused_within(violations);
     let mut i = 0;
     for client in &m.declaratie.clienten {
         for p in &client.prestaties {
@@ -898,7 +912,7 @@ async fn declaration(
             let reference = &p.product_referentie.referentie_nummer;
             let period = &p.product_periode;
             let refused = match &a {
-                _ if has_violation(violations, index) => None,
+                _ if within.contains(&index) => None,
                 None => Some((
                     "TR338",
                     "9338",
@@ -1012,7 +1026,7 @@ async fn declaration(
                     }
                 }
             };
-            let accepted = refused.is_none() && !has_violation(violations, index);
+            let accepted = refused.is_none() && !within.contains(&index);
             let code = match &refused {
                 Some((rule, code, detail)) => {
                     violations.push(violation(rule, code, Level::Product(index), detail.clone()));

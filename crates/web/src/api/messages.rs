@@ -60,9 +60,10 @@ pub async fn deliver(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let delivered = match read_body(body, declared, MAX_MESSAGE_BYTES).await {
-        Ok(body) => Delivered::Message(body.bytes),
-        Err(BodyError::TooLarge(size)) => Delivered::TooLarge(size),
+    // The share of the memory budget is held until the message has been received.
+    let (delivered, _share) = match read_body(body, declared, MAX_MESSAGE_BYTES).await {
+        Ok(body) => (Delivered::Message(body.bytes), Some(body.share)),
+        Err(BodyError::TooLarge(size)) => (Delivered::TooLarge(size), None),
         Err(e) => return Err(e.into()),
     };
     let r = deliver_action(&app, &ctx, delivered).await?;
