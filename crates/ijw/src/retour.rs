@@ -6,13 +6,15 @@ use crate::rules::{Level, Violation};
 use crate::types::TotaalBedragMetDc;
 use crate::{Header, Message, codes::DebetCredit};
 use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
 
 /// Retourcode for "no objection" (code list WJ001).
 pub const RETOURCODE_OK: &str = "0200";
 
-fn codes_where(v: &[Violation], pred: impl Fn(&Violation) -> bool) -> Vec<String> {
+/// The distinct retourcodes of `xs` in their order, or 0200 when there are none.
+fn codes_of<'a>(xs: impl IntoIterator<Item = &'a Violation>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for x in v.iter().filter(|x| pred(x)) {
+    for x in xs {
         if !out.iter().any(|c| c == x.retourcode) {
             out.push(x.retourcode.to_owned());
         }
@@ -23,8 +25,28 @@ fn codes_where(v: &[Violation], pred: impl Fn(&Violation) -> bool) -> Vec<String
     out
 }
 
-fn at(v: &[Violation], level: Level) -> Vec<String> {
-    codes_where(v, |x| x.level == level)
+/// The violations by the level they apply to, gathered once: the retour of a message
+/// with many records looks each record up instead of scanning all violations for it.
+struct Codes<'a> {
+    by_level: HashMap<Level, Vec<&'a Violation>>,
+}
+
+impl<'a> Codes<'a> {
+    fn new(violations: &'a [Violation]) -> Codes<'a> {
+        let mut by_level: HashMap<Level, Vec<&'a Violation>> = HashMap::new();
+        for v in violations {
+            by_level.entry(v.level).or_default().push(v);
+        }
+        Codes { by_level }
+    }
+
+    fn of(&self, level: Level) -> &[&'a Violation] {
+        self.by_level.get(&level).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn at(v: &Codes<'_>, level: Level) -> Vec<String> {
+    codes_of(v.of(level).iter().copied())
 }
 
 fn ok() -> Vec<String> {
@@ -34,12 +56,7 @@ fn ok() -> Vec<String> {
 /// The retour header. Afzender and Ontvanger stay as in the received message for
 /// JW302..JW320, because their XSDs fix the direction (JW302's Afzender is a
 /// municipality code, as in JW301); JW325 goes from municipality to provider.
-fn retour_header(
-    h: &Header,
-    v: &[Violation],
-    identificatie: &str,
-    dagtekening: NaiveDate,
-) -> Header {
+fn retour_header(h: &Header, v: &Codes<'_>, identificatie: &str, dagtekening: NaiveDate) -> Header {
     let mut r = Header::new(
         h.afzender.clone(),
         h.ontvanger.clone(),
@@ -64,7 +81,7 @@ pub fn retour(
     identificatie: &str,
     dagtekening: NaiveDate,
 ) -> Option<Message> {
-    let v = violations;
+    let v = &Codes::new(violations);
     let header = retour_header(msg.header(), v, identificatie, dagtekening);
     let client_codes = at(v, Level::Client);
     Some(match msg {
@@ -325,7 +342,7 @@ fn totaal(sum: i128) -> TotaalBedragMetDc {
 /// granted total is 0; on a header rejection the DeclaratieAntwoord is left out.
 fn declaratie_antwoord(
     m: &crate::Jw323,
-    v: &[Violation],
+    v: &Codes<'_>,
     identificatie: &str,
     dagtekening: NaiveDate,
 ) -> crate::Jw325 {
@@ -341,13 +358,29 @@ fn declaratie_antwoord(
     header.declaratie_dagtekening = Some(h.dagtekening);
     header.xsd_versie_declaratie = Some(h.xsd_versie.clone());
     header.retour_codes = at(v, Level::Header);
-    let header_rejected = v.iter().any(|x| x.level == Level::Header);
+    let header_rejected = !v.of(Level::Header).is_empty();
     let d = &m.declaratie;
-    // Client-level violations naming a BSN belong to that client; the rest to the
-    // declaration as a whole.
-    let bsns: Vec<&str> = d.clienten.iter().map(|c| c.bsn.as_str()).collect();
-    let names_client = |x: &Violation| bsns.iter().any(|b| x.detail.contains(b));
-    let decl_codes = codes_where(v, |x| x.level == Level::Client && !names_client(x));
+    // Client-level violations naming a BSN of the message belong to that client; the
+    // rest to the declaration as a whole.
+    let bsns: HashSet<&str> = d.clienten.iter().map(|c| c.bsn.as_str()).collect();
+    let mut by_client: HashMap<&str, Vec<&Violation>> = HashMap::new();
+    let mut declaration_wide = Vec::new();
+    for &x in v.of(Level::Client) {
+        let mut named: Vec<&str> = nine_digits(&x.detail)
+            .filter(|w| bsns.contains(w))
+            .collect();
+        named.dedup();
+        if named.is_empty() {
+            declaration_wide.push(x);
+        }
+        for b in named {
+            let list = by_client.entry(b).or_default();
+            if !list.last().is_some_and(|last| std::ptr::eq(*last, x)) {
+                list.push(x);
+            }
+        }
+    }
+    let decl_codes = codes_of(declaration_wide);
     let decl_rejected = decl_codes.iter().any(|c| c != RETOURCODE_OK);
     let submitted = signed(
         d.totaal_ingediend_bedrag.totaal_bedrag,
@@ -357,9 +390,7 @@ fn declaratie_antwoord(
     let mut clienten = Vec::new();
     let mut idx = 0;
     for c in &d.clienten {
-        let client_codes = codes_where(v, |x| {
-            x.level == Level::Client && x.detail.contains(c.bsn.as_str())
-        });
+        let client_codes = codes_of(by_client.get(c.bsn.as_str()).into_iter().flatten().copied());
         let client_rejected = client_codes.iter().any(|c| c != RETOURCODE_OK);
         let mut prestaties = Vec::new();
         for p in &c.prestaties {
@@ -409,4 +440,14 @@ fn declaratie_antwoord(
             retour_codes: decl_codes,
         }),
     }
+}
+
+/// Every run of nine digits in `text`, overlapping ones too (a BSN is nine digits, so a
+/// detail names a BSN exactly when one of these is it).
+fn nine_digits(text: &str) -> impl Iterator<Item = &str> {
+    text.as_bytes()
+        .windows(9)
+        .enumerate()
+        .filter(|(_, w)| w.iter().all(u8::is_ascii_digit))
+        .map(move |(i, _)| &text[i..i + 9])
 }
