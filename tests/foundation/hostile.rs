@@ -242,7 +242,7 @@ async fn audit_verify_holds_during_writes_and_refuses_a_missing_database() {
                         "test.write",
                         eenplan_store::audit::Action::Create,
                     )
-                    .object("test", &format!("{w}-{i}"));
+                    .object("test", format!("{w}-{i}"));
                     eenplan_store::audit::append(&mut tx, &Actor::system("test"), &event)
                         .await
                         .unwrap();

@@ -29,6 +29,9 @@ pub enum Claim {
     InProgress,
 }
 
+/// fingerprint, status (none while in progress), content type, body.
+type StoredRow = (String, Option<i64>, Option<String>, Option<String>);
+
 fn cutoff() -> String {
     crate::format_time(chrono::Utc::now() - chrono::Duration::hours(KEEP_HOURS))
 }
@@ -46,7 +49,7 @@ pub async fn claim(store: &Store, user_id: &str, key: &str, fingerprint: &str) -
     .bind(cutoff())
     .execute(&mut *tx)
     .await?;
-    let row: Option<(String, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+    let row: Option<StoredRow> = sqlx::query_as(
         "SELECT fingerprint, status, content_type, body FROM idempotency_keys
          WHERE user_id = $1 AND idem_key = $2",
     )

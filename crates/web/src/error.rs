@@ -241,7 +241,7 @@ impl IntoResponse for AppError {
 
 /// "What you sent is too large (at most 25 MiB)" in English and Dutch.
 fn too_large_messages(limit: usize) -> (String, String) {
-    let size = if limit % (1024 * 1024) == 0 {
+    let size = if limit.is_multiple_of(1024 * 1024) {
         format!("{} MiB", limit / (1024 * 1024))
     } else {
         format!("{limit} bytes")

@@ -272,7 +272,7 @@ pub async fn receive_in(
     } else {
         "accepted"
     })
-    .bind(&text)
+    .bind(text)
     .bind(now())
     .execute(&mut **tx)
     .await?;
