@@ -56,7 +56,7 @@ mod tests {
         }
         let e = check("name", "ab\0").unwrap_err();
         assert!(
-            e.message_en.contains("U+0000 at position 3"),
+            e.message_en.contains("(U+0000) at position 3"),
             "{}",
             e.message_en
         );
