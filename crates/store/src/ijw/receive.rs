@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use eenplan_ijw::rules::{self, Level, Violation};
 use eenplan_ijw::{MAX_MESSAGE_BYTES, Message, MessageType, ParseErrorKind};
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// Who delivered the message.
 #[derive(Debug, Clone, Copy)]
@@ -308,32 +309,45 @@ pub async fn receive_in(
         .bind(&id)
         .execute(&mut **tx)
         .await?;
-    for v in &violations {
-        let (position, level) = match v.level {
-            Level::Header => (-1, "header"),
-            Level::Client => (-1, "client"),
-            Level::Product(i) => (i as i64, "product"),
-        };
-        let link = match v.level {
-            Level::Product(i) => ctx.links.get(i).cloned().unwrap_or_default(),
-            _ => RecordLink::default(),
-        };
-        sqlx::query(
+    // Many rows a statement: a declaration of thousands of records can be refused whole.
+    const COLUMNS: usize = 9;
+    for chunk in violations.chunks(400) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let marks: Vec<String> = (1..=COLUMNS)
+                    .map(|c| crate::placeholder(tx, r * COLUMNS + c))
+                    .collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO ijw_refusals (message_id, position, level, retour_code, rule, detail, bsn,
-                assignment_number, decision_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&id)
-        .bind(position)
-        .bind(level)
-        .bind(v.retourcode)
-        .bind(v.rule)
-        .bind(&v.detail)
-        .bind(link.bsn.or(bsn.clone()))
-        .bind(link.number.map(i64::from))
-        .bind(link.decision_id)
-        .execute(&mut **tx)
-        .await?;
+                assignment_number, decision_id) VALUES {}",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for v in chunk {
+            let (position, level) = match v.level {
+                Level::Header => (-1, "header"),
+                Level::Client => (-1, "client"),
+                Level::Product(i) => (i as i64, "product"),
+            };
+            let link = match v.level {
+                Level::Product(i) => ctx.links.get(i).cloned().unwrap_or_default(),
+                _ => RecordLink::default(),
+            };
+            q = q
+                .bind(id.clone())
+                .bind(position)
+                .bind(level)
+                .bind(v.retourcode)
+                .bind(v.rule)
+                .bind(v.detail.clone())
+                .bind(link.bsn.or(bsn.clone()))
+                .bind(link.number.map(i64::from))
+                .bind(link.decision_id);
+        }
+        q.execute(&mut **tx).await?;
     }
 
     let (mut retour_id, mut retour_xml) = (None, None);
@@ -460,6 +474,7 @@ struct Apply<'a> {
 }
 
 /// An assignment as the database knows it.
+#[derive(Clone)]
 struct Assignment {
     decision_id: String,
     bsn: Option<String>,
@@ -473,25 +488,19 @@ struct Assignment {
     unit_price_cents: Option<i64>,
 }
 
-async fn assignment(tx: &mut Tx, municipality: &str, number: u32) -> Result<Option<Assignment>> {
-    let row = sqlx::query(
-        "SELECT a.decision_id, y.bsn, a.provider_id, d.start_on,
-                COALESCE(d.ended_on, d.end_on) AS last_day, p.category, p.code, d.unit,
-                d.units_x100, d.unit_price_cents
-         FROM ijw_assignments a
-         JOIN decisions d ON d.id = a.decision_id
-         JOIN persons y ON y.id = d.youth_id
-         JOIN products p ON p.id = d.product_id
-         WHERE a.municipality_code = $1 AND a.number = $2",
-    )
-    .bind(municipality)
-    .bind(i64::from(number))
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
+const ASSIGNMENT_SELECT: &str = "SELECT a.number, a.decision_id, y.bsn, a.provider_id, d.start_on,
+        COALESCE(d.ended_on, d.end_on) AS last_day, p.category, p.code, d.unit,
+        d.units_x100, d.unit_price_cents
+     FROM ijw_assignments a
+     JOIN decisions d ON d.id = a.decision_id
+     JOIN persons y ON y.id = d.youth_id
+     JOIN products p ON p.id = d.product_id
+     WHERE a.municipality_code = $1 AND a.number";
+
+fn assignment_of(r: &sqlx::any::AnyRow) -> Result<Assignment> {
     let start: String = r.try_get("start_on")?;
     let last: String = r.try_get("last_day")?;
-    Ok(Some(Assignment {
+    Ok(Assignment {
         decision_id: r.try_get("decision_id")?,
         bsn: r.try_get("bsn")?,
         provider_id: r.try_get("provider_id")?,
@@ -502,7 +511,45 @@ async fn assignment(tx: &mut Tx, municipality: &str, number: u32) -> Result<Opti
         unit: r.try_get("unit")?,
         units_x100: r.try_get("units_x100")?,
         unit_price_cents: r.try_get("unit_price_cents")?,
-    }))
+    })
+}
+
+async fn assignment(tx: &mut Tx, municipality: &str, number: u32) -> Result<Option<Assignment>> {
+    let row = sqlx::query(&format!("{ASSIGNMENT_SELECT} = $2"))
+        .bind(municipality)
+        .bind(i64::from(number))
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(assignment_of).transpose()
+}
+
+/// The assignments of many numbers, in a few queries: a declaration names thousands.
+async fn assignments(
+    tx: &mut Tx,
+    municipality: &str,
+    mut numbers: Vec<u32>,
+) -> Result<HashMap<u32, Assignment>> {
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut found = HashMap::with_capacity(numbers.len());
+    for chunk in numbers.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|i| crate::placeholder(tx, i + 2))
+            .collect();
+        let mut sql = format!("{ASSIGNMENT_SELECT} IN ({})", marks.join(","));
+        if crate::is_sqlite(tx) {
+            sql = sql.replacen("$1", "?", 1);
+        }
+        let mut q = sqlx::query(&sql).bind(municipality);
+        for n in chunk {
+            q = q.bind(i64::from(*n));
+        }
+        for r in q.fetch_all(&mut **tx).await? {
+            let number: i64 = r.try_get("number")?;
+            found.insert(number as u32, assignment_of(&r)?);
+        }
+    }
+    Ok(found)
 }
 
 /// The assignment a start or stop names, if it is this provider's for this client
@@ -894,15 +941,26 @@ async fn declaration(
     violations: &mut Vec<Violation>,
 ) -> Result<()> {
     let within = refused_within(violations);
+    let known = assignments(
+        tx,
+        ctx.municipality,
+        m.declaratie
+            .clienten
+            .iter()
+            .flat_map(|c| c.prestaties.iter().map(|p| p.toewijzing_nummer))
+            .collect(),
+    )
+    .await?;
     let mut i = 0;
     for client in &m.declaratie.clienten {
         for p in &client.prestaties {
             let index = i;
             i += 1;
             ctx.records += 1;
-            let a = assignment(tx, ctx.municipality, p.toewijzing_nummer)
-                .await?
-                .filter(|a| a.provider_id == ctx.provider);
+            let a = known
+                .get(&p.toewijzing_nummer)
+                .filter(|a| a.provider_id == ctx.provider)
+                .cloned();
             ctx.links.push(RecordLink {
                 bsn: Some(client.bsn.clone()),
                 number: Some(p.toewijzing_nummer),
