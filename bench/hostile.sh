@@ -86,11 +86,14 @@ gen declaration 25 "$WORK/d25b.xml"
 deliver "$WORK/d25b.xml" >"$WORK/d25b.out" &
 big=$!
 : >"$WORK/regs.txt"
+NAMES=("" "Aylin Yilmaz" "Bram Verhoeven" "Chloe Dekker" "Daan Mulder" "Emma Vos" "Finn Peters"
+  "Guus Hendriks" "Hanna Koster" "Ilias Amrani" "Julia Post" "Kees Brouwer" "Lina Huisman"
+  "Milan Schouten" "Nora Kuipers" "Owen Blom" "Puck van Dam")
 for n in $(seq 1 16); do
   sleep 0.5
   curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Authorization: Bearer $WORKER" \
     -H 'Content-Type: application/json' \
-    --data "{\"municipality_code\":\"1640\",\"primary_problem_area\":\"opvoeding\",\"question\":\"Vraag\",\"youths\":[{\"name\":\"Noor Bench $n\",\"birth_date\":\"2016-05-01\"}]}" \
+    --data "{\"municipality_code\":\"1640\",\"primary_problem_area\":\"opvoeding\",\"question\":\"Vraag\",\"youths\":[{\"name\":\"${NAMES[$n]}\",\"birth_date\":\"2010-01-$(printf %02d "$n")\"}]}" \
     "$URL/api/v1/registrations" >>"$WORK/regs.txt"
 done
 wait "$big"
