@@ -259,6 +259,53 @@ async fn run<I: Import>(
     Ok(summary)
 }
 
+/// Whether the row's external id is well-formed and not on an earlier line of the file
+/// (`seen`); otherwise the problem is added to `errors`.
+fn new_external_id(
+    fields: &Fields<'_>,
+    seen: &mut HashMap<Box<str>, u64>,
+    errors: &mut Vec<RowError>,
+) -> bool {
+    let (line, id) = (fields.line, fields.get(0));
+    if let Err(e) = identifier("external_id", id, true) {
+        errors.push(RowError::field(line, "external_id", e));
+        return false;
+    }
+    if let Some(first) = seen.get(id) {
+        errors.push(RowError::new(
+            line,
+            "external_id",
+            format!("Dit external_id staat ook op regel {first}."),
+            format!("This external_id is also on line {first}."),
+        ));
+        return false;
+    }
+    seen.insert(id.into(), line);
+    true
+}
+
+/// Reads a history file as the import reads it, without a database: the header (column
+/// names, delimiter, byte order mark) and every row's width, length, characters and
+/// external id. Each row that passes goes to `row` as its line and its values in the
+/// order of `columns`; the problems found are returned in file order. The fuzzer drives
+/// the import's own reading through this (`fuzz/fuzz_targets/csv_import.rs`).
+pub fn read_rows(
+    reader: impl Read,
+    columns: &[&str],
+    mut row: impl FnMut(u64, &[&str]),
+) -> Result<Vec<RowError>, ImportError> {
+    let mut csv = Csv::open(reader, columns)?;
+    let mut errors = Vec::new();
+    let mut seen: HashMap<Box<str>, u64> = HashMap::new();
+    while let Some(fields) = csv.next_row(&mut errors)? {
+        if new_external_id(&fields, &mut seen, &mut errors) {
+            let values: Vec<&str> = (0..columns.len()).map(|i| fields.get(i)).collect();
+            row(fields.line, &values);
+        }
+    }
+    Ok(errors)
+}
+
 /// Reads, checks and (while the file has no problems) writes the whole file.
 async fn read<I: Import>(
     tx: &mut Tx,
@@ -273,22 +320,9 @@ async fn read<I: Import>(
     let mut seen: HashMap<Box<str>, u64> = HashMap::new();
     let mut batch = Vec::with_capacity(BATCH);
     while let Some(fields) = csv.next_row(&mut errors)? {
-        let line = fields.line;
-        let id = fields.get(0);
-        if let Err(e) = identifier("external_id", id, true) {
-            errors.push(RowError::field(line, "external_id", e));
+        if !new_external_id(&fields, &mut seen, &mut errors) {
             continue;
         }
-        if let Some(first) = seen.get(id) {
-            errors.push(RowError::new(
-                line,
-                "external_id",
-                format!("Dit external_id staat ook op regel {first}."),
-                format!("This external_id is also on line {first}."),
-            ));
-            continue;
-        }
-        seen.insert(id.into(), line);
         if let Some(row) = import.parse(&fields, &mut errors) {
             batch.push(row);
         }
@@ -1492,5 +1526,35 @@ impl Import for Consultations {
         audit::append_many(tx, &events).await?;
         summary.imported += rows.len() as u64;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_is_read_as_the_import_reads_it_without_a_database() {
+        let file = "\u{feff}external_id;kind;municipality_code;requested_on;referrer;referred_on\n\
+                    C1;advice;1640;2023-03-10;cjg;no\n\
+                    C1;advice;1640;2023-03-10;cjg;no\n\
+                    C2;adv\u{1}ice;1640;2023-03-10;cjg;no\n\
+                    C3;advice\n";
+        let mut rows = Vec::new();
+        let errors = read_rows(file.as_bytes(), CONSULTATION_COLUMNS, |line, values| {
+            rows.push((line, values.join("|")))
+        })
+        .unwrap();
+        // Values come in the order of the columns asked for, not of the file.
+        assert_eq!(rows, [(2, "C1|1640|2023-03-10|cjg|advice|no".to_owned())]);
+        let lines: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(lines, [(3, "external_id"), (4, "kind"), (5, "")]);
+        let long = format!("external_id\n{}\n", "x".repeat(10_000));
+        let errors = read_rows(long.as_bytes(), &["external_id"], |_, _| {}).unwrap();
+        assert!(
+            errors[0].message_en.contains("at most 4096"),
+            "{}",
+            errors[0]
+        );
     }
 }
