@@ -381,6 +381,16 @@ async fn control_characters_are_refused_alike_on_both_backends() {
     )
     .await;
     assert_eq!(status, 201, "{body}");
+    // One JSON value and nothing after it.
+    let r = worker
+        .post(app.url("/api/v1/registrations"))
+        .header("x-csrf-token", &csrf)
+        .header("content-type", "application/json")
+        .body(r#"{"municipality_code": "1640"} {"ignored": true}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
 }
 
 async fn register_with_key(

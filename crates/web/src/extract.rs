@@ -102,14 +102,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        let value: serde_json::Value = serde_path_to_error::deserialize(de).map_err(|e| {
-            let inner = e.into_inner();
-            AppError::Invalid(vec![Problem {
-                field: String::new(),
-                message: inner.to_string(),
-                message_nl: format!("Ongeldige JSON: {inner}"),
-            }])
-        })?;
+        // One JSON value and nothing after it (`end`), as axum's own `Json` demands.
+        let value: serde_json::Value = serde_path_to_error::deserialize(&mut *de)
+            .map_err(|e| e.into_inner())
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|inner| {
+                AppError::Invalid(vec![Problem {
+                    field: String::new(),
+                    message: inner.to_string(),
+                    message_nl: format!("Ongeldige JSON: {inner}"),
+                }])
+            })?;
         check_json_text(&value, &mut String::new())?;
         serde_path_to_error::deserialize(value)
             .map(ApiJson)

@@ -145,7 +145,9 @@ pub async fn change_password(
         &f.new_password,
         &p.username,
         &p.display_name,
-    ) {
+    )
+    .await
+    {
         errors.push(e);
     }
     if !errors.is_empty() {

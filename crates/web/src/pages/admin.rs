@@ -597,14 +597,29 @@ pub fn parse_user(
 }
 
 /// Checks a new password against the policy, with the username and name as words a
-/// guesser would try first.
-pub fn check_password(
+/// guesser would try first. On a blocking thread: the guessability estimate takes up to
+/// half a second for some long passwords, which must not stall other requests.
+pub async fn check_password(
     field: &'static str,
     pw: &str,
     username: &str,
     display_name: &str,
 ) -> Result<(), Problem> {
-    password::check(field, pw, &[username, display_name]).map_err(Problem::from)
+    let (pw, username, display_name) =
+        (pw.to_owned(), username.to_owned(), display_name.to_owned());
+    tokio::task::spawn_blocking(move || {
+        password::check(field, &pw, &[&username, &display_name]).map_err(Problem::from)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        // Logged with an error id; the user may simply try again.
+        let _ = AppError::internal(e);
+        Err(Problem::new(
+            field,
+            "Het wachtwoord kon niet worden gecontroleerd; probeer het opnieuw.",
+            "The password could not be checked; try again.",
+        ))
+    })
 }
 
 /// The fields of a new account, parsed and checked, with its password hashed and a
@@ -624,7 +639,7 @@ pub async fn parse_new_user(
     let input = parse_user(display_name, role, organisation_id, team_ids)
         .map_err(|e| problems.extend(e))
         .ok();
-    if let Err(p) = check_password("password", password, username, display_name) {
+    if let Err(p) = check_password("password", password, username, display_name).await {
         problems.push(p);
     }
     let (Some(username), Some(input), true) = (parsed_username, input, problems.is_empty()) else {
