@@ -56,6 +56,7 @@ async fn build(app: &TestApp, c: Case<'_>) -> Vec<String> {
             })
             .collect(),
         parents: vec![],
+        break_glass_reason: None,
     };
     let r = cases::register(&mut tx, &actor, &user, &input, 90)
         .await

@@ -10,6 +10,7 @@ mod cases;
 mod cbs;
 mod declarations;
 mod generator;
+mod grants;
 mod hostile;
 mod ijw;
 mod import;

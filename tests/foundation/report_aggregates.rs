@@ -288,6 +288,7 @@ impl<'a> Writer<'a> {
             question: format!("q{}", self.seq),
             youths: vec![youth],
             parents: vec![],
+            break_glass_reason: None,
         };
         let mut tx = self.store().begin().await.unwrap();
         let result =

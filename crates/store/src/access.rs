@@ -9,6 +9,7 @@
 use crate::audit::{self, Action, Actor, Event};
 use crate::cases::{audit_family, case_event, next_number};
 use crate::catalogue;
+use crate::grant::CaseGrant;
 use crate::ijw::assign::Change;
 use crate::{Error, Result, Store, Tx, check_versioned_update, new_id, now};
 use crate::{code, date, opt_code, opt_date};
@@ -259,11 +260,11 @@ pub async fn request(conn: &mut sqlx::AnyConnection, id: &str) -> Result<AccessR
 }
 
 /// The requests of a case, newest first (without results and reviews).
-pub async fn requests_of_case(store: &Store, case_id: &str) -> Result<Vec<AccessRequest>> {
+pub async fn requests_of_case(store: &Store, grant: &CaseGrant) -> Result<Vec<AccessRequest>> {
     sqlx::query(&format!(
         "{REQUEST_SELECT} WHERE r.case_id = $1 ORDER BY r.created_at DESC"
     ))
-    .bind(case_id)
+    .bind(grant.case_id())
     .fetch_all(store.pool())
     .await?
     .iter()
@@ -1046,11 +1047,11 @@ pub async fn decision(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Decisi
     )
 }
 
-pub async fn decisions_of_case(store: &Store, case_id: &str) -> Result<Vec<Decision>> {
+pub async fn decisions_of_case(store: &Store, grant: &CaseGrant) -> Result<Vec<Decision>> {
     sqlx::query(&format!(
         "{DECISION_SELECT} WHERE d.case_id = $1 ORDER BY d.start_on DESC"
     ))
-    .bind(case_id)
+    .bind(grant.case_id())
     .fetch_all(store.pool())
     .await?
     .iter()

@@ -1,11 +1,15 @@
 //! Families, registrations and cases: who may see a case, its life from registration to
 //! closing, and the work lists built on it.
 //!
-//! Who may open a case is decided here, in [`access`], and nowhere else: members of the
-//! team that holds it and its worker; professionals explicitly involved (and the
-//! coordinating professional); and someone who broke the glass, for a limited time.
+//! Who may open a case is decided here, in [`open`], and nowhere else: members of the
+//! team that holds it and its worker (reading only what was written until it closed once
+//! the family has a later case); professionals explicitly involved (and the coordinating
+//! professional); treatment-team members consulted with the family's consent; and someone
+//! who broke the glass, for a limited time. [`open`] answers a [`CaseGrant`], which every
+//! read of the case's content takes.
 
 use crate::audit::{self, Action, Actor, Event};
+use crate::grant::{Basis, CaseGrant};
 use crate::{
     Error, Result, Store, Tx, check_versioned_update, date, format_time, new_id, now, opt_date,
 };
@@ -141,11 +145,14 @@ async fn insert_person(
     Ok(id)
 }
 
-pub async fn persons(store: &Store, family_id: &str) -> Result<Vec<Person>> {
+/// The family's youths and parents (for a former team: those known when its case closed).
+pub async fn persons(store: &Store, grant: &CaseGrant) -> Result<Vec<Person>> {
     let rows = sqlx::query(&format!(
-        "SELECT {PERSON_COLUMNS} FROM persons WHERE family_id = $1 ORDER BY kind DESC, birth_date, name"
+        "SELECT {PERSON_COLUMNS} FROM persons WHERE family_id = $1 AND ($2 IS NULL OR created_at < $2)
+         ORDER BY kind DESC, birth_date, name"
     ))
-    .bind(family_id)
+    .bind(grant.family_id())
+    .bind(grant.until_stamp())
     .fetch_all(store.pool())
     .await?;
     rows.iter().map(person_from_row).collect()
@@ -244,12 +251,14 @@ pub struct NetworkMemberInput {
     pub contribution: String,
 }
 
-pub async fn network(store: &Store, family_id: &str) -> Result<Vec<NetworkMember>> {
+/// The family's network (for a former team: as known when its case closed).
+pub async fn network(store: &Store, grant: &CaseGrant) -> Result<Vec<NetworkMember>> {
     let rows = sqlx::query(
         "SELECT id, name, relation, contact, contribution, version FROM network_members
-         WHERE family_id = $1 ORDER BY name",
+         WHERE family_id = $1 AND ($2 IS NULL OR created_at < $2) ORDER BY name",
     )
-    .bind(family_id)
+    .bind(grant.family_id())
+    .bind(grant.until_stamp())
     .fetch_all(store.pool())
     .await?;
     rows.iter()
@@ -332,33 +341,47 @@ pub async fn update_network_member(
 
 // ---------------------------------------------------------------- duplicates
 
-/// An existing youth that likely is the one being registered.
+/// An existing youth that likely is the one being registered. Of a youth whose family
+/// the caller cannot open (held by another team), only the team is told: never the name,
+/// the birth date or the family.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Match {
+    /// To link the registration to this youth (a family another team holds takes a
+    /// break-the-glass reason, or is refused while its case is open).
     pub person_id: String,
-    pub name: String,
+    /// Empty when the youth is held by another team.
+    pub name: Option<String>,
     pub birth_date: Option<NaiveDate>,
-    pub family_name: String,
+    pub family_name: Option<String>,
+    /// The team that holds (or last held) the family's case, when that is not the
+    /// caller's: ask that team.
+    pub known_at_team: Option<String>,
     /// The BSN is the same (certain); otherwise the name and birth date are close.
     pub same_bsn: bool,
 }
 
 /// Youths whose BSN equals `bsn`, or whose birth date equals `birth_date` and whose name
-/// is close to `name`.
+/// is close to `name`, as `user_id` may see them (see [`Match`]).
 pub async fn likely_matches(
     store: &Store,
+    user_id: &str,
     name: &str,
     birth_date: Option<NaiveDate>,
     bsn: Option<Bsn>,
 ) -> Result<Vec<Match>> {
     let key = name_key(name);
-    let rows = sqlx::query(
-        "SELECT p.id, p.name, p.name_key, p.birth_date, p.bsn, f.name AS family_name
+    let rows = sqlx::query(&format!(
+        "SELECT p.id, p.name, p.name_key, p.birth_date, p.bsn, f.name AS family_name,
+                (SELECT COUNT(*) FROM cases c WHERE c.family_id = p.family_id AND {visible}) AS visible,
+                (SELECT t.name FROM cases c JOIN teams t ON t.id = c.team_id WHERE c.family_id = p.family_id
+                 ORDER BY c.registered_on DESC, c.created_at DESC LIMIT 1) AS team_name
          FROM persons p JOIN families f ON f.id = p.family_id
          WHERE p.bsn = $1 OR (p.kind = 'youth' AND p.birth_date = $2)",
-    )
+        visible = visible_to("$3")
+    ))
     .bind(bsn.map(|b| b.to_string()))
     .bind(birth_date.map(|d| d.to_string()))
+    .bind(user_id)
     .fetch_all(store.pool())
     .await?;
     let mut out = Vec::new();
@@ -367,12 +390,26 @@ pub async fn likely_matches(
         let same_bsn = bsn.is_some() && other_bsn == bsn.map(|b| b.to_string());
         let other_key: String = r.try_get("name_key")?;
         if same_bsn || (!key.is_empty() && names_match(&key, &other_key)) {
-            out.push(Match {
-                person_id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                birth_date: opt_date(r, "birth_date")?,
-                family_name: r.try_get("family_name")?,
-                same_bsn,
+            let visible = r.try_get::<i64, _>("visible")? > 0;
+            let team: Option<String> = r.try_get("team_name")?;
+            out.push(if visible {
+                Match {
+                    person_id: r.try_get("id")?,
+                    name: Some(r.try_get("name")?),
+                    birth_date: opt_date(r, "birth_date")?,
+                    family_name: Some(r.try_get("family_name")?),
+                    known_at_team: None,
+                    same_bsn,
+                }
+            } else {
+                Match {
+                    person_id: r.try_get("id")?,
+                    name: None,
+                    birth_date: None,
+                    family_name: None,
+                    known_at_team: Some(team.unwrap_or_default()),
+                    same_bsn,
+                }
             });
         }
     }
@@ -398,6 +435,9 @@ pub struct NewRegistration {
     pub question: String,
     pub youths: Vec<YouthRef>,
     pub parents: Vec<PersonInput>,
+    /// Why the registrant links a family another team held until recently: breaking the
+    /// glass (see [`register`]).
+    pub break_glass_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -468,6 +508,9 @@ pub(crate) async fn case_event(
 /// Registers a question. It lands with the local team of the municipality: on the
 /// family's open case, on its case closed within the reopening window (reopened), or on a
 /// new case. Youths already known keep their record; new youths and parents are added.
+/// A family whose open case another team holds is refused ([`Error::CaseElsewhere`]); one
+/// another team closed within the reopening window takes a break-the-glass reason
+/// ([`Error::HeldElsewhere`] without it).
 pub async fn register(
     tx: &mut Tx,
     actor: &Actor,
@@ -571,6 +614,16 @@ pub async fn register(
             }
             outcome = "added";
             existing = Some((id, number));
+        } else if case_team != team_id
+            && closed_on.is_some_and(|c| case::may_reopen(c, today, reopen_days))
+        {
+            // Another team closed the family's case within the reopening window: the
+            // family is still that team's. Linking it here opens its file to this team,
+            // so it takes a reason, is flagged and listed for that team's reviewer.
+            let Some(reason) = input.break_glass_reason.as_deref() else {
+                return Err(Error::HeldElsewhere);
+            };
+            break_glass(tx, actor, user_id, &id, reason).await?;
         } else if case_team == team_id
             && closed_on.is_some_and(|c| case::may_reopen(c, today, reopen_days))
         {
@@ -698,42 +751,6 @@ pub struct CaseSummary {
     pub coordinator_name: Option<String>,
 }
 
-/// Why a user may open a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Access {
-    /// Member of the holding team, or the case's worker: may run the case.
-    Team,
-    /// Explicitly involved, or the coordinating professional.
-    Involved,
-    /// Broke the glass within the last [`BREAK_GLASS_HOURS`].
-    BreakGlass,
-    None,
-}
-
-impl Access {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Access::Team => "team",
-            Access::Involved => "involved",
-            Access::BreakGlass => "break_glass",
-            Access::None => "none",
-        }
-    }
-    pub fn may_open(self) -> bool {
-        self != Access::None
-    }
-    /// Transitions and assignment belong to the holding team.
-    pub fn may_run(self) -> bool {
-        self == Access::Team
-    }
-    /// Changing the family, its network and its plan: the team and the involved.
-    /// Breaking the glass opens a case for reading only.
-    pub fn may_write(self) -> bool {
-        matches!(self, Access::Team | Access::Involved)
-    }
-}
-
 fn case_from_row(r: &AnyRow) -> Result<CaseSummary> {
     let status: String = r.try_get("status")?;
     let close_reason: Option<String> = r.try_get("close_reason")?;
@@ -781,7 +798,7 @@ const CASE_FROM: &str = "FROM cases c
 
 /// The condition "user `$U` may open case `c` through team, worker, involvement or
 /// coordination" (not break-the-glass), with `$U` the placeholder given: the SQL form of
-/// [`access`] for lists and search (keep the two in step).
+/// [`open`] for lists and search (keep the two in step).
 fn visible_to(u: &str) -> String {
     format!(
         "(c.worker_id = {u}
@@ -792,17 +809,28 @@ fn visible_to(u: &str) -> String {
     )
 }
 
-/// The case and what `user_id` may do with it. The one place that decides who sees a case.
-pub async fn access(
-    conn: &mut sqlx::AnyConnection,
-    user_id: &str,
-    case_id: &str,
-) -> Result<(CaseSummary, Access)> {
+/// The outcome of asking to open a case.
+#[derive(Debug)]
+pub enum Opened {
+    Granted(CaseGrant),
+    /// The case exists but the user has no basis to open it (the caller answers 403 and
+    /// records the refusal); the summary serves the page that offers to break the glass.
+    Refused(CaseSummary),
+}
+
+/// Opens case `case_id` for `user_id`: the one place that decides who sees a case and why
+/// (see [`Basis`]). `NotFound` when it does not exist.
+pub async fn open(conn: &mut sqlx::AnyConnection, user_id: &str, case_id: &str) -> Result<Opened> {
     let row = sqlx::query(&format!(
         "SELECT {CASE_COLUMNS},
          (SELECT COUNT(*) FROM team_members tm WHERE tm.team_id = c.team_id AND tm.user_id = $2) AS in_team,
          (SELECT COUNT(*) FROM case_involvements i WHERE i.case_id = c.id AND i.user_id = $2) AS involved,
-         (SELECT COUNT(*) FROM break_glass_accesses b WHERE b.case_id = c.id AND b.user_id = $2 AND b.expires_at > $3) AS glass
+         (SELECT COUNT(*) FROM consultation_requests r JOIN consultation_members cm ON cm.request_id = r.id
+            WHERE r.case_id = c.id AND cm.user_id = $2 AND r.consent = 1 AND r.status <> 'declined') AS consulted,
+         (SELECT COUNT(*) FROM break_glass_accesses b WHERE b.case_id = c.id AND b.user_id = $2 AND b.expires_at > $3) AS glass,
+         (SELECT COUNT(*) FROM cases later WHERE later.family_id = c.family_id AND later.id <> c.id
+            AND later.registered_on >= c.closed_on) AS later,
+         (SELECT MAX(e.at) FROM case_events e WHERE e.case_id = c.id AND e.kind = 'closed') AS closed_at
          {CASE_FROM} WHERE c.id = $1"
     ))
     .bind(case_id)
@@ -812,24 +840,34 @@ pub async fn access(
     .await?
     .ok_or(Error::NotFound)?;
     let summary = case_from_row(&row)?;
-    let in_team: i64 = row.try_get("in_team")?;
-    let involved: i64 = row.try_get("involved")?;
-    let glass: i64 = row.try_get("glass")?;
-    let access = if in_team > 0 || summary.worker_id.as_deref() == Some(user_id) {
-        Access::Team
-    } else if summary.status != CaseStatus::Closed
-        && (involved > 0 || summary.coordinator_user_id.as_deref() == Some(user_id))
+    let count = |name: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(name)? > 0) };
+    let closed = summary.status == CaseStatus::Closed;
+    let basis = if count("in_team")? || summary.worker_id.as_deref() == Some(user_id) {
+        // A closed case whose family has moved on to a later case is history.
+        Some(if closed && count("later")? {
+            Basis::FormerTeam
+        } else {
+            Basis::Team
+        })
+    } else if !closed
+        && (count("involved")? || summary.coordinator_user_id.as_deref() == Some(user_id))
     {
-        Access::Involved
-    } else if glass > 0 {
-        Access::BreakGlass
+        Some(Basis::Involved)
+    } else if count("consulted")? {
+        Some(Basis::TreatmentTeamWithConsent)
+    } else if count("glass")? {
+        Some(Basis::BreakGlass)
     } else {
-        Access::None
+        None
     };
-    Ok((summary, access))
+    let closed_at: Option<String> = row.try_get("closed_at")?;
+    Ok(match basis {
+        Some(b) => Opened::Granted(CaseGrant::new(summary, user_id, b, closed_at)),
+        None => Opened::Refused(summary),
+    })
 }
 
-/// Records an access refused by [`access`] (the caller answers 403).
+/// Records an access refused by [`open`] (the caller answers 403).
 pub async fn record_refusal(store: &Store, actor: &Actor, case_id: &str) -> Result<()> {
     audit::record(
         store,
@@ -853,12 +891,12 @@ pub struct RegistrationRecord {
     pub youth_ids: Vec<String>,
 }
 
-pub async fn registrations(store: &Store, case_id: &str) -> Result<Vec<RegistrationRecord>> {
+pub async fn registrations(store: &Store, grant: &CaseGrant) -> Result<Vec<RegistrationRecord>> {
     let rows = sqlx::query(
         "SELECT id, registered_on, municipality_code, referral_channel, question FROM registrations
          WHERE case_id = $1 ORDER BY registered_on, created_at",
     )
-    .bind(case_id)
+    .bind(grant.case_id())
     .fetch_all(store.pool())
     .await?;
     let mut out = Vec::new();
@@ -903,12 +941,12 @@ pub struct CaseEvent {
     pub user_name: Option<String>,
 }
 
-pub async fn timeline(store: &Store, case_id: &str) -> Result<Vec<CaseEvent>> {
+pub async fn timeline(store: &Store, grant: &CaseGrant) -> Result<Vec<CaseEvent>> {
     let rows = sqlx::query(
         "SELECT e.at, e.on_date, e.kind, e.detail, u.display_name FROM case_events e
          LEFT JOIN users u ON u.id = e.user_id WHERE e.case_id = $1 ORDER BY e.at",
     )
-    .bind(case_id)
+    .bind(grant.case_id())
     .fetch_all(store.pool())
     .await?;
     rows.iter()
@@ -1120,14 +1158,14 @@ pub struct Involvement {
     pub added_at: String,
 }
 
-pub async fn involvements(store: &Store, case_id: &str) -> Result<Vec<Involvement>> {
+pub async fn involvements(store: &Store, grant: &CaseGrant) -> Result<Vec<Involvement>> {
     let rows = sqlx::query(
         "SELECT i.user_id, u.display_name, u.role, o.name AS org_name, i.reason, a.display_name AS added_by, i.added_at
          FROM case_involvements i JOIN users u ON u.id = i.user_id
          JOIN organisations o ON o.id = u.organisation_id JOIN users a ON a.id = i.added_by
          WHERE i.case_id = $1 ORDER BY i.added_at",
     )
-    .bind(case_id)
+    .bind(grant.case_id())
     .fetch_all(store.pool())
     .await?;
     rows.iter()
@@ -1701,22 +1739,18 @@ pub async fn teams_of(store: &Store, user_id: &str) -> Result<Vec<(String, Strin
         .collect()
 }
 
-/// Records that a user opened a case (or a part of it): the read of client data.
+/// Records that a user opened a case (or a part of it): the read of client data, as
+/// the grant says (see [`CaseGrant::read_event`]).
 pub async fn record_read(
     store: &Store,
     actor: &Actor,
-    case: &CaseSummary,
-    access: Access,
+    grant: &CaseGrant,
     what: &str,
 ) -> Result<()> {
     let mut conn = store.pool().acquire().await?;
-    let clients = client_ids(&mut conn, &case.family_id).await?;
+    let clients = client_ids(&mut conn, grant.family_id()).await?;
     drop(conn);
-    let mut event = Event::new(format!("case.{what}"), Action::Read)
-        .object("case", &case.id)
-        .clients(clients);
-    event.break_glass = access == Access::BreakGlass;
-    audit::record(store, actor, &event).await
+    audit::record(store, actor, &grant.read_event(what).clients(clients)).await
 }
 
 #[cfg(test)]

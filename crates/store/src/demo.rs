@@ -324,6 +324,7 @@ async fn families(
             question: q.into(),
             youths,
             parents,
+            break_glass_reason: None,
         }
     };
     let bakker = cases::register(

@@ -19,6 +19,7 @@ pub mod declarations;
 pub mod demo;
 pub mod directory;
 pub mod generator;
+pub mod grant;
 pub mod idempotency;
 pub mod ijw;
 pub mod import;
@@ -49,6 +50,9 @@ pub enum Error {
     /// The record was changed by someone else since it was read (stale version).
     #[error("record was changed in the meantime")]
     Conflict,
+    /// The caller's grant does not allow this (a closed case, reading only).
+    #[error("not allowed by the grant")]
+    Forbidden,
     /// A unique constraint refused the write.
     #[error("a record with this value already exists")]
     Duplicate,
@@ -78,6 +82,10 @@ pub enum Error {
     /// The family has an open case held by another team.
     #[error("the family has an open case with another team")]
     CaseElsewhere,
+    /// Another team closed the family's case within the reopening window; linking it
+    /// takes a break-the-glass reason.
+    #[error("the family was recently in care with another team")]
+    HeldElsewhere,
     /// Input that breaks a domain rule only the database can check (a contract on a
     /// date, a price on a date, four eyes); answered 422 on the named field.
     #[error("invalid: {0}")]

@@ -4,6 +4,7 @@
 
 use crate::audit::{Action, Actor, Event};
 use crate::cases::{audit_family, family_event};
+use crate::grant::CaseGrant;
 use crate::{Error, Result, Store, Tx, now};
 use chrono::NaiveDate;
 use eenplan_domain::plan::{CoordinatorKind, PlanContent};
@@ -33,12 +34,18 @@ pub struct PlanVersion {
     pub agreed_by: Option<String>,
 }
 
-pub async fn state(store: &Store, family_id: &str) -> Result<PlanState> {
+/// The plan as the grant shows it: for a former team, the version current when its case
+/// closed.
+pub async fn state(store: &Store, grant: &CaseGrant) -> Result<PlanState> {
     let r = sqlx::query(
-        "SELECT p.family_id, p.coordinator_kind, p.coordinator_user_id, u.display_name, p.current_version, p.version
+        "SELECT p.family_id, p.coordinator_kind, p.coordinator_user_id, u.display_name, p.version,
+                CASE WHEN $2 IS NULL THEN p.current_version
+                     ELSE (SELECT COALESCE(MAX(v.number), 0) FROM plan_versions v
+                           WHERE v.family_id = p.family_id AND v.created_at < $2) END AS current_version
          FROM family_plans p LEFT JOIN users u ON u.id = p.coordinator_user_id WHERE p.family_id = $1",
     )
-    .bind(family_id)
+    .bind(grant.family_id())
+    .bind(grant.until_stamp())
     .fetch_optional(store.pool())
     .await?
     .ok_or(Error::NotFound)?;
@@ -53,14 +60,16 @@ pub async fn state(store: &Store, family_id: &str) -> Result<PlanState> {
     })
 }
 
-pub async fn version(store: &Store, family_id: &str, number: i64) -> Result<PlanVersion> {
+/// Version `number` of the plan, if the grant shows it.
+pub async fn version(store: &Store, grant: &CaseGrant, number: i64) -> Result<PlanVersion> {
     let r = sqlx::query(
         "SELECT v.number, v.content, u.display_name, v.created_at, v.agreed_on, v.agreed_by
          FROM plan_versions v JOIN users u ON u.id = v.created_by
-         WHERE v.family_id = $1 AND v.number = $2",
+         WHERE v.family_id = $1 AND v.number = $2 AND ($3 IS NULL OR v.created_at < $3)",
     )
-    .bind(family_id)
+    .bind(grant.family_id())
     .bind(number)
+    .bind(grant.until_stamp())
     .fetch_optional(store.pool())
     .await?
     .ok_or(Error::NotFound)?;
@@ -79,13 +88,15 @@ pub async fn version(store: &Store, family_id: &str, number: i64) -> Result<Plan
 /// The list of versions, newest first: (number, created_at, author, agreed_on).
 pub async fn versions(
     store: &Store,
-    family_id: &str,
+    grant: &CaseGrant,
 ) -> Result<Vec<(i64, String, String, Option<String>)>> {
     let rows = sqlx::query(
         "SELECT v.number, v.created_at, u.display_name, v.agreed_on FROM plan_versions v
-         JOIN users u ON u.id = v.created_by WHERE v.family_id = $1 ORDER BY v.number DESC",
+         JOIN users u ON u.id = v.created_by
+         WHERE v.family_id = $1 AND ($2 IS NULL OR v.created_at < $2) ORDER BY v.number DESC",
     )
-    .bind(family_id)
+    .bind(grant.family_id())
+    .bind(grant.until_stamp())
     .fetch_all(store.pool())
     .await?;
     rows.iter()

@@ -5,6 +5,7 @@
 
 use crate::audit::{self, Action, Actor, Event};
 use crate::cases::{case_event, next_number};
+use crate::grant::CaseGrant;
 use crate::{Error, Result, Store, Tx, check_versioned_update, new_id, now};
 use crate::{code, date, opt_date};
 use chrono::{Datelike, NaiveDate};
@@ -469,11 +470,11 @@ pub async fn team_requests(store: &Store, team_id: &str) -> Result<Vec<Consultat
 }
 
 /// The requests about a case (for the case page).
-pub async fn case_requests(store: &Store, case_id: &str) -> Result<Vec<Consultation>> {
+pub async fn case_requests(store: &Store, grant: &CaseGrant) -> Result<Vec<Consultation>> {
     sqlx::query(&format!(
         "{REQUEST_SELECT} WHERE r.case_id = $1 ORDER BY r.requested_on DESC"
     ))
-    .bind(case_id)
+    .bind(grant.case_id())
     .fetch_all(store.pool())
     .await?
     .iter()

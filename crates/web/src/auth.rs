@@ -64,16 +64,17 @@ pub struct AuthContext {
 }
 
 impl AuthContext {
-    pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.principal.user_id.clone()),
-            username: Some(self.principal.username.clone()),
-            role: Some(self.principal.role.as_str().into()),
-            organisation_id: Some(self.principal.organisation_id.clone()),
-            on_behalf_of: None,
+    /// The caller of a use case.
+    pub fn caller(&self) -> eenplan_app::Caller {
+        eenplan_app::Caller {
+            principal: self.principal.clone(),
             address: self.access.address.clone(),
             user_agent: self.access.user_agent.clone(),
         }
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.caller().actor()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Errors of the web layer and their one mapping to HTTP.
 //!
-//! Domain parsing yields [`eenplan_domain::FieldError`]s, the store yields
-//! [`eenplan_store::Error`]; handlers turn both into [`AppError`]. Its response carries a
+//! Use cases answer [`eenplan_app::Error`] (which also maps the store's errors); the web
+//! adds its own (authentication, CSRF, sizes) in [`AppError`]. Its response carries a
 //! JSON body (the API's answer) and the error itself as a response extension, which
 //! [`render_errors`] turns into a translated HTML page for browser routes. Internal
 //! failures are logged with an error id the user sees; their cause never leaves the server.
@@ -16,33 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 
-/// One wrong input: the field and what is wrong, in both languages.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Problem {
-    pub field: String,
-    pub message: String,
-    pub message_nl: String,
-}
-
-impl From<eenplan_domain::FieldError> for Problem {
-    fn from(e: eenplan_domain::FieldError) -> Self {
-        Problem {
-            field: e.field.into(),
-            message: e.message_en,
-            message_nl: e.message_nl,
-        }
-    }
-}
-
-impl Problem {
-    pub fn new(field: &str, nl: &str, en: &str) -> Problem {
-        Problem {
-            field: field.into(),
-            message: en.into(),
-            message_nl: nl.into(),
-        }
-    }
-}
+pub use eenplan_app::Problem;
 
 #[derive(Debug, Clone)]
 pub enum AppError {
@@ -129,59 +103,23 @@ impl AppError {
     }
 }
 
-impl From<eenplan_store::Error> for AppError {
-    fn from(e: eenplan_store::Error) -> Self {
-        use eenplan_store::Error as E;
+impl From<eenplan_app::Error> for AppError {
+    fn from(e: eenplan_app::Error) -> Self {
+        use eenplan_app::Error as E;
         match e {
+            E::Forbidden => AppError::Forbidden,
             E::NotFound => AppError::NotFound,
             E::Conflict => AppError::Conflict,
-            E::Busy => AppError::Unavailable,
-            E::Duplicate => AppError::invalid(Problem::new(
-                "",
-                "Er bestaat al een gegeven met deze waarde.",
-                "A record with this value already exists.",
-            )),
-            E::UnknownReference => AppError::invalid(Problem::new(
-                "",
-                "Verwijst naar een gegeven dat niet bestaat.",
-                "Refers to a record that does not exist.",
-            )),
-            E::InvalidText => AppError::invalid(Problem::new(
-                "",
-                "De invoer bevat tekens die niet zijn toegestaan.",
-                "The input contains characters that are not allowed.",
-            )),
-            E::NoLocalTeam(_) => AppError::invalid(Problem::new(
-                "municipality_code",
-                "Voor deze gemeente is nog geen lokaal team ingericht; vraag de beheerder.",
-                "No local team serves this municipality yet; ask the administrator.",
-            )),
-            E::Transition(t) => AppError::invalid(t.to_field_error()),
-            E::Invalid(f) => AppError::invalid(f),
-            E::CaseElsewhere => AppError::invalid(Problem::new(
-                "youths.0.existing_id",
-                "Dit gezin heeft een lopende casus bij een ander team. Neem contact op met dat team; het kan de aanmelding overnemen.",
-                "This family has an open case with another team. Contact that team; it can take over the registration.",
-            )),
-            E::NotApplicable(what) => AppError::invalid(match what {
-                "existing youth" | "youths of two families" => Problem::new(
-                    "youths.0.existing_id",
-                    "De gekozen bekende jeugdigen horen niet bij één gezin; meld ze apart aan of zoek opnieuw.",
-                    "The known youths chosen do not belong to one family; register them apart or search again.",
-                ),
-                "user" | "user role" | "coordinator" => Problem::new(
-                    "user_id",
-                    "Kies een actieve professional die aan deze casus kan werken.",
-                    "Choose an active professional who can work on this case.",
-                ),
-                _ => Problem::new(
-                    "",
-                    "Dit is hier niet mogelijk.",
-                    "This is not possible here.",
-                ),
-            }),
-            other => AppError::internal(other),
+            E::Invalid(problems) => AppError::Invalid(problems),
+            E::Unavailable => AppError::Unavailable,
+            E::Internal(cause) => AppError::internal(cause),
         }
+    }
+}
+
+impl From<eenplan_store::Error> for AppError {
+    fn from(e: eenplan_store::Error) -> Self {
+        eenplan_app::Error::from(e).into()
     }
 }
 

@@ -1899,6 +1899,21 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("reg.link_to", "Koppel aan", "Link to"),
     (
+        "reg.break_glass_reason",
+        "Reden om door te breken (wordt vastgelegd en beoordeeld door het andere team)",
+        "Reason to break the glass (recorded and reviewed by the other team)",
+    ),
+    (
+        "reg.known_at_team",
+        "Bekend bij ander team:",
+        "Known at another team:",
+    ),
+    (
+        "reg.ask_team",
+        "U ziet geen gegevens van het gezin van een ander team. Neem contact op met dat team: het kan de aanmelding overnemen. Koppelt u toch, dan vraagt dat een reden en wordt het als doorbraak vastgelegd.",
+        "You see no details of another team's family. Contact that team: it can take over the registration. Linking anyway asks for a reason and is recorded as breaking the glass.",
+    ),
+    (
         "reg.more_areas",
         "Meer probleemgebieden (optioneel)",
         "More problem areas (optional)",

@@ -14,10 +14,11 @@ use crate::pages::access::{
     provider_effort_action, provider_report_action, record_evaluation_action, request_step_action,
     update_request_action,
 };
-use crate::pages::cases::{audit_list, required_date, today};
+use crate::pages::cases::{required_date, today};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use eenplan_app::case_access;
 use eenplan_domain::access::RequestStep;
 use eenplan_store::access::{self as store_access, AccessRequest, Decision, DecisionVersion};
 use eenplan_store::catalogue::{self, Contract, Product};
@@ -411,9 +412,9 @@ pub async fn due(
         }
     };
     let rows = monitoring::due(&app.store, scope, today()).await?;
-    audit_list(
-        &app,
-        &ctx,
+    case_access::record_list(
+        &app.store,
+        &ctx.caller(),
         "evaluations.read",
         rows.iter().map(|r| r.case_id.clone()),
     )

@@ -1,5 +1,5 @@
 //! The API of families, registrations, cases and the family plan. Every handler asks
-//! `pages::cases::open_case` (or `run_case`) before it touches a case, so the API and the
+//! `eenplan_app::case_access` for the grant before it touches a case, so the API and the
 //! pages share one access rule, one parser per input and one audit trail.
 
 use crate::AppState;
@@ -7,10 +7,9 @@ use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody, Problem};
 use crate::extract::{ApiJson, Path, Query};
 use crate::pages::cases::{
-    RegistrationFields, current_plan, duplicate_problems, may_coordinate, open_case,
-    parse_help_kind, parse_network_member, parse_person, parse_reason, parse_registration,
-    parse_search, parse_step, parse_transfer, person_write_error, record_read, registration_error,
-    run_case, today, transfer_error, unresolved_duplicates, write_case,
+    RegistrationFields, current_plan, duplicate_problems, parse_help_kind, parse_network_member,
+    parse_person, parse_reason, parse_registration, parse_search, parse_step, parse_transfer,
+    person_write_error, registration_error, today, transfer_error, unresolved_duplicates,
 };
 use crate::pages::plan::{
     ActionDraft, GoalDraft, agreement_error, build_plan, changes_since, check_agreeing,
@@ -19,10 +18,12 @@ use crate::pages::plan::{
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use eenplan_app::case_access;
 use eenplan_domain::Bsn;
 use eenplan_domain::family::{PersonKind, parse_birth_date};
 use eenplan_domain::plan::{self, Change, PlanContent};
-use eenplan_store::cases::{self, Access, CaseSummary};
+use eenplan_store::cases::{self, CaseSummary};
+use eenplan_store::grant::Basis;
 use eenplan_store::plans;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -117,13 +118,14 @@ pub async fn youth_matches(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let matches = cases::likely_matches(&app.store, &q.name, birth, bsn).await?;
-    let event = eenplan_store::audit::Event::new(
-        "youth.duplicate_check",
-        eenplan_store::audit::Action::Search,
+    let matches = eenplan_app::registration::likely_duplicates(
+        &app.store,
+        &ctx.caller(),
+        &q.name,
+        birth,
+        bsn,
     )
-    .clients(matches.iter().map(|m| m.person_id.clone()));
-    eenplan_store::audit::record(&app.store, &ctx.actor(), &event).await?;
+    .await?;
     Ok(Json(matches))
 }
 
@@ -135,9 +137,9 @@ pub async fn waiting(
     Auth(ctx): Auth,
 ) -> ApiResult<Json<Vec<cases::WaitingRow>>> {
     let rows = cases::waiting(&app.store, &ctx.principal.user_id).await?;
-    crate::pages::cases::audit_list(
-        &app,
-        &ctx,
+    case_access::record_list(
+        &app.store,
+        &ctx.caller(),
         "waiting.read",
         rows.iter().map(|r| r.id.clone()),
     )
@@ -188,9 +190,9 @@ pub async fn caseload(
     Auth(ctx): Auth,
 ) -> ApiResult<Json<Vec<cases::CaseloadRow>>> {
     let rows = cases::caseload(&app.store, &ctx.principal.user_id).await?;
-    crate::pages::cases::audit_list(
-        &app,
-        &ctx,
+    case_access::record_list(
+        &app.store,
+        &ctx.caller(),
         "caseload.read",
         rows.iter().map(|r| r.id.clone()),
     )
@@ -201,8 +203,9 @@ pub async fn caseload(
 #[derive(Serialize, ToSchema)]
 pub struct CaseDetail {
     pub case: CaseSummary,
-    /// Why the caller may see it: team, involved or break_glass.
-    pub access: Access,
+    /// Why the caller may see it: team, former_team (a closed case, as it was when it
+    /// closed), involved, treatment_team_with_consent or break_glass.
+    pub access: Basis,
     pub persons: Vec<cases::Person>,
     pub network: Vec<cases::NetworkMember>,
     pub registrations: Vec<cases::RegistrationRecord>,
@@ -218,16 +221,17 @@ pub async fn get_case(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseDetail>> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    record_read(&app, &ctx, &case, access, "read").await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "read").await?;
     let s = &app.store;
     Ok(Json(CaseDetail {
-        persons: cases::persons(s, &case.family_id).await?,
-        network: cases::network(s, &case.family_id).await?,
-        registrations: cases::registrations(s, &case.id).await?,
-        involvements: cases::involvements(s, &case.id).await?,
-        timeline: cases::timeline(s, &case.id).await?,
-        access,
+        persons: cases::persons(s, &grant).await?,
+        network: cases::network(s, &grant).await?,
+        registrations: cases::registrations(s, &grant).await?,
+        involvements: cases::involvements(s, &grant).await?,
+        timeline: cases::timeline(s, &grant).await?,
+        access: grant.basis(),
         case,
     }))
 }
@@ -251,7 +255,7 @@ pub async fn update_case(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<CaseUpdate>,
 ) -> ApiResult<Json<CaseSummary>> {
-    run_case(&app, &ctx, &id).await?;
+    case_access::run(&app.store, &ctx.caller(), &id).await?;
     let version = version_required(b.version)?;
     let help = parse_help_kind(&b.help_kind).map_err(invalid)?;
     let mut tx = app.store.begin().await?;
@@ -267,8 +271,9 @@ pub async fn update_case(
     )
     .await?;
     tx.commit().await?;
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    record_read(&app, &ctx, &case, access, "read").await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "read").await?;
     Ok(Json(case))
 }
 
@@ -296,7 +301,7 @@ pub async fn transition(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<TransitionBody>,
 ) -> ApiResult<Json<CaseSummary>> {
-    run_case(&app, &ctx, &id).await?;
+    case_access::run(&app.store, &ctx.caller(), &id).await?;
     let version = version_required(b.version)?;
     let (step, on) =
         parse_step(&b.step, &b.reason, &b.on, &ctx.principal.user_id).map_err(AppError::Invalid)?;
@@ -314,8 +319,9 @@ pub async fn transition(
     )
     .await?;
     tx.commit().await?;
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    record_read(&app, &ctx, &case, access, "read").await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "read").await?;
     Ok(Json(case))
 }
 
@@ -353,7 +359,8 @@ pub async fn add_person(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<PersonBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let (case, _) = write_case(&app, &ctx, &id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
     let kind = PersonKind::parse(&b.kind).ok_or_else(|| {
         invalid(Problem::new(
             "kind",
@@ -388,8 +395,9 @@ pub async fn update_person(
     Path((id, person)): Path<(String, String)>,
     ApiJson(b): ApiJson<PersonBody>,
 ) -> ApiResult<StatusCode> {
-    let (case, _) = write_case(&app, &ctx, &id).await?;
-    let p = cases::persons(&app.store, &case.family_id)
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    let p = cases::persons(&app.store, &grant)
         .await?
         .into_iter()
         .find(|p| p.id == person)
@@ -442,7 +450,8 @@ pub async fn add_network_member(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<NetworkBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let (case, _) = write_case(&app, &ctx, &id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
     let input = parse_network_member(&b.name, &b.relation, &b.contact, &b.contribution)
         .map_err(AppError::Invalid)?;
     let mut tx = app.store.begin().await?;
@@ -460,8 +469,9 @@ pub async fn update_network_member(
     Path((id, member)): Path<(String, String)>,
     ApiJson(b): ApiJson<NetworkBody>,
 ) -> ApiResult<StatusCode> {
-    let (case, _) = write_case(&app, &ctx, &id).await?;
-    crate::pages::cases::family_member(&app, &case, &member).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    crate::pages::cases::family_member(&app, &grant, &member).await?;
     let version = version_required(b.version)?;
     let input = parse_network_member(&b.name, &b.relation, &b.contact, &b.contribution)
         .map_err(AppError::Invalid)?;
@@ -497,8 +507,8 @@ pub async fn add_involvement(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<InvolvementBody>,
 ) -> ApiResult<StatusCode> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    may_coordinate(&app, &ctx, &case, access).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
     let reason = parse_reason("reason", &b.reason).map_err(AppError::Invalid)?;
     if b.user_id.trim().is_empty() {
         return Err(invalid(Problem::new(
@@ -538,8 +548,8 @@ pub async fn end_involvement(
     Auth(ctx): Auth,
     Path((id, user)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    may_coordinate(&app, &ctx, &case, access).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
     let mut tx = app.store.begin().await?;
     cases::end_involvement(
         &mut tx,
@@ -594,11 +604,11 @@ pub async fn get_plan(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PlanDto>> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    record_read(&app, &ctx, &case, access, "plan_read").await?;
-    let state = plans::state(&app.store, &case.family_id).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
+    let state = plans::state(&app.store, &grant).await?;
     let current = if state.current_version > 0 {
-        Some(plans::version(&app.store, &case.family_id, state.current_version).await?)
+        Some(plans::version(&app.store, &grant, state.current_version).await?)
     } else {
         None
     };
@@ -649,7 +659,8 @@ pub async fn save_plan(
     ApiJson(b): ApiJson<PlanBody>,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let (case, access) = write_case(&app, &ctx, &id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
     let version = version_required(b.version)?;
     let content = build_plan(&b.goals, &b.actions).map_err(AppError::Invalid)?;
     let mut tx = app.store.begin().await?;
@@ -670,9 +681,8 @@ pub async fn save_plan(
         }
         Err(eenplan_store::Error::Conflict) => {
             drop(tx);
-            let (state, changes) =
-                changes_since(&app.store, &case.family_id, b.base.unwrap_or(0)).await?;
-            record_read(&app, &ctx, &case, access, "plan_read").await?;
+            let (state, changes) = changes_since(&app.store, &grant, b.base.unwrap_or(0)).await?;
+            case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
             let body = PlanConflict {
                 error: "conflict".into(),
                 message: "Someone else changed the plan in the meantime; see changes, then save against state.version.".into(),
@@ -694,9 +704,9 @@ pub async fn plan_version(
     Auth(ctx): Auth,
     Path((id, number)): Path<(String, i64)>,
 ) -> ApiResult<Json<plans::PlanVersion>> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    let v = plans::version(&app.store, &case.family_id, number).await?;
-    record_read(&app, &ctx, &case, access, "plan_read").await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    let v = plans::version(&app.store, &grant, number).await?;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
     Ok(Json(v))
 }
 
@@ -717,28 +727,24 @@ pub async fn plan_diff(
     Path(id): Path<String>,
     Query(q): Query<DiffParams>,
 ) -> ApiResult<Json<Vec<Change>>> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    let (state, current) = current_plan(&app.store, &case.family_id).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    let (state, current) = current_plan(&app.store, &grant).await?;
     let to = q.to.unwrap_or(state.current_version);
     let from = q.from.unwrap_or(to.saturating_sub(1));
     let new = if to == state.current_version {
         current
     } else {
-        plans::version(&app.store, &case.family_id, to)
-            .await?
-            .content
+        plans::version(&app.store, &grant, to).await?.content
     };
     let old = if from <= 0 {
         PlanContent::default()
     } else {
-        plans::version(&app.store, &case.family_id, from)
-            .await?
-            .content
+        plans::version(&app.store, &grant, from).await?.content
     };
     if to <= 0 {
         return Err(AppError::NotFound);
     }
-    record_read(&app, &ctx, &case, access, "plan_read").await?;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
     Ok(Json(plan::diff(&old, &new)))
 }
 
@@ -763,7 +769,8 @@ pub async fn agree(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<AgreementBody>,
 ) -> ApiResult<StatusCode> {
-    let (case, _) = write_case(&app, &ctx, &id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
     let number = b.number.ok_or_else(|| {
         invalid(Problem::new(
             "number",
@@ -772,7 +779,7 @@ pub async fn agree(
         ))
     })?;
     let (by, on) = parse_agreement(&b.agreed_by, &b.agreed_on).map_err(AppError::Invalid)?;
-    check_agreeing(&app.store, &case.family_id, &by).await?;
+    check_agreeing(&app.store, &grant, &by).await?;
     let mut tx = app.store.begin().await?;
     plans::agree(
         &mut tx,
@@ -806,8 +813,9 @@ pub async fn set_coordinator(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<CoordinatorBody>,
 ) -> ApiResult<StatusCode> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    may_coordinate(&app, &ctx, &case, access).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
     let version = version_required(b.version)?;
     let who = b
         .user_id
@@ -840,7 +848,7 @@ pub async fn break_glass_accesses(
     Auth(ctx): Auth,
 ) -> ApiResult<Json<Vec<cases::BreakGlassAccess>>> {
     Ok(Json(
-        cases::break_glass_accesses(&app.store, &ctx.principal.user_id).await?,
+        case_access::break_glass_accesses(&app.store, &ctx.caller()).await?,
     ))
 }
 

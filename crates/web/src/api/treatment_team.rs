@@ -348,11 +348,11 @@ pub async fn team_consultations(
     own_team(&app, &ctx, &team_id).await?;
     let mut list = store::team_requests(&app.store, &team_id).await?;
     list.iter_mut().for_each(redact);
-    eenplan_store::audit::record(
+    eenplan_app::case_access::record_list(
         &app.store,
-        &ctx.actor(),
-        &eenplan_store::audit::Event::new("consultation.list", eenplan_store::audit::Action::Read)
-            .object("team", &team_id),
+        &ctx.caller(),
+        "consultation.list",
+        list.iter().filter_map(|c| c.case_id.clone()),
     )
     .await?;
     Ok(Json(list))

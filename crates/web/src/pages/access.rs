@@ -3,13 +3,10 @@
 //! letter, evaluations and the work lists of due evaluations, and the provider's view.
 //!
 //! Access: a request, decision or evaluation is opened through its case
-//! (`open_case` to read, `run_case` to write: the holding team), except in the provider's
+//! (`case_access::open` to read, `case_access::run` to write: the holding team), except in the provider's
 //! view, which shows only what is addressed to the user's own organisation.
 
-use super::cases::{
-    Labelled, choose, labels, not_in_future, open_case, optional_date, required_date, run_case,
-    today,
-};
+use super::cases::{Labelled, choose, labels, not_in_future, optional_date, required_date, today};
 use super::{
     Chrome, Fields, answer_form, form_page, has_error, invalid_form, optional_text, page,
     parse_version, render,
@@ -23,6 +20,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use eenplan_app::case_access;
 use eenplan_domain::Role;
 use eenplan_domain::access::{
     EndReason, EvaluationOutcome, Frequency, Funding, ReferrerType, RequestStatus, RequestStep,
@@ -34,7 +32,7 @@ use eenplan_store::access::{
     ResultInput,
 };
 use eenplan_store::audit::{self, Action, Event};
-use eenplan_store::cases::{Access, CaseSummary};
+use eenplan_store::grant::{Basis, CaseGrant};
 use eenplan_store::monitoring::{self, EvaluationInput, Scope};
 use eenplan_store::{catalogue, plans};
 
@@ -56,8 +54,8 @@ async fn load_decision(app: &AppState, id: &str) -> Result<Decision, AppError> {
 /// and the CJG's professionals do; a provider's staff only what is addressed to their own
 /// organisation; anyone else involved in the case (a treatment-team member, a chain
 /// partner) does not.
-pub fn sees_access_object(ctx: &AuthContext, access: Access, provider_id: Option<&str>) -> bool {
-    access.may_run()
+pub fn sees_access_object(ctx: &AuthContext, grant: &CaseGrant, provider_id: Option<&str>) -> bool {
+    grant.may_run()
         || match ctx.principal.role {
             Role::FamilyWorker | Role::Reviewer => true,
             Role::ProviderStaff => provider_id == Some(ctx.principal.organisation_id.as_str()),
@@ -76,9 +74,9 @@ async fn open_access_object(
     family_id: &str,
     what: &str,
     object: (&str, &str),
-) -> Result<(CaseSummary, Access), AppError> {
-    let (case, access) = open_case(app, ctx, case_id).await?;
-    if !sees_access_object(ctx, access, provider_id) {
+) -> Result<CaseGrant, AppError> {
+    let grant = case_access::open(&app.store, &ctx.caller(), case_id).await?;
+    if !sees_access_object(ctx, &grant, provider_id) {
         eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), case_id).await?;
         return Err(AppError::Forbidden);
     }
@@ -88,10 +86,10 @@ async fn open_access_object(
         family_id,
         what,
         object,
-        access == Access::BreakGlass,
+        grant.basis() == Basis::BreakGlass,
     )
     .await?;
-    Ok((case, access))
+    Ok(grant)
 }
 
 /// A request opened through its case (see [`open_access_object`]).
@@ -436,7 +434,7 @@ pub async fn create_request_action(
     case_id: &str,
     f: &Fields,
 ) -> Result<String, AppError> {
-    run_case(app, ctx, case_id).await?;
+    case_access::run(&app.store, &ctx.caller(), case_id).await?;
     let input = parse_request(f).map_err(AppError::Invalid)?;
     let mut tx = app.store.begin().await?;
     let id = store_access::create_request(
@@ -459,7 +457,7 @@ pub async fn update_request_action(
     f: &Fields,
 ) -> Result<(), AppError> {
     let r = load_request(app, id).await?;
-    run_case(app, ctx, &r.case_id).await?;
+    case_access::run(&app.store, &ctx.caller(), &r.case_id).await?;
     let version =
         parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
     let input = parse_request(f).map_err(AppError::Invalid)?;
@@ -485,7 +483,7 @@ pub async fn change_decision_action(
     f: &Fields,
 ) -> Result<(), AppError> {
     let d = load_decision(app, id).await?;
-    run_case(app, ctx, &d.case_id).await?;
+    case_access::run(&app.store, &ctx.caller(), &d.case_id).await?;
     let mut errors = Vec::new();
     let version =
         parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
@@ -537,7 +535,7 @@ pub async fn add_time_action(
     f: &Fields,
 ) -> Result<(), AppError> {
     let d = load_decision(app, id).await?;
-    run_case(app, ctx, &d.case_id).await?;
+    case_access::run(&app.store, &ctx.caller(), &d.case_id).await?;
     let mut errors = Vec::new();
     let on = required_date(&mut errors, "time_on", f.get("time_on"));
     not_in_future(&mut errors, "time_on", on);
@@ -578,7 +576,7 @@ pub async fn record_evaluation_action(
     f: &Fields,
 ) -> Result<(), AppError> {
     let d = load_decision(app, decision_id).await?;
-    run_case(app, ctx, &d.case_id).await?;
+    case_access::run(&app.store, &ctx.caller(), &d.case_id).await?;
     let mut errors = Vec::new();
     let version =
         parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
@@ -745,22 +743,24 @@ async fn request_form(
     app: &AppState,
     ctx: &AuthContext,
     lang: Lang,
-    case: eenplan_store::cases::CaseSummary,
+    grant: CaseGrant,
     request_id: Option<String>,
     version: i64,
     f: Fields,
     errors: Vec<Problem>,
 ) -> Result<RequestFormPage, AppError> {
     let store = &app.store;
-    let youths = eenplan_store::cases::persons(store, &case.family_id)
+    // The form shows the family's youths and plan goals: a read of client data.
+    case_access::record_read(store, &ctx.caller(), &grant, "access_request_form").await?;
+    let youths = eenplan_store::cases::persons(store, &grant)
         .await?
         .into_iter()
         .filter(|p| p.kind == eenplan_domain::family::PersonKind::Youth)
         .map(|p| (p.id, p.name))
         .collect();
-    let state = plans::state(store, &case.family_id).await?;
+    let state = plans::state(store, &grant).await?;
     let goals = if state.current_version > 0 {
-        plans::version(store, &case.family_id, state.current_version)
+        plans::version(store, &grant, state.current_version)
             .await?
             .content
             .goals
@@ -814,9 +814,9 @@ async fn request_form(
             ctx,
             lang,
             app.config.demo_mode,
-            &format!("/casussen/{}", case.id),
+            &format!("/casussen/{}", grant.case_id()),
         ),
-        h: super::cases::CaseHeader::new(case, eenplan_store::cases::Access::Team, lang),
+        h: super::cases::CaseHeader::new(&grant, lang),
         errors,
         f,
         request_id,
@@ -864,10 +864,10 @@ pub async fn new_request(
     Auth(ctx): Auth,
     Path(case_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let case = run_case(&app, &ctx, &case_id).await?;
+    let grant = case_access::run(&app.store, &ctx.caller(), &case_id).await?;
     let mut f = Fields::default();
     f.set("funding", "zin");
-    page(&request_form(&app, &ctx, lang, case, None, 0, f, Vec::new()).await?)
+    page(&request_form(&app, &ctx, lang, grant, None, 0, f, Vec::new()).await?)
 }
 
 pub async fn create_request(
@@ -877,12 +877,12 @@ pub async fn create_request(
     Path(case_id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let case = run_case(&app, &ctx, &case_id).await?;
+    let grant = case_access::run(&app.store, &ctx.caller(), &case_id).await?;
     let result = create_request_action(&app, &ctx, &case_id, &f)
         .await
         .map(|id| format!("/toegang/{id}"));
     answer_form(result, |errors| {
-        request_form(&app, &ctx, lang, case, None, 0, f, errors)
+        request_form(&app, &ctx, lang, grant, None, 0, f, errors)
     })
     .await
 }
@@ -932,9 +932,21 @@ pub async fn edit_request(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let r = load_request(&app, &id).await?;
-    let case = run_case(&app, &ctx, &r.case_id).await?;
+    let grant = case_access::run(&app.store, &ctx.caller(), &r.case_id).await?;
     let f = request_fields(&r);
-    page(&request_form(&app, &ctx, lang, case, Some(r.id), r.version, f, Vec::new()).await?)
+    page(
+        &request_form(
+            &app,
+            &ctx,
+            lang,
+            grant,
+            Some(r.id),
+            r.version,
+            f,
+            Vec::new(),
+        )
+        .await?,
+    )
 }
 pub async fn update_request(
     State(app): State<AppState>,
@@ -944,12 +956,12 @@ pub async fn update_request(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let r = load_request(&app, &id).await?;
-    let case = run_case(&app, &ctx, &r.case_id).await?;
+    let grant = case_access::run(&app.store, &ctx.caller(), &r.case_id).await?;
     let result = update_request_action(&app, &ctx, &id, &f)
         .await
         .map(|()| format!("/toegang/{id}"));
     answer_form(result, |errors| {
-        request_form(&app, &ctx, lang, case, Some(id), r.version, f, errors)
+        request_form(&app, &ctx, lang, grant, Some(id), r.version, f, errors)
     })
     .await
 }
@@ -974,14 +986,11 @@ pub struct RequestView {
 }
 
 impl RequestView {
-    pub async fn new(
-        app: &AppState,
-        r: AccessRequest,
-        lang: Lang,
-    ) -> Result<RequestView, AppError> {
-        let goals = plan_goals(app, &r.family_id).await?;
+    /// `goals`: the family plan's goals (id, text) as the viewer's grant shows them; none
+    /// in the provider's view, which does not see the plan.
+    pub fn new(r: AccessRequest, lang: Lang, goals: &[(String, String)]) -> RequestView {
         let e = &r.effort;
-        Ok(RequestView {
+        RequestView {
             status: lang.pick(r.status.label_nl(), r.status.label_en()),
             variant: lang.pick(r.variant.label_nl(), r.variant.label_en()),
             funding: lang.pick(r.funding.label_nl(), r.funding.label_en()),
@@ -1008,16 +1017,16 @@ impl RequestView {
                 })
                 .collect(),
             r,
-        })
+        }
     }
 }
 
-async fn plan_goals(app: &AppState, family_id: &str) -> Result<Vec<(String, String)>, AppError> {
-    let state = plans::state(&app.store, family_id).await?;
+async fn plan_goals(app: &AppState, grant: &CaseGrant) -> Result<Vec<(String, String)>, AppError> {
+    let state = plans::state(&app.store, grant).await?;
     if state.current_version == 0 {
         return Ok(Vec::new());
     }
-    Ok(plans::version(&app.store, family_id, state.current_version)
+    Ok(plans::version(&app.store, grant, state.current_version)
         .await?
         .content
         .goals
@@ -1056,7 +1065,7 @@ async fn request_page(
     comment: String,
 ) -> Result<RequestPage, AppError> {
     let r = load_request(app, id).await?;
-    let (case, access) = open_access_object(
+    let grant = open_access_object(
         app,
         ctx,
         &r.case_id,
@@ -1071,13 +1080,13 @@ async fn request_page(
     Ok(RequestPage {
         t: Tr(lang),
         chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, &format!("/toegang/{id}")),
-        may_run: access.may_run(),
-        may_review: reviewer && access.may_run() && r.status == RequestStatus::InReview && !own,
+        may_run: grant.may_run(),
+        may_review: reviewer && grant.may_run() && r.status == RequestStatus::InReview && !own,
         // Said to a reviewer, who could otherwise expect to approve it.
         own_request: own && reviewer,
-        h: super::cases::CaseHeader::new(case, access, lang),
+        h: super::cases::CaseHeader::new(&grant, lang),
         errors,
-        v: RequestView::new(app, r, lang).await?,
+        v: RequestView::new(r, lang, &plan_goals(app, &grant).await?),
         comment,
     })
 }
@@ -1103,7 +1112,7 @@ pub async fn request_step_action(
     f: &Fields,
 ) -> Result<Option<String>, AppError> {
     let r = load_request(app, id).await?;
-    run_case(app, ctx, &r.case_id).await?;
+    case_access::run(&app.store, &ctx.caller(), &r.case_id).await?;
     if matches!(step, RequestStep::Approve | RequestStep::SendBack)
         && !policy::allows(ctx.principal.role, Permission::ReviewAccess)
     {
@@ -1277,7 +1286,7 @@ async fn decision_page(
     errors: Vec<Problem>,
 ) -> Result<DecisionPage, AppError> {
     let d = load_decision(app, id).await?;
-    let (case, access) = open_access_object(
+    let grant = open_access_object(
         app,
         ctx,
         &d.case_id,
@@ -1349,12 +1358,12 @@ async fn decision_page(
             app.config.demo_mode,
             &format!("/beschikkingen/{id}"),
         ),
-        may_run: access.may_run(),
-        h: super::cases::CaseHeader::new(case, access, lang),
+        may_run: grant.may_run(),
+        h: super::cases::CaseHeader::new(&grant, lang),
         errors,
         f,
         minutes: monitoring::minutes_spent(&app.store, id).await?,
-        results: RequestView::new(app, request, lang).await?.results,
+        results: RequestView::new(request, lang, &plan_goals(app, &grant).await?).results,
         v: DecisionView::new(d, lang),
         versions,
         evaluations,
@@ -1438,8 +1447,8 @@ pub async fn decision_letter(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let d = load_decision(&app, &id).await?;
-    let (_, access) = open_case(&app, &ctx, &d.case_id).await?;
-    if !sees_access_object(&ctx, access, d.provider_id.as_deref()) {
+    let grant = case_access::open(&app.store, &ctx.caller(), &d.case_id).await?;
+    if !sees_access_object(&ctx, &grant, d.provider_id.as_deref()) {
         eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), &d.case_id).await?;
         return Err(AppError::Forbidden);
     }
@@ -1450,10 +1459,10 @@ pub async fn decision_letter(
     let mut event = Event::new("decision.letter", Action::Print)
         .object("decision", &id)
         .clients(clients);
-    event.break_glass = access == Access::BreakGlass;
+    event.break_glass = grant.basis() == Basis::BreakGlass;
     audit::record(&app.store, &ctx.actor(), &event).await?;
     let request = load_request(&app, &d.request_id).await?;
-    let parents = eenplan_store::cases::persons(&app.store, &d.family_id)
+    let parents = eenplan_store::cases::persons(&app.store, &grant)
         .await?
         .into_iter()
         .filter(|p| p.has_authority == Some(true))
@@ -1468,7 +1477,7 @@ pub async fn decision_letter(
             app.config.demo_mode,
             &format!("/beschikkingen/{id}"),
         ),
-        results: RequestView::new(&app, request, lang).await?.results,
+        results: RequestView::new(request, lang, &plan_goals(&app, &grant).await?).results,
         reason,
         parents,
         v: DecisionView::new(d, Lang::Nl),
@@ -1519,7 +1528,7 @@ async fn evaluation_page(
     errors: Vec<Problem>,
 ) -> Result<EvaluationPage, AppError> {
     let d = load_decision(app, decision_id).await?;
-    let (case, access) = open_access_object(
+    let grant = open_access_object(
         app,
         ctx,
         &d.case_id,
@@ -1546,7 +1555,7 @@ async fn evaluation_page(
             app.config.demo_mode,
             &format!("/beschikkingen/{decision_id}"),
         ),
-        h: super::cases::CaseHeader::new(case, access, lang),
+        h: super::cases::CaseHeader::new(&grant, lang),
         errors,
         f,
         results: request
@@ -1579,7 +1588,7 @@ async fn evaluation_page(
             EvaluationOutcome::label_en,
             lang,
         ),
-        may_run: access.may_run(),
+        may_run: grant.may_run(),
         today: today.to_string(),
     })
 }
@@ -1652,9 +1661,9 @@ async fn due_page(
             (r, kind, due)
         })
         .collect();
-    super::cases::audit_list(
-        app,
-        ctx,
+    case_access::record_list(
+        &app.store,
+        &ctx.caller(),
         "evaluations.read",
         rows.iter().map(|(r, _, _)| r.case_id.clone()),
     )
@@ -1704,16 +1713,19 @@ pub async fn review_queue(
     Auth(ctx): Auth,
 ) -> Result<Html<String>, AppError> {
     let requests = store_access::review_queue(&app.store, &ctx.principal.user_id).await?;
-    super::cases::audit_list(
-        &app,
-        &ctx,
+    case_access::record_list(
+        &app.store,
+        &ctx.caller(),
         "review_queue.read",
         requests.iter().map(|r| r.case_id.clone()),
     )
     .await?;
     let mut rows = Vec::new();
     for r in requests {
-        rows.push(RequestView::new(&app, r, lang).await?);
+        // The reviewer holds the case through the team; the goals come with that grant.
+        let grant = case_access::open(&app.store, &ctx.caller(), &r.case_id).await?;
+        let goals = plan_goals(&app, &grant).await?;
+        rows.push(RequestView::new(r, lang, &goals));
     }
     page(&ReviewQueuePage {
         t: Tr(lang),
@@ -1784,7 +1796,7 @@ pub async fn provider_home(
     let (requests, decisions, total) = assignments(&app, &ctx, page_no - 1).await?;
     let mut views = Vec::new();
     for r in requests {
-        views.push(RequestView::new(&app, r, lang).await?);
+        views.push(RequestView::new(r, lang, &[]));
     }
     let last = ((total + store_access::PROVIDER_PAGE - 1) / store_access::PROVIDER_PAGE).max(1);
     page(&ProviderPage {
@@ -1863,7 +1875,7 @@ async fn provider_request_page(
         chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, "/aanbieder"),
         errors,
         f,
-        v: RequestView::new(app, r, lang).await?,
+        v: RequestView::new(r, lang, &[]),
         units: labels(
             Unit::ALL,
             Unit::as_str,
@@ -1961,7 +1973,7 @@ async fn provider_decision_page(
         chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, "/aanbieder"),
         errors,
         f,
-        results: RequestView::new(app, request, lang).await?.results,
+        results: RequestView::new(request, lang, &[]).results,
         v: DecisionView::new(d, lang),
     })
 }

@@ -1,6 +1,6 @@
 //! Registration, the case page, the family around it, and the work lists. The parsing
 //! of each input lives here once and serves both the pages and the JSON API; who may open
-//! a case is asked of `store::cases::access` through [`open_case`].
+//! a case is asked of `eenplan_app::case_access`, which answers the grant every read takes.
 
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
@@ -15,101 +15,20 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use eenplan_app::case_access;
 use eenplan_domain::case::{CloseReason, HelpKind};
 use eenplan_domain::codes::CodeList;
 use eenplan_domain::family::{PersonKind, parse_birth_date, parse_date};
 use eenplan_domain::plan::PlanContent;
 use eenplan_domain::{Bsn, Permission, Role, policy};
 use eenplan_store::cases::{
-    self, Access, CaseSummary, Match, NetworkMemberInput, NewRegistration, PersonInput, Step,
-    YouthRef,
+    self, CaseSummary, Match, NetworkMemberInput, NewRegistration, PersonInput, Step, YouthRef,
 };
+use eenplan_store::grant::{Basis, CaseGrant};
 use eenplan_store::{Store, codelists, plans};
 use serde::Deserialize;
 
 pub use eenplan_store::today;
-
-/// Opens a case for the signed-in user: 404 when it does not exist, 403 (audited) when
-/// the user may not see it. Reads are audited by the caller with [`record_read`].
-pub async fn open_case(
-    app: &AppState,
-    ctx: &AuthContext,
-    case_id: &str,
-) -> Result<(CaseSummary, Access), AppError> {
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let (case, access) = cases::access(&mut conn, &ctx.principal.user_id, case_id).await?;
-    drop(conn);
-    if !access.may_open() {
-        cases::record_refusal(&app.store, &ctx.actor(), case_id).await?;
-        return Err(AppError::Forbidden);
-    }
-    Ok((case, access))
-}
-
-/// Like [`open_case`], for the steps only the holding team takes (transitions).
-pub async fn run_case(
-    app: &AppState,
-    ctx: &AuthContext,
-    case_id: &str,
-) -> Result<CaseSummary, AppError> {
-    let (case, access) = open_case(app, ctx, case_id).await?;
-    if !access.may_run() {
-        cases::record_refusal(&app.store, &ctx.actor(), case_id).await?;
-        return Err(AppError::Forbidden);
-    }
-    Ok(case)
-}
-
-/// Like [`open_case`], for changes to the family, its network and its plan (not for
-/// someone who only broke the glass: that opens a case for reading).
-pub async fn write_case(
-    app: &AppState,
-    ctx: &AuthContext,
-    case_id: &str,
-) -> Result<(CaseSummary, Access), AppError> {
-    let (case, access) = open_case(app, ctx, case_id).await?;
-    if !access.may_write() {
-        cases::record_refusal(&app.store, &ctx.actor(), case_id).await?;
-        return Err(AppError::Forbidden);
-    }
-    Ok((case, access))
-}
-
-/// Whether the user may involve professionals and set the coordinator: the holding team,
-/// and the coordinating professional.
-pub fn coordinates(ctx: &AuthContext, case: &CaseSummary, access: Access) -> bool {
-    access.may_run() || case.coordinator_user_id.as_deref() == Some(&ctx.principal.user_id)
-}
-
-/// [`coordinates`] as a guard: refused (and audited) otherwise.
-pub async fn may_coordinate(
-    app: &AppState,
-    ctx: &AuthContext,
-    case: &CaseSummary,
-    access: Access,
-) -> Result<(), AppError> {
-    if coordinates(ctx, case, access) {
-        Ok(())
-    } else {
-        cases::record_refusal(&app.store, &ctx.actor(), &case.id).await?;
-        Err(AppError::Forbidden)
-    }
-}
-
-pub async fn record_read(
-    app: &AppState,
-    ctx: &AuthContext,
-    case: &CaseSummary,
-    access: Access,
-    what: &str,
-) -> Result<(), AppError> {
-    Ok(cases::record_read(&app.store, &ctx.actor(), case, access, what).await?)
-}
 
 // ------------------------------------------------------------------ parsing
 
@@ -229,6 +148,10 @@ pub struct RegistrationFields {
     pub youths: Vec<YouthFields>,
     #[serde(default)]
     pub parents: Vec<ParentFields>,
+    /// Only to link a family another team closed within the reopening window: why the
+    /// glass is broken (recorded, flagged and reviewed by that team).
+    #[serde(default)]
+    pub break_glass_reason: String,
 }
 
 /// Rows offered on the registration page (no script: fixed rows, empty ones are skipped).
@@ -262,6 +185,7 @@ impl RegistrationFields {
             question: f.get("question").into(),
             youths,
             parents,
+            break_glass_reason: f.get("break_glass_reason").into(),
         }
     }
 }
@@ -392,6 +316,12 @@ pub async fn parse_registration(
             ..PersonInput::default()
         });
     }
+    let break_glass_reason = match f.break_glass_reason.trim() {
+        "" => None,
+        _ => parse_reason("break_glass_reason", &f.break_glass_reason)
+            .map_err(|p| errors.extend(p))
+            .ok(),
+    };
     match registered_on {
         Some(registered_on) if errors.is_empty() => Ok(NewRegistration {
             municipality_code,
@@ -401,6 +331,7 @@ pub async fn parse_registration(
             question,
             youths,
             parents,
+            break_glass_reason,
         }),
         _ => Err(AppError::Invalid(errors)),
     }
@@ -416,7 +347,6 @@ pub async fn unresolved_duplicates(
     reg: &NewRegistration,
 ) -> Result<Vec<(usize, Vec<Match>)>, AppError> {
     let mut out = Vec::new();
-    let mut found = Vec::new();
     let rows = f
         .youths
         .iter()
@@ -424,21 +354,19 @@ pub async fn unresolved_duplicates(
         .filter(|(_, y)| !youth_is_empty(y));
     for ((i, y), youth) in rows.zip(&reg.youths) {
         let YouthRef::New(p) = youth else { continue };
-        let matches = cases::likely_matches(&app.store, &p.name, p.birth_date, p.bsn).await?;
+        let matches = eenplan_app::registration::likely_duplicates(
+            &app.store,
+            &ctx.caller(),
+            &p.name,
+            p.birth_date,
+            p.bsn,
+        )
+        .await?;
         let blocking =
             matches.iter().any(|m| m.same_bsn) || (!matches.is_empty() && !y.confirm_new);
-        found.extend(matches.iter().map(|m| m.person_id.clone()));
         if blocking {
             out.push((i, matches));
         }
-    }
-    if !found.is_empty() {
-        let event = eenplan_store::audit::Event::new(
-            "youth.duplicate_check",
-            eenplan_store::audit::Action::Search,
-        )
-        .clients(found);
-        eenplan_store::audit::record(&app.store, &ctx.actor(), &event).await?;
     }
     Ok(out)
 }
@@ -449,13 +377,14 @@ pub fn duplicate_problems(dups: &[(usize, Vec<Match>)]) -> Vec<Problem> {
             let certain = matches.iter().any(|m| m.same_bsn);
             let names = matches
                 .iter()
-                .map(|m| {
-                    format!(
-                        "{} ({}, {})",
-                        m.name,
+                .map(|m| match (&m.name, &m.known_at_team) {
+                    (Some(name), _) => format!(
+                        "{name} ({}, {})",
                         m.birth_date.map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_default(),
-                        m.family_name
-                    )
+                        m.family_name.as_deref().unwrap_or_default()
+                    ),
+                    // Another team's client: only where to ask.
+                    (None, team) => format!("team {}", team.as_deref().unwrap_or_default()),
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
@@ -808,11 +737,15 @@ pub struct CaseHeader {
     pub case: CaseSummary,
     pub status_label: &'static str,
     pub coordinator: String,
-    pub access: Access,
+    /// Why the user sees the case (the page says so when it is not the team's own).
+    pub basis: Basis,
+    /// Whether the page offers changes to the family, its network and its plan.
+    pub may_write: bool,
 }
 
 impl CaseHeader {
-    pub fn new(case: CaseSummary, access: Access, lang: Lang) -> CaseHeader {
+    pub fn new(grant: &CaseGrant, lang: Lang) -> CaseHeader {
+        let case = grant.case().clone();
         let coordinator = match &case.coordinator_name {
             Some(n) => n.clone(),
             None => lang.pick("Het gezin zelf", "The family itself").to_owned(),
@@ -820,7 +753,8 @@ impl CaseHeader {
         CaseHeader {
             status_label: lang.pick(case.status.label_nl(), case.status.label_en()),
             coordinator,
-            access,
+            basis: grant.basis(),
+            may_write: grant.may_write(),
             case,
         }
     }
@@ -945,12 +879,12 @@ async fn case_page(
     app: &AppState,
     ctx: &AuthContext,
     lang: Lang,
-    case: CaseSummary,
-    access: Access,
+    grant: &CaseGrant,
     notice: Option<&'static str>,
     errors: Vec<Problem>,
 ) -> Result<CasePage, AppError> {
     let store = &app.store;
+    let case = grant.case();
     let t = Tr(lang);
     let channels = codelists::items(store, CodeList::ReferralChannel).await?;
     let areas = codelists::items(store, CodeList::ProblemArea).await?;
@@ -967,7 +901,7 @@ async fn case_page(
             })
             .unwrap_or_else(|| code.to_owned())
     };
-    let persons = cases::persons(store, &case.family_id)
+    let persons = cases::persons(store, grant)
         .await?
         .into_iter()
         .map(|p| PersonRow {
@@ -980,7 +914,7 @@ async fn case_page(
             p,
         })
         .collect();
-    let registrations = cases::registrations(store, &case.id)
+    let registrations = cases::registrations(store, grant)
         .await?
         .into_iter()
         .map(|r| RegistrationRow {
@@ -998,7 +932,7 @@ async fn case_page(
             r,
         })
         .collect();
-    let timeline = cases::timeline(store, &case.id)
+    let timeline = cases::timeline(store, grant)
         .await?
         .into_iter()
         .map(|e| TimelineRow {
@@ -1013,13 +947,13 @@ async fn case_page(
             by: e.user_name.unwrap_or_default(),
         })
         .collect();
-    let plan_state = plans::state(store, &case.family_id).await?;
+    let plan_state = plans::state(store, grant).await?;
     let plan = if plan_state.current_version > 0 {
-        Some(plans::version(store, &case.family_id, plan_state.current_version).await?)
+        Some(plans::version(store, grant, plan_state.current_version).await?)
     } else {
         None
     };
-    let may_coordinate = coordinates(ctx, &case, access);
+    let may_coordinate = grant.may_coordinate();
     let candidates = if may_coordinate {
         professionals(store, lang).await?
     } else {
@@ -1036,9 +970,9 @@ async fn case_page(
         notice,
         errors,
         persons,
-        network: cases::network(store, &case.family_id).await?,
+        network: cases::network(store, grant).await?,
         registrations,
-        involvements: cases::involvements(store, &case.id).await?,
+        involvements: cases::involvements(store, grant).await?,
         timeline,
         plan,
         plan_state,
@@ -1064,13 +998,13 @@ async fn case_page(
             .close_reason
             .map_or("", |r| lang.pick(r.label_nl(), r.label_en())),
         candidates,
-        may_run: access.may_run(),
+        may_run: grant.may_run(),
         may_coordinate,
         today: today().to_string(),
-        access_requests: eenplan_store::access::requests_of_case(store, &case.id)
+        access_requests: eenplan_store::access::requests_of_case(store, grant)
             .await?
             .into_iter()
-            .filter(|r| super::access::sees_access_object(ctx, access, r.provider_id.as_deref()))
+            .filter(|r| super::access::sees_access_object(ctx, grant, r.provider_id.as_deref()))
             .map(|r| {
                 let status = lang.pick(r.status.label_nl(), r.status.label_en());
                 (
@@ -1081,10 +1015,10 @@ async fn case_page(
                 )
             })
             .collect(),
-        decisions: eenplan_store::access::decisions_of_case(store, &case.id)
+        decisions: eenplan_store::access::decisions_of_case(store, grant)
             .await?
             .into_iter()
-            .filter(|d| super::access::sees_access_object(ctx, access, d.provider_id.as_deref()))
+            .filter(|d| super::access::sees_access_object(ctx, grant, d.provider_id.as_deref()))
             .map(|d| {
                 let period = format!(
                     "{} – {}",
@@ -1100,14 +1034,14 @@ async fn case_page(
                 )
             })
             .collect(),
-        consultations: if access.may_run() {
+        consultations: if grant.may_run() {
             let mut out = Vec::new();
             let mut conn = store
                 .pool()
                 .acquire()
                 .await
                 .map_err(eenplan_store::Error::from)?;
-            for c in eenplan_store::treatment_team::case_requests(store, &case.id).await? {
+            for c in eenplan_store::treatment_team::case_requests(store, grant).await? {
                 let full = eenplan_store::treatment_team::request(&mut conn, &c.id).await?;
                 let work = full
                     .activities
@@ -1132,7 +1066,7 @@ async fn case_page(
         } else {
             Vec::new()
         },
-        h: CaseHeader::new(case, access, lang),
+        h: CaseHeader::new(grant, lang),
     })
 }
 
@@ -1165,9 +1099,9 @@ pub async fn show_case(
     Path(id): Path<String>,
     Query(q): Query<CaseQuery>,
 ) -> Result<Response, AppError> {
-    match open_case(&app, &ctx, &id).await {
-        Ok((case, access)) => {
-            record_read(&app, &ctx, &case, access, "read").await?;
+    match case_access::open_or_locked(&app.store, &ctx.caller(), &id).await? {
+        Ok(grant) => {
+            case_access::record_read(&app.store, &ctx.caller(), &grant, "read").await?;
             let notice = match q.aangemeld.as_str() {
                 "new" => Some("case.notice_new"),
                 "reopened" => Some("case.notice_reopened"),
@@ -1175,12 +1109,11 @@ pub async fn show_case(
                 _ => None,
             };
             Ok(
-                render(&case_page(&app, &ctx, lang, case, access, notice, Vec::new()).await?)
+                render(&case_page(&app, &ctx, lang, &grant, notice, Vec::new()).await?)
                     .into_response(),
             )
         }
-        Err(AppError::Forbidden) => Ok(locked(&app, &ctx, lang, &id, Vec::new())),
-        Err(e) => Err(e),
+        Err(_) => Ok(locked(&app, &ctx, lang, &id, Vec::new())),
     }
 }
 
@@ -1213,13 +1146,7 @@ pub async fn break_glass(
         Ok(r) => r,
         Err(errors) => {
             // The case must exist; the refusal page is shown again with the problem.
-            let mut conn = app
-                .store
-                .pool()
-                .acquire()
-                .await
-                .map_err(eenplan_store::Error::from)?;
-            cases::access(&mut conn, &ctx.principal.user_id, &id).await?;
+            let _refused = case_access::open_or_locked(&app.store, &ctx.caller(), &id).await?;
             let mut page = locked(&app, &ctx, lang, &id, errors);
             *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(page);
@@ -1242,10 +1169,10 @@ async fn back_to_case(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let (case, access) = open_case(app, ctx, id).await?;
-            record_read(app, ctx, &case, access, "read").await?;
+            let grant = case_access::open(&app.store, &ctx.caller(), id).await?;
+            case_access::record_read(&app.store, &ctx.caller(), &grant, "read").await?;
             Ok(invalid_form(render(
-                &case_page(app, ctx, lang, case, access, None, errors).await?,
+                &case_page(app, ctx, lang, &grant, None, errors).await?,
             )))
         }
         Err(e) => Err(e),
@@ -1259,7 +1186,7 @@ pub async fn transition(
     Path((id, step)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    run_case(&app, &ctx, &id).await?;
+    case_access::run(&app.store, &ctx.caller(), &id).await?;
     let step = match step.as_str() {
         "oppakken" => "pick_up",
         "afsluiten" => "close",
@@ -1298,7 +1225,7 @@ pub async fn update_help(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    run_case(&app, &ctx, &id).await?;
+    case_access::run(&app.store, &ctx.caller(), &id).await?;
     let result = async {
         let version =
             parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
@@ -1329,8 +1256,8 @@ pub async fn add_involvement(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    may_coordinate(&app, &ctx, &case, access).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
     let result = async {
         let reason =
             parse_reason("involvement_reason", f.get("reason")).map_err(AppError::Invalid)?;
@@ -1370,8 +1297,8 @@ pub async fn end_involvement(
     Path((id, user_id)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    may_coordinate(&app, &ctx, &case, access).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
     let mut tx = app.store.begin().await?;
     cases::end_involvement(
         &mut tx,
@@ -1419,13 +1346,13 @@ async fn person_form(
     app: &AppState,
     ctx: &AuthContext,
     lang: Lang,
-    case: CaseSummary,
-    access: Access,
+    grant: &CaseGrant,
     person_id: Option<&str>,
     youth: bool,
     f: Fields,
     errors: Vec<Problem>,
 ) -> Result<PersonForm, AppError> {
+    let case = grant.case();
     let action = match person_id {
         Some(p) => format!("/casussen/{}/personen/{p}", case.id),
         None => format!(
@@ -1451,7 +1378,7 @@ async fn person_form(
             .into_iter()
             .map(|m| (m.code, m.name))
             .collect(),
-        h: CaseHeader::new(case, access, lang),
+        h: CaseHeader::new(grant, lang),
     })
 }
 
@@ -1494,12 +1421,13 @@ pub async fn new_person(
     Path(id): Path<String>,
     Query(q): Query<KindQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
-    record_read(&app, &ctx, &case, access, "person_form").await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "person_form").await?;
     let youth = q.soort == "jeugdige";
     let mut f = Fields::default();
     f.set("municipality_code", case.municipality_code.clone());
-    page(&person_form(&app, &ctx, lang, case, access, None, youth, f, Vec::new()).await?)
+    page(&person_form(&app, &ctx, lang, &grant, None, youth, f, Vec::new()).await?)
 }
 
 pub async fn create_person(
@@ -1510,7 +1438,8 @@ pub async fn create_person(
     Query(q): Query<KindQuery>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
     let youth = q.soort == "jeugdige";
     let kind = if youth {
         PersonKind::Youth
@@ -1530,7 +1459,7 @@ pub async fn create_person(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}#gezin")).into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &person_form(&app, &ctx, lang, case, access, None, youth, f, errors).await?,
+            &person_form(&app, &ctx, lang, &grant, None, youth, f, errors).await?,
         ))),
         Err(e) => Err(e),
     }
@@ -1538,10 +1467,10 @@ pub async fn create_person(
 
 async fn family_person(
     app: &AppState,
-    case: &CaseSummary,
+    grant: &CaseGrant,
     person_id: &str,
 ) -> Result<cases::Person, AppError> {
-    cases::persons(&app.store, &case.family_id)
+    cases::persons(&app.store, grant)
         .await?
         .into_iter()
         .find(|p| p.id == person_id)
@@ -1554,17 +1483,16 @@ pub async fn edit_person(
     Auth(ctx): Auth,
     Path((id, person_id)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
-    let p = family_person(&app, &case, &person_id).await?;
-    record_read(&app, &ctx, &case, access, "person_read").await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let p = family_person(&app, &grant, &person_id).await?;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "person_read").await?;
     let youth = p.kind == PersonKind::Youth;
     page(
         &person_form(
             &app,
             &ctx,
             lang,
-            case,
-            access,
+            &grant,
             Some(&person_id),
             youth,
             person_fields(&p),
@@ -1581,8 +1509,9 @@ pub async fn update_person(
     Path((id, person_id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
-    let p = family_person(&app, &case, &person_id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    let p = family_person(&app, &grant, &person_id).await?;
     let youth = p.kind == PersonKind::Youth;
     let result = async {
         let version =
@@ -1606,18 +1535,7 @@ pub async fn update_person(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}#gezin")).into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &person_form(
-                &app,
-                &ctx,
-                lang,
-                case,
-                access,
-                Some(&person_id),
-                youth,
-                f,
-                errors,
-            )
-            .await?,
+            &person_form(&app, &ctx, lang, &grant, Some(&person_id), youth, f, errors).await?,
         ))),
         Err(e) => Err(e),
     }
@@ -1645,12 +1563,12 @@ fn network_form(
     app: &AppState,
     ctx: &AuthContext,
     lang: Lang,
-    case: CaseSummary,
-    access: Access,
+    grant: &CaseGrant,
     member_id: Option<&str>,
     f: Fields,
     errors: Vec<Problem>,
 ) -> NetworkForm {
+    let case = grant.case();
     let action = match member_id {
         Some(m) => format!("/casussen/{}/netwerk/{m}", case.id),
         None => format!("/casussen/{}/netwerk/nieuw", case.id),
@@ -1661,7 +1579,7 @@ fn network_form(
         action,
         errors,
         f,
-        h: CaseHeader::new(case, access, lang),
+        h: CaseHeader::new(grant, lang),
     }
 }
 
@@ -1680,14 +1598,13 @@ pub async fn new_network_member(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
-    record_read(&app, &ctx, &case, access, "network_form").await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "network_form").await?;
     page(&network_form(
         &app,
         &ctx,
         lang,
-        case,
-        access,
+        &grant,
         None,
         Fields::default(),
         Vec::new(),
@@ -1701,10 +1618,11 @@ pub async fn create_network_member(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
     match parse_network_form(&f) {
         Err(errors) => Ok(invalid_form(render(&network_form(
-            &app, &ctx, lang, case, access, None, f, errors,
+            &app, &ctx, lang, &grant, None, f, errors,
         )))),
         Ok(input) => {
             let mut tx = app.store.begin().await?;
@@ -1718,10 +1636,10 @@ pub async fn create_network_member(
 /// A network member of the case's family (404 for any other id).
 pub async fn family_member(
     app: &AppState,
-    case: &CaseSummary,
+    grant: &CaseGrant,
     member_id: &str,
 ) -> Result<cases::NetworkMember, AppError> {
-    cases::network(&app.store, &case.family_id)
+    cases::network(&app.store, grant)
         .await?
         .into_iter()
         .find(|m| m.id == member_id)
@@ -1734,13 +1652,13 @@ pub async fn edit_network_member(
     Auth(ctx): Auth,
     Path((id, member_id)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
-    let m = cases::network(&app.store, &case.family_id)
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let m = cases::network(&app.store, &grant)
         .await?
         .into_iter()
         .find(|m| m.id == member_id)
         .ok_or(AppError::NotFound)?;
-    record_read(&app, &ctx, &case, access, "network_read").await?;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "network_read").await?;
     let mut f = Fields::default();
     f.set("name", m.name);
     f.set("relation", m.relation);
@@ -1751,8 +1669,7 @@ pub async fn edit_network_member(
         &app,
         &ctx,
         lang,
-        case,
-        access,
+        &grant,
         Some(&member_id),
         f,
         Vec::new(),
@@ -1766,8 +1683,9 @@ pub async fn update_network_member(
     Path((id, member_id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
-    family_member(&app, &case, &member_id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    family_member(&app, &grant, &member_id).await?;
     let result = async {
         let version =
             parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
@@ -1792,8 +1710,7 @@ pub async fn update_network_member(
             &app,
             &ctx,
             lang,
-            case,
-            access,
+            &grant,
             Some(&member_id),
             f,
             errors,
@@ -1840,9 +1757,9 @@ pub async fn caseload(
             r,
         })
         .collect();
-    audit_list(
-        &app,
-        &ctx,
+    case_access::record_list(
+        &app.store,
+        &ctx.caller(),
         "caseload.read",
         rows.iter().map(|r| r.r.id.clone()),
     )
@@ -1857,20 +1774,6 @@ pub async fn caseload(
 }
 
 /// A list of cases names families: audited as a read of the listed cases.
-pub async fn audit_list(
-    app: &AppState,
-    ctx: &AuthContext,
-    event: &str,
-    case_ids: impl Iterator<Item = String>,
-) -> Result<(), AppError> {
-    let ids: Vec<String> = case_ids.collect();
-    let clients = cases::clients_of_cases(&app.store, &ids).await?;
-    let e = eenplan_store::audit::Event::new(event, eenplan_store::audit::Action::Read)
-        .object("cases", ids.join(","))
-        .clients(clients);
-    Ok(eenplan_store::audit::record(&app.store, &ctx.actor(), &e).await?)
-}
-
 #[derive(Template)]
 #[template(path = "waiting.html")]
 pub struct WaitingPage {
@@ -1893,9 +1796,9 @@ pub async fn waiting(
             (r, days)
         })
         .collect();
-    audit_list(
-        &app,
-        &ctx,
+    case_access::record_list(
+        &app.store,
+        &ctx.caller(),
         "waiting.read",
         rows.iter().map(|(r, _)| r.id.clone()),
     )
@@ -2015,7 +1918,7 @@ pub async fn break_glass_review(
     lang: Lang,
     Auth(ctx): Auth,
 ) -> Result<Html<String>, AppError> {
-    let rows = cases::break_glass_accesses(&app.store, &ctx.principal.user_id)
+    let rows = case_access::break_glass_accesses(&app.store, &ctx.caller())
         .await?
         .into_iter()
         .map(|r| {
@@ -2200,11 +2103,11 @@ pub async fn transfer(
 /// Used by the plan pages: the current plan content or an empty plan.
 pub async fn current_plan(
     store: &Store,
-    family_id: &str,
+    grant: &CaseGrant,
 ) -> Result<(plans::PlanState, PlanContent), AppError> {
-    let state = plans::state(store, family_id).await?;
+    let state = plans::state(store, grant).await?;
     let content = if state.current_version > 0 {
-        plans::version(store, family_id, state.current_version)
+        plans::version(store, grant, state.current_version)
             .await?
             .content
     } else {

@@ -7,10 +7,7 @@ use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
 use crate::extract::{CsrfForm, Path, Query};
 use crate::i18n::{Lang, Tr};
-use crate::pages::cases::{
-    CaseHeader, coordinates, current_plan, may_coordinate, open_case, record_read, today,
-    write_case,
-};
+use crate::pages::cases::{CaseHeader, current_plan, today};
 use crate::pages::{
     Chrome, Fields, has_error, invalid_form, local_date, local_time, optional_text, page,
     parse_version, render, required_text,
@@ -18,9 +15,11 @@ use crate::pages::{
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use eenplan_app::case_access;
 use eenplan_domain::family::{PersonKind, parse_date};
 use eenplan_domain::plan::{self, Action, Change, ChangeKind, Goal, OwnerKind, PlanContent};
-use eenplan_store::cases::{self, Access, CaseSummary};
+use eenplan_store::cases;
+use eenplan_store::grant::CaseGrant;
 use eenplan_store::plans;
 use serde::Deserialize;
 
@@ -381,16 +380,16 @@ async fn plan_page(
     app: &AppState,
     ctx: &AuthContext,
     lang: Lang,
-    case: CaseSummary,
-    access: Access,
+    grant: &CaseGrant,
     number: Option<i64>,
     print: bool,
     errors: Vec<Problem>,
 ) -> Result<PlanPage, AppError> {
-    let state = plans::state(&app.store, &case.family_id).await?;
+    let case = grant.case();
+    let state = plans::state(&app.store, grant).await?;
     let n = number.unwrap_or(state.current_version);
     let version = if n > 0 {
-        Some(plans::version(&app.store, &case.family_id, n).await?)
+        Some(plans::version(&app.store, grant, n).await?)
     } else if number.is_some() {
         return Err(AppError::NotFound);
     } else {
@@ -400,15 +399,15 @@ async fn plan_page(
         .as_ref()
         .map(|v| views(&v.content, lang))
         .unwrap_or_default();
-    let may = coordinates(ctx, &case, access);
-    let family_names = agreeing_names(&cases::persons(&app.store, &case.family_id).await?);
+    let may = grant.may_coordinate();
+    let family_names = agreeing_names(&cases::persons(&app.store, grant).await?);
     let path = format!("/casussen/{}/plan", case.id);
     Ok(PlanPage {
         t: Tr(lang),
         chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, &path),
         errors,
         earlier: n != state.current_version,
-        versions: plans::versions(&app.store, &case.family_id)
+        versions: plans::versions(&app.store, grant)
             .await?
             .into_iter()
             .map(|(n, at, by, agreed)| (n, local_time(&at), by, agreed.as_deref().map(local_date)))
@@ -418,7 +417,7 @@ async fn plan_page(
             .map(|v| local_date(&v.created_at))
             .unwrap_or_default(),
         candidates: if may {
-            coordinator_candidates(&app.store, &case).await?
+            coordinator_candidates(&app.store, grant).await?
         } else {
             Vec::new()
         },
@@ -430,7 +429,7 @@ async fn plan_page(
         family_names,
         today: today().to_string(),
         print,
-        h: CaseHeader::new(case, access, lang),
+        h: CaseHeader::new(grant, lang),
     })
 }
 
@@ -440,9 +439,9 @@ pub async fn show_plan(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    record_read(&app, &ctx, &case, access, "plan_read").await?;
-    page(&plan_page(&app, &ctx, lang, case, access, None, false, Vec::new()).await?)
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
+    page(&plan_page(&app, &ctx, lang, &grant, None, false, Vec::new()).await?)
 }
 
 pub async fn show_version(
@@ -451,21 +450,9 @@ pub async fn show_version(
     Auth(ctx): Auth,
     Path((id, number)): Path<(String, i64)>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    record_read(&app, &ctx, &case, access, "plan_read").await?;
-    page(
-        &plan_page(
-            &app,
-            &ctx,
-            lang,
-            case,
-            access,
-            Some(number),
-            false,
-            Vec::new(),
-        )
-        .await?,
-    )
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
+    page(&plan_page(&app, &ctx, lang, &grant, Some(number), false, Vec::new()).await?)
 }
 
 pub async fn print_plan(
@@ -474,7 +461,8 @@ pub async fn print_plan(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
     let mut conn = app
         .store
         .pool()
@@ -487,7 +475,7 @@ pub async fn print_plan(
         .object("case", &case.id)
         .clients(clients);
     eenplan_store::audit::record(&app.store, &ctx.actor(), &event).await?;
-    page(&plan_page(&app, &ctx, lang, case, access, None, true, Vec::new()).await?)
+    page(&plan_page(&app, &ctx, lang, &grant, None, true, Vec::new()).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -543,21 +531,17 @@ pub async fn show_diff(
     Path(id): Path<String>,
     Query(q): Query<DiffQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    let state = plans::state(&app.store, &case.family_id).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    let state = plans::state(&app.store, &grant).await?;
     let to = q.naar.unwrap_or(state.current_version);
     let from = q.van.unwrap_or(to.saturating_sub(1));
     let old = if from == 0 {
         PlanContent::default()
     } else {
-        plans::version(&app.store, &case.family_id, from)
-            .await?
-            .content
+        plans::version(&app.store, &grant, from).await?.content
     };
-    let new = plans::version(&app.store, &case.family_id, to)
-        .await?
-        .content;
-    record_read(&app, &ctx, &case, access, "plan_read").await?;
+    let new = plans::version(&app.store, &grant, to).await?.content;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
     let t = Tr(lang);
     page(&DiffPage {
         t,
@@ -570,7 +554,7 @@ pub async fn show_diff(
         from,
         to,
         changes: change_views(plan::diff(&old, &new), t),
-        h: CaseHeader::new(case, access, lang),
+        h: CaseHeader::new(&grant, lang),
     })
 }
 
@@ -660,12 +644,12 @@ fn plan_edit_page(
     app: &AppState,
     ctx: &AuthContext,
     lang: Lang,
-    case: CaseSummary,
-    access: Access,
+    grant: &CaseGrant,
     f: Fields,
     errors: Vec<Problem>,
     conflict: Vec<ChangeView>,
 ) -> PlanEditPage {
+    let case = grant.case();
     let goal_count: usize = f.get("goal_rows").parse().unwrap_or(NEW_GOAL_ROWS).min(100);
     let action_count: usize = f
         .get("action_rows")
@@ -699,7 +683,7 @@ fn plan_edit_page(
             .map(|k| (k.as_str(), lang.pick(k.label_nl(), k.label_en())))
             .collect(),
         conflict,
-        h: CaseHeader::new(case, access, lang),
+        h: CaseHeader::new(grant, lang),
     }
 }
 
@@ -709,16 +693,15 @@ pub async fn edit_plan(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
-    record_read(&app, &ctx, &case, access, "plan_read").await?;
-    let (state, content) = current_plan(&app.store, &case.family_id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
+    let (state, content) = current_plan(&app.store, &grant).await?;
     let f = plan_fields(&content, &state);
     page(&plan_edit_page(
         &app,
         &ctx,
         lang,
-        case,
-        access,
+        &grant,
         f,
         Vec::new(),
         Vec::new(),
@@ -732,7 +715,8 @@ pub async fn save_plan(
     Path(id): Path<String>,
     CsrfForm(mut f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
     let parsed = plan_from_form(&f).and_then(|c| {
         parse_version("version", f.get("version"))
             .map(|v| (c, v))
@@ -745,8 +729,7 @@ pub async fn save_plan(
                 &app,
                 &ctx,
                 lang,
-                case,
-                access,
+                &grant,
                 f,
                 errors,
                 Vec::new(),
@@ -774,8 +757,8 @@ pub async fn save_plan(
             // Someone saved in between: show what they changed, keep this input, and let
             // the user save again knowingly (against the new version).
             let base: i64 = f.get("base").parse().unwrap_or(0);
-            let (state, changes) = changes_since(&app.store, &case.family_id, base).await?;
-            record_read(&app, &ctx, &case, access, "plan_read").await?;
+            let (state, changes) = changes_since(&app.store, &grant, base).await?;
+            case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
             f.set("version", state.version.to_string());
             f.set("base", state.current_version.to_string());
             let errors = vec![if changes.is_empty() {
@@ -792,7 +775,7 @@ pub async fn save_plan(
                 )
             }];
             let changes = change_views(changes, Tr(lang));
-            let page = plan_edit_page(&app, &ctx, lang, case, access, f, errors, changes);
+            let page = plan_edit_page(&app, &ctx, lang, &grant, f, errors, changes);
             Ok((axum::http::StatusCode::CONFLICT, render(&page)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -803,12 +786,12 @@ pub async fn save_plan(
 /// to the second of two people saving at once.
 pub async fn changes_since(
     store: &eenplan_store::Store,
-    family_id: &str,
+    grant: &CaseGrant,
     base: i64,
 ) -> Result<(plans::PlanState, Vec<Change>), AppError> {
-    let (state, current) = current_plan(store, family_id).await?;
+    let (state, current) = current_plan(store, grant).await?;
     let old = if base > 0 {
-        plans::version(store, family_id, base)
+        plans::version(store, grant, base)
             .await
             .map(|v| v.content)
             .unwrap_or_default()
@@ -821,10 +804,10 @@ pub async fn changes_since(
 /// The family member who agreed must be one of the family.
 pub async fn check_agreeing(
     store: &eenplan_store::Store,
-    family_id: &str,
+    grant: &CaseGrant,
     agreed_by: &str,
 ) -> Result<(), AppError> {
-    let names = agreeing_names(&cases::persons(store, family_id).await?);
+    let names = agreeing_names(&cases::persons(store, grant).await?);
     if names.iter().any(|n| n == agreed_by) {
         Ok(())
     } else {
@@ -882,16 +865,16 @@ async fn back_to_plan(
     app: &AppState,
     ctx: &AuthContext,
     lang: Lang,
-    case: CaseSummary,
-    access: Access,
+    grant: &CaseGrant,
     result: Result<(), AppError>,
 ) -> Result<Response, AppError> {
+    let case = grant.case();
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{}/plan", case.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
-            record_read(app, ctx, &case, access, "plan_read").await?;
+            case_access::record_read(&app.store, &ctx.caller(), grant, "plan_read").await?;
             Ok(invalid_form(render(
-                &plan_page(app, ctx, lang, case, access, None, false, errors).await?,
+                &plan_page(app, ctx, lang, grant, None, false, errors).await?,
             )))
         }
         Err(e) => Err(e),
@@ -905,11 +888,12 @@ pub async fn agree(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = write_case(&app, &ctx, &id).await?;
+    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
     let result = async {
         let (by, on) =
             parse_agreement(f.get("agreed_by"), f.get("agreed_on")).map_err(AppError::Invalid)?;
-        check_agreeing(&app.store, &case.family_id, &by).await?;
+        check_agreeing(&app.store, &grant, &by).await?;
         let number =
             parse_version("number", f.get("number")).map_err(|p| AppError::Invalid(vec![p]))?;
         let mut tx = app.store.begin().await?;
@@ -928,7 +912,7 @@ pub async fn agree(
         Ok(())
     }
     .await;
-    back_to_plan(&app, &ctx, lang, case, access, result).await
+    back_to_plan(&app, &ctx, lang, &grant, result).await
 }
 
 pub fn coordinator_error(e: eenplan_store::Error) -> AppError {
@@ -950,8 +934,9 @@ pub async fn set_coordinator(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (case, access) = open_case(&app, &ctx, &id).await?;
-    may_coordinate(&app, &ctx, &case, access).await?;
+    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
+    let case = grant.case().clone();
+    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
     let result = async {
         let version =
             parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
@@ -975,14 +960,15 @@ pub async fn set_coordinator(
         Ok(())
     }
     .await;
-    back_to_plan(&app, &ctx, lang, case, access, result).await
+    back_to_plan(&app, &ctx, lang, &grant, result).await
 }
 
 /// Who can be asked to coordinate: professionals of the holding team and those involved.
 async fn coordinator_candidates(
     store: &eenplan_store::Store,
-    case: &CaseSummary,
+    grant: &CaseGrant,
 ) -> Result<Vec<(String, String)>, AppError> {
+    let case = grant.case();
     let mut out: Vec<(String, String)> = Vec::new();
     for (id, name, role) in cases::team_members(store, &case.team_id).await? {
         let role = eenplan_domain::Role::parse(&role);
@@ -992,7 +978,7 @@ async fn coordinator_candidates(
             out.push((id, name));
         }
     }
-    for i in cases::involvements(store, &case.id).await? {
+    for i in cases::involvements(store, grant).await? {
         if !out.iter().any(|(id, _)| *id == i.user_id) {
             out.push((
                 i.user_id,

@@ -3,15 +3,16 @@
 //! members, hours, and the evaluation table. Each write is one `*_action` over the
 //! posted fields, shared with the API (`api::treatment_team`), as in `pages::access`.
 //!
-//! Access: the CJG asks from a case it holds (`run_case`); the team's members and its
+//! Access: the CJG asks from a case it holds (`case_access::run`); the team's members and its
 //! coordinator see the team's requests, the question and the case only with the family's
 //! consent (otherwise the anonymised question); everyone else gets 403, audited.
 
 use super::Fields;
-use super::cases::{choose, optional_date, required_date, run_case, today};
+use super::cases::{choose, optional_date, required_date, today};
 use crate::AppState;
 use crate::auth::AuthContext;
 use crate::error::{AppError, Problem};
+use eenplan_app::case_access;
 use eenplan_domain::treatment_team::{
     ActivityKind, AskReason, ContraIndication, HourActivity, Outcome, Place, Referrer, RequestKind,
     parse_hours,
@@ -108,7 +109,8 @@ pub async fn request_from_case_action(
     case_id: &str,
     f: &Fields,
 ) -> Result<String, AppError> {
-    let case = run_case(app, ctx, case_id).await?;
+    let grant = case_access::run(&app.store, &ctx.caller(), case_id).await?;
+    let case = grant.case().clone();
     let input = parse_request(
         f,
         Some(case.id.clone()),
@@ -588,10 +590,12 @@ pub async fn dashboard(
     };
     let mut requests = store::team_requests(&app.store, &team).await?;
     requests.iter_mut().for_each(redact);
-    audit::record(
+    // The list names the families that consented: their clients are in the record.
+    case_access::record_list(
         &app.store,
-        &ctx.actor(),
-        &Event::new("consultation.list", Action::Read).object("team", &team),
+        &ctx.caller(),
+        "consultation.list",
+        requests.iter().filter_map(|c| c.case_id.clone()),
     )
     .await?;
     let picked: Vec<i64> = requests
@@ -741,7 +745,8 @@ pub async fn new_request_from_case(
     Auth(ctx): Auth,
     Path(case_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let case = run_case(&app, &ctx, &case_id).await?;
+    let grant = case_access::run(&app.store, &ctx.caller(), &case_id).await?;
+    let case = grant.case().clone();
     page(&request_form(&app, &ctx, lang, Some(case), Fields::default(), Vec::new()).await?)
 }
 
@@ -752,7 +757,8 @@ pub async fn create_request_from_case(
     Path(case_id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let case = run_case(&app, &ctx, &case_id).await?;
+    let grant = case_access::run(&app.store, &ctx.caller(), &case_id).await?;
+    let case = grant.case().clone();
     let result = request_from_case_action(&app, &ctx, &case_id, &f)
         .await
         .map(|_| format!("/casussen/{case_id}#consultatie"));

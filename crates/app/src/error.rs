@@ -1,0 +1,131 @@
+//! The errors of a use case, and the one mapping of store errors onto them.
+//!
+//! Input problems name the field and say what is wrong in both languages ([`Problem`]);
+//! the web crate turns an [`Error`] into an HTTP status, a JSON problem and a page, the
+//! command line into a message. Internal failures keep their cause for the log.
+
+use serde::Serialize;
+
+/// One wrong input: the field and what is wrong, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+    pub message_nl: String,
+}
+
+impl From<eenplan_domain::FieldError> for Problem {
+    fn from(e: eenplan_domain::FieldError) -> Self {
+        Problem {
+            field: e.field.into(),
+            message: e.message_en,
+            message_nl: e.message_nl,
+        }
+    }
+}
+
+impl Problem {
+    pub fn new(field: &str, nl: &str, en: &str) -> Problem {
+        Problem {
+            field: field.into(),
+            message: en.into(),
+            message_nl: nl.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// No grant for this record or action (the refusal is audited where it is decided).
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Stale version: someone else changed the record.
+    #[error("changed in the meantime")]
+    Conflict,
+    #[error("invalid input")]
+    Invalid(Vec<Problem>),
+    /// The database is busy for longer than a request waits; try again.
+    #[error("busy")]
+    Unavailable,
+    /// Anything else: logged, never shown.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(problem: impl Into<Problem>) -> Error {
+        Error::Invalid(vec![problem.into()])
+    }
+}
+
+impl From<eenplan_domain::FieldError> for Error {
+    fn from(e: eenplan_domain::FieldError) -> Self {
+        Error::invalid(e)
+    }
+}
+
+impl From<eenplan_store::Error> for Error {
+    fn from(e: eenplan_store::Error) -> Self {
+        use eenplan_store::Error as E;
+        match e {
+            E::NotFound => Error::NotFound,
+            E::Conflict => Error::Conflict,
+            E::Forbidden => Error::Forbidden,
+            E::Busy => Error::Unavailable,
+            E::Duplicate => Error::invalid(Problem::new(
+                "",
+                "Er bestaat al een gegeven met deze waarde.",
+                "A record with this value already exists.",
+            )),
+            E::UnknownReference => Error::invalid(Problem::new(
+                "",
+                "Verwijst naar een gegeven dat niet bestaat.",
+                "Refers to a record that does not exist.",
+            )),
+            E::InvalidText => Error::invalid(Problem::new(
+                "",
+                "De invoer bevat tekens die niet zijn toegestaan.",
+                "The input contains characters that are not allowed.",
+            )),
+            E::NoLocalTeam(_) => Error::invalid(Problem::new(
+                "municipality_code",
+                "Voor deze gemeente is nog geen lokaal team ingericht; vraag de beheerder.",
+                "No local team serves this municipality yet; ask the administrator.",
+            )),
+            E::Transition(t) => Error::invalid(t.to_field_error()),
+            E::Invalid(f) => Error::invalid(f),
+            E::CaseElsewhere => Error::invalid(Problem::new(
+                "youths.0.existing_id",
+                "Dit gezin heeft een lopende casus bij een ander team. Neem contact op met dat team; het kan de aanmelding overnemen.",
+                "This family has an open case with another team. Contact that team; it can take over the registration.",
+            )),
+            E::HeldElsewhere => Error::invalid(Problem::new(
+                "break_glass_reason",
+                "Een ander team sloot de casus van dit gezin kort geleden af; het gezin is nog van dat team. Vraag dat team de casus te heropenen, of geef een reden om door te breken (dit wordt vastgelegd en door dat team beoordeeld).",
+                "Another team closed this family's case recently; the family is still that team's. Ask that team to reopen the case, or give a reason to break the glass (this is recorded and reviewed by that team).",
+            )),
+            E::NotApplicable(what) => Error::invalid(match what {
+                "existing youth" | "youths of two families" => Problem::new(
+                    "youths.0.existing_id",
+                    "De gekozen bekende jeugdigen horen niet bij één gezin; meld ze apart aan of zoek opnieuw.",
+                    "The known youths chosen do not belong to one family; register them apart or search again.",
+                ),
+                "user" | "user role" | "coordinator" => Problem::new(
+                    "user_id",
+                    "Kies een actieve professional die aan deze casus kan werken.",
+                    "Choose an active professional who can work on this case.",
+                ),
+                _ => Problem::new(
+                    "",
+                    "Dit is hier niet mogelijk.",
+                    "This is not possible here.",
+                ),
+            }),
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
