@@ -17,5 +17,6 @@ mod import;
 mod input;
 mod report_aggregates;
 mod reports;
+mod schema;
 mod storage;
 mod treatment_team;

@@ -1,6 +1,11 @@
-//! Test harness: every test gets its own database (a fresh SQLite file, or a fresh
-//! PostgreSQL database when `EENPLAN_TEST_DATABASE_URL` is set, dropped afterwards) and
-//! the real router on its own port, loaded with the demo region.
+//! Test harness: every test gets its own database (a SQLite file, or a PostgreSQL
+//! database when `EENPLAN_TEST_DATABASE_URL` is set, dropped afterwards) and the real
+//! router on its own port, loaded with the demo region.
+//!
+//! The migrated demo-region database is built once per test run (the template) and copied
+//! for each test: a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL.
+//! Templates are named after the test process and removed by a later run once that
+//! process is gone.
 
 #![allow(dead_code)]
 
@@ -8,7 +13,106 @@ use eenplan_store::{Store, codelists, demo};
 use eenplan_web::{AppState, WebConfig};
 use reqwest::redirect::Policy;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// The prefix of template databases and folders; the test process id follows.
+const TEMPLATE_PREFIX: &str = "eenplan_tmpl_";
+
+/// The template of this test run: a SQLite folder or a PostgreSQL database name.
+static TEMPLATE: OnceLock<String> = OnceLock::new();
+
+/// Builds the template once (on its own thread and runtime: tests run on their own
+/// runtimes, which a shared async initialiser would tie together).
+fn template(admin_url: Option<&str>) -> &'static str {
+    TEMPLATE.get_or_init(|| {
+        let admin_url = admin_url.map(str::to_owned);
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(build_template(admin_url))
+        })
+        .join()
+        .expect("template database")
+    })
+}
+
+fn process_alive(pid: &str) -> bool {
+    std::path::Path::new("/proc").join(pid).exists()
+}
+
+async fn build_template(admin_url: Option<String>) -> String {
+    let name = format!("{TEMPLATE_PREFIX}{}", std::process::id());
+    let url = match &admin_url {
+        Some(admin_url) => {
+            let admin = Store::connect(admin_url)
+                .await
+                .expect("connect to PostgreSQL");
+            // Templates of earlier runs whose process is gone.
+            let stale: Vec<String> = sqlx::query_scalar(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'eenplan_tmpl_%'",
+            )
+            .fetch_all(admin.pool())
+            .await
+            .unwrap();
+            for db in stale {
+                if !process_alive(db.trim_start_matches(TEMPLATE_PREFIX)) {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                        .execute(admin.pool())
+                        .await;
+                }
+            }
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(admin.pool())
+                .await
+                .unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(admin.pool())
+                .await
+                .unwrap();
+            admin.close().await;
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .unwrap();
+            format!("{base}/{name}")
+        }
+        None => {
+            let tmp = std::env::temp_dir();
+            for entry in std::fs::read_dir(&tmp).into_iter().flatten().flatten() {
+                let file = entry.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = file.strip_prefix(TEMPLATE_PREFIX)
+                    && !process_alive(pid)
+                {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+            let dir = tmp.join(&name);
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Store::sqlite_url(&dir)
+        }
+    };
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    let mut tx = store.begin().await.unwrap();
+    codelists::load_defaults(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    demo::load(&store).await.expect("demo");
+    if admin_url.is_none() {
+        // One file to copy: the write-ahead log folded in.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    match admin_url {
+        Some(_) => name,
+        None => std::env::temp_dir().join(&name).display().to_string(),
+    }
+}
 
 pub struct TestApp {
     pub base: String,
@@ -35,10 +139,11 @@ impl TestApp {
         let name = format!("eenplan_test_{}", uuid::Uuid::new_v4().simple());
         let (url, cleanup, dir) = match std::env::var("EENPLAN_TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
+                let template = template(Some(&admin_url));
                 let admin = Store::connect(&admin_url)
                     .await
                     .expect("connect to PostgreSQL");
-                sqlx::query(&format!("CREATE DATABASE {name}"))
+                sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                     .execute(admin.pool())
                     .await
                     .unwrap();
@@ -50,17 +155,15 @@ impl TestApp {
                 (format!("{base}/{name}"), Some((admin_url, name)), None)
             }
             _ => {
+                let template = std::path::PathBuf::from(template(None));
                 let dir = std::env::temp_dir().join(&name);
                 std::fs::create_dir_all(&dir).unwrap();
+                std::fs::copy(Store::sqlite_file(&template), Store::sqlite_file(&dir))
+                    .expect("copy the template database");
                 (Store::sqlite_url(&dir), None, Some(dir))
             }
         };
         let store = Store::connect(&url).await.expect("connect");
-        store.migrate().await.expect("migrate");
-        let mut tx = store.begin().await.unwrap();
-        codelists::load_defaults(&mut tx).await.unwrap();
-        tx.commit().await.unwrap();
-        demo::load(&store).await.expect("demo");
         let app = AppState {
             store: store.clone(),
             config: Arc::new(config),
