@@ -7,7 +7,9 @@
 //! crate maps [`Error`] to HTTP and to pages; it does not talk to the database itself.
 
 pub mod case_access;
+pub mod cases;
 pub mod error;
+pub mod input;
 pub mod registration;
 
 pub use error::{Error, Problem, Result};

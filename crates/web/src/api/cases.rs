@@ -6,11 +6,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody, Problem};
 use crate::extract::{ApiJson, Path, Query};
-use crate::pages::cases::{
-    RegistrationFields, current_plan, duplicate_problems, parse_help_kind, parse_network_member,
-    parse_person, parse_reason, parse_registration, parse_search, parse_step, parse_transfer,
-    person_write_error, registration_error, today, transfer_error, unresolved_duplicates,
-};
+use crate::pages::cases::{current_plan, parse_search};
 use crate::pages::plan::{
     ActionDraft, GoalDraft, agreement_error, build_plan, changes_since, check_agreeing,
     coordinator_error, parse_agreement,
@@ -19,8 +15,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use eenplan_app::case_access;
+use eenplan_app::cases as app_cases;
+use eenplan_app::input::today;
+use eenplan_app::registration::{self, Outcome, RegistrationFields};
 use eenplan_domain::Bsn;
-use eenplan_domain::family::{PersonKind, parse_birth_date};
+use eenplan_domain::family::parse_birth_date;
 use eenplan_domain::plan::{self, Change, PlanContent};
 use eenplan_store::cases::{self, CaseSummary};
 use eenplan_store::grant::Basis;
@@ -57,24 +56,10 @@ pub async fn create_registration(
     Auth(ctx): Auth,
     ApiJson(f): ApiJson<RegistrationFields>,
 ) -> ApiResult<(StatusCode, Json<cases::Registered>)> {
-    let reg = parse_registration(&app.store, &f).await?;
-    let dups = unresolved_duplicates(&app, &ctx, &f, &reg).await?;
-    if !dups.is_empty() {
-        return Err(AppError::Invalid(duplicate_problems(&dups)));
+    match registration::register(&app.store, &ctx.caller(), &f).await? {
+        Outcome::Registered(done) => Ok((StatusCode::CREATED, Json(done))),
+        Outcome::Duplicates { problems, .. } => Err(AppError::Invalid(problems)),
     }
-    let reopen_days = cases::reopen_days(&app.store).await?;
-    let mut tx = app.store.begin().await?;
-    let done = cases::register(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &reg,
-        reopen_days,
-    )
-    .await
-    .map_err(|e| registration_error(e, &f))?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(done)))
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -236,113 +221,33 @@ pub async fn get_case(
     }))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct CaseUpdate {
-    pub version: Option<i64>,
-    /// information_advice, ambulatory_basic or group_work; empty for none.
-    #[serde(default)]
-    pub help_kind: String,
-    #[serde(default)]
-    pub drang: bool,
-}
-
 /// Sets the kind of help and the drang marker (holding team).
-#[utoipa::path(put, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)), request_body = CaseUpdate,
+#[utoipa::path(put, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)), request_body = app_cases::UpdateCase,
     responses((status = 200, body = CaseSummary), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_case(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<CaseUpdate>,
+    ApiJson(b): ApiJson<app_cases::UpdateCase>,
 ) -> ApiResult<Json<CaseSummary>> {
-    case_access::run(&app.store, &ctx.caller(), &id).await?;
-    let version = version_required(b.version)?;
-    let help = parse_help_kind(&b.help_kind).map_err(invalid)?;
-    let mut tx = app.store.begin().await?;
-    cases::update_case(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &id,
-        version,
-        help,
-        b.drang,
-        today(),
-    )
-    .await?;
-    tx.commit().await?;
-    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
+    let grant = app_cases::update_case(&app.store, &ctx.caller(), &id, &b).await?;
     case_access::record_read(&app.store, &ctx.caller(), &grant, "read").await?;
-    Ok(Json(case))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct TransitionBody {
-    pub version: Option<i64>,
-    /// pick_up, close or reopen.
-    #[serde(default)]
-    pub step: String,
-    /// For close: goals_reached, referred_specialised, moved, family_stopped or other.
-    #[serde(default)]
-    pub reason: String,
-    /// YYYY-MM-DD; today when empty.
-    #[serde(default)]
-    pub on: String,
+    Ok(Json(grant.into_case()))
 }
 
 /// Moves a case along: pick up (the caller becomes its worker), close (date and reason),
 /// or reopen (only within the reopening window). Holding team only.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", tag = "cases", params(("id" = String, Path)), request_body = TransitionBody,
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", tag = "cases", params(("id" = String, Path)), request_body = app_cases::Transition,
     responses((status = 200, body = CaseSummary), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn transition(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<TransitionBody>,
+    ApiJson(b): ApiJson<app_cases::Transition>,
 ) -> ApiResult<Json<CaseSummary>> {
-    case_access::run(&app.store, &ctx.caller(), &id).await?;
-    let version = version_required(b.version)?;
-    let (step, on) =
-        parse_step(&b.step, &b.reason, &b.on, &ctx.principal.user_id).map_err(AppError::Invalid)?;
-    let reopen_days = cases::reopen_days(&app.store).await?;
-    let mut tx = app.store.begin().await?;
-    cases::transition(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &id,
-        version,
-        &step,
-        on,
-        reopen_days,
-    )
-    .await?;
-    tx.commit().await?;
-    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
+    let grant = app_cases::transition(&app.store, &ctx.caller(), &id, &b).await?;
     case_access::record_read(&app.store, &ctx.caller(), &grant, "read").await?;
-    Ok(Json(case))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct PersonBody {
-    /// youth or parent (ignored when changing).
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub birth_date: String,
-    #[serde(default)]
-    pub bsn: String,
-    #[serde(default)]
-    pub municipality_code: String,
-    #[serde(default)]
-    pub has_authority: bool,
-    #[serde(default)]
-    pub phone: String,
-    pub version: Option<i64>,
+    Ok(Json(grant.into_case()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -351,192 +256,68 @@ pub struct Created {
 }
 
 /// Adds a youth or a parent/carer to the case's family.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/persons", tag = "cases", params(("id" = String, Path)), request_body = PersonBody,
+#[utoipa::path(post, path = "/api/v1/cases/{id}/persons", tag = "cases", params(("id" = String, Path)), request_body = app_cases::PersonDetails,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
 pub async fn add_person(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<PersonBody>,
+    ApiJson(b): ApiJson<app_cases::PersonDetails>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    let kind = PersonKind::parse(&b.kind).ok_or_else(|| {
-        invalid(Problem::new(
-            "kind",
-            "Kies youth of parent.",
-            "Choose youth or parent.",
-        ))
-    })?;
-    let input = parse_person(
-        kind,
-        &b.name,
-        &b.birth_date,
-        &b.bsn,
-        &b.municipality_code,
-        b.has_authority,
-        &b.phone,
-    )
-    .map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    let pid = cases::add_person(&mut tx, &ctx.actor(), &case.family_id, kind, &input)
-        .await
-        .map_err(person_write_error)?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(Created { id: pid })))
+    let id = app_cases::add_person(&app.store, &ctx.caller(), &id, &b).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 /// Changes a member of the case's family.
-#[utoipa::path(put, path = "/api/v1/cases/{id}/persons/{person}", tag = "cases", params(("id" = String, Path), ("person" = String, Path)), request_body = PersonBody,
+#[utoipa::path(put, path = "/api/v1/cases/{id}/persons/{person}", tag = "cases", params(("id" = String, Path), ("person" = String, Path)), request_body = app_cases::PersonDetails,
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_person(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path((id, person)): Path<(String, String)>,
-    ApiJson(b): ApiJson<PersonBody>,
+    ApiJson(b): ApiJson<app_cases::PersonDetails>,
 ) -> ApiResult<StatusCode> {
-    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    let p = cases::persons(&app.store, &grant)
-        .await?
-        .into_iter()
-        .find(|p| p.id == person)
-        .ok_or(AppError::NotFound)?;
-    let version = version_required(b.version)?;
-    let input = parse_person(
-        p.kind,
-        &b.name,
-        &b.birth_date,
-        &b.bsn,
-        &b.municipality_code,
-        b.has_authority,
-        &b.phone,
-    )
-    .map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    cases::update_person(
-        &mut tx,
-        &ctx.actor(),
-        &case.family_id,
-        &person,
-        version,
-        &input,
-    )
-    .await
-    .map_err(person_write_error)?;
-    tx.commit().await?;
+    app_cases::update_person(&app.store, &ctx.caller(), &id, &person, &b).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct NetworkBody {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub relation: String,
-    #[serde(default)]
-    pub contact: String,
-    #[serde(default)]
-    pub contribution: String,
-    pub version: Option<i64>,
-}
-
 /// Adds a network member (relative, friend, neighbour, JIM mentor) to the family.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/network", tag = "cases", params(("id" = String, Path)), request_body = NetworkBody,
+#[utoipa::path(post, path = "/api/v1/cases/{id}/network", tag = "cases", params(("id" = String, Path)), request_body = app_cases::NetworkDetails,
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
 pub async fn add_network_member(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<NetworkBody>,
+    ApiJson(b): ApiJson<app_cases::NetworkDetails>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    let input = parse_network_member(&b.name, &b.relation, &b.contact, &b.contribution)
-        .map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    let nid = cases::add_network_member(&mut tx, &ctx.actor(), &case.family_id, &input).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(Created { id: nid })))
+    let id = app_cases::add_network_member(&app.store, &ctx.caller(), &id, &b).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 /// Changes a network member.
-#[utoipa::path(put, path = "/api/v1/cases/{id}/network/{member}", tag = "cases", params(("id" = String, Path), ("member" = String, Path)), request_body = NetworkBody,
+#[utoipa::path(put, path = "/api/v1/cases/{id}/network/{member}", tag = "cases", params(("id" = String, Path), ("member" = String, Path)), request_body = app_cases::NetworkDetails,
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_network_member(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path((id, member)): Path<(String, String)>,
-    ApiJson(b): ApiJson<NetworkBody>,
+    ApiJson(b): ApiJson<app_cases::NetworkDetails>,
 ) -> ApiResult<StatusCode> {
-    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    crate::pages::cases::family_member(&app, &grant, &member).await?;
-    let version = version_required(b.version)?;
-    let input = parse_network_member(&b.name, &b.relation, &b.contact, &b.contribution)
-        .map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    cases::update_network_member(
-        &mut tx,
-        &ctx.actor(),
-        &case.family_id,
-        &member,
-        version,
-        &input,
-    )
-    .await?;
-    tx.commit().await?;
+    app_cases::update_network_member(&app.store, &ctx.caller(), &id, &member, &b).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct InvolvementBody {
-    #[serde(default)]
-    pub user_id: String,
-    #[serde(default)]
-    pub reason: String,
 }
 
 /// Involves a professional in the case, with the reason (the coordinator, or the holding
 /// team while the family coordinates itself).
-#[utoipa::path(post, path = "/api/v1/cases/{id}/involvements", tag = "cases", params(("id" = String, Path)), request_body = InvolvementBody,
+#[utoipa::path(post, path = "/api/v1/cases/{id}/involvements", tag = "cases", params(("id" = String, Path)), request_body = app_cases::Involve,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_involvement(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<InvolvementBody>,
+    ApiJson(b): ApiJson<app_cases::Involve>,
 ) -> ApiResult<StatusCode> {
-    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
-    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
-    let reason = parse_reason("reason", &b.reason).map_err(AppError::Invalid)?;
-    if b.user_id.trim().is_empty() {
-        return Err(invalid(Problem::new(
-            "user_id",
-            "Kies een professional.",
-            "Choose a professional.",
-        )));
-    }
-    let mut tx = app.store.begin().await?;
-    cases::add_involvement(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &id,
-        b.user_id.trim(),
-        &reason,
-        today(),
-    )
-    .await
-    .map_err(|e| match e {
-        eenplan_store::Error::Duplicate => invalid(Problem::new(
-            "user_id",
-            "Al betrokken.",
-            "Already involved.",
-        )),
-        other => other.into(),
-    })?;
-    tx.commit().await?;
+    app_cases::add_involvement(&app.store, &ctx.caller(), &id, &b).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -548,42 +329,21 @@ pub async fn end_involvement(
     Auth(ctx): Auth,
     Path((id, user)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
-    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
-    let mut tx = app.store.begin().await?;
-    cases::end_involvement(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &id,
-        &user,
-        today(),
-    )
-    .await?;
-    tx.commit().await?;
+    app_cases::end_involvement(&app.store, &ctx.caller(), &id, &user).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct BreakGlassBody {
-    #[serde(default)]
-    pub reason: String,
 }
 
 /// Breaks the glass: opens a case the caller is not involved in for 8 hours, with the
 /// reason. Flagged in the audit log and listed for the holding team's reviewer.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/break-glass", tag = "cases", params(("id" = String, Path)), request_body = BreakGlassBody,
+#[utoipa::path(post, path = "/api/v1/cases/{id}/break-glass", tag = "cases", params(("id" = String, Path)), request_body = app_cases::BreakGlass,
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn break_glass(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<BreakGlassBody>,
+    ApiJson(b): ApiJson<app_cases::BreakGlass>,
 ) -> ApiResult<StatusCode> {
-    let reason = parse_reason("reason", &b.reason).map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    cases::break_glass(&mut tx, &ctx.actor(), &ctx.principal.user_id, &id, &reason).await?;
-    tx.commit().await?;
+    app_cases::break_glass(&app.store, &ctx.caller(), &id, &b).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -852,16 +612,6 @@ pub async fn break_glass_accesses(
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct TransferBody {
-    #[serde(default)]
-    pub team_id: String,
-    #[serde(default)]
-    pub from_user_id: String,
-    #[serde(default)]
-    pub to_user_id: String,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct Transferred {
     pub moved: u64,
@@ -869,27 +619,13 @@ pub struct Transferred {
 
 /// Moves the open cases of a worker to a colleague in the same team; the coordinator
 /// role follows where it was the leaving worker.
-#[utoipa::path(post, path = "/api/v1/caseload-transfers", tag = "cases", request_body = TransferBody,
+#[utoipa::path(post, path = "/api/v1/caseload-transfers", tag = "cases", request_body = app_cases::TransferCaseload,
     responses((status = 200, body = Transferred), (status = 422, body = ErrorBody)))]
 pub async fn transfer(
     State(app): State<AppState>,
     Auth(ctx): Auth,
-    ApiJson(b): ApiJson<TransferBody>,
+    ApiJson(b): ApiJson<app_cases::TransferCaseload>,
 ) -> ApiResult<Json<Transferred>> {
-    let (team, from, to) =
-        parse_transfer(&b.team_id, &b.from_user_id, &b.to_user_id).map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    let moved = cases::transfer_caseload(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &team,
-        &from,
-        &to,
-        today(),
-    )
-    .await
-    .map_err(transfer_error)?;
-    tx.commit().await?;
+    let moved = app_cases::transfer_caseload(&app.store, &ctx.caller(), &b).await?;
     Ok(Json(Transferred { moved }))
 }

@@ -8,559 +8,29 @@ use crate::error::{AppError, Problem};
 use crate::extract::{CsrfForm, Path, Query};
 use crate::i18n::{Lang, Tr};
 use crate::pages::{
-    Chrome, Fields, has_error, invalid_form, optional_text, page, parse_version, render,
-    required_text, role_label,
+    Chrome, Fields, has_error, invalid_form, optional_text, page, render, role_label,
 };
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use eenplan_app::case_access;
+use eenplan_app::cases as app_cases;
+use eenplan_app::registration::{self, Outcome, PARENT_ROWS, RegistrationFields, YOUTH_ROWS};
 use eenplan_domain::case::{CloseReason, HelpKind};
 use eenplan_domain::codes::CodeList;
-use eenplan_domain::family::{PersonKind, parse_birth_date, parse_date};
+use eenplan_domain::family::PersonKind;
 use eenplan_domain::plan::PlanContent;
-use eenplan_domain::{Bsn, Permission, Role, policy};
-use eenplan_store::cases::{
-    self, CaseSummary, Match, NetworkMemberInput, NewRegistration, PersonInput, Step, YouthRef,
-};
+use eenplan_domain::{Permission, Role, policy};
+use eenplan_store::cases::{self, CaseSummary, Match};
 use eenplan_store::grant::{Basis, CaseGrant};
 use eenplan_store::{Store, codelists, plans};
 use serde::Deserialize;
 
-pub use eenplan_store::today;
+pub use eenplan_app::input::{
+    choose, not_in_future, optional_bsn, optional_date, parse_reason, required_date, today,
+};
 
 // ------------------------------------------------------------------ parsing
-
-pub(crate) fn choose(field: &str) -> Problem {
-    Problem::new(
-        field,
-        "Maak een keuze uit de lijst.",
-        "Choose an option from the list.",
-    )
-}
-
-fn field_problem(field: &str, e: eenplan_domain::FieldError) -> Problem {
-    Problem {
-        field: field.into(),
-        message: e.message_en,
-        message_nl: e.message_nl,
-    }
-}
-
-fn optional_bsn(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<Bsn> {
-    match s.trim() {
-        "" => None,
-        v => Bsn::parse("bsn", v)
-            .map_err(|e| errors.push(field_problem(field, e)))
-            .ok(),
-    }
-}
-
-pub(crate) fn required_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
-    if s.trim().is_empty() {
-        errors.push(Problem::new(field, "Vul een datum in.", "Enter a date."));
-        return None;
-    }
-    parse_date("date", s)
-        .map_err(|e| errors.push(field_problem(field, e)))
-        .ok()
-}
-
-pub(crate) fn optional_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
-    if s.trim().is_empty() {
-        return None;
-    }
-    required_date(errors, field, s)
-}
-
-pub(crate) fn not_in_future(errors: &mut Vec<Problem>, field: &str, d: Option<NaiveDate>) {
-    if d.is_some_and(|d| d > today()) {
-        errors.push(Problem::new(
-            field,
-            "Deze datum ligt in de toekomst.",
-            "This date lies in the future.",
-        ));
-    }
-}
-
-async fn known_code(store: &Store, list: CodeList, code: &str) -> Result<bool, AppError> {
-    Ok(codelists::items(store, list)
-        .await?
-        .iter()
-        .any(|i| i.code == code))
-}
-
-async fn known_municipality(store: &Store, code: &str) -> Result<bool, AppError> {
-    Ok(codelists::municipalities(store)
-        .await?
-        .iter()
-        .any(|m| m.code == code))
-}
-
-/// A youth on a registration: `existing_id` links a known youth; otherwise a new one.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct YouthFields {
-    /// Id of a known youth (from the duplicate check); the other fields are then ignored.
-    #[serde(default)]
-    pub existing_id: String,
-    #[serde(default)]
-    pub name: String,
-    /// YYYY-MM-DD (or DD-MM-YYYY).
-    #[serde(default)]
-    pub birth_date: String,
-    #[serde(default)]
-    pub bsn: String,
-    /// Confirms that a close name-and-birth-date match is a different child.
-    #[serde(default)]
-    pub confirm_new: bool,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ParentFields {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub has_authority: bool,
-    #[serde(default)]
-    pub phone: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct RegistrationFields {
-    /// CBS code of the municipality.
-    #[serde(default)]
-    pub municipality_code: String,
-    /// YYYY-MM-DD; today when empty.
-    #[serde(default)]
-    pub registered_on: String,
-    #[serde(default)]
-    pub referral_channel: String,
-    #[serde(default)]
-    pub primary_problem_area: String,
-    /// Further problem areas.
-    #[serde(default)]
-    pub problem_areas: Vec<String>,
-    /// The question in the family's words.
-    #[serde(default)]
-    pub question: String,
-    #[serde(default)]
-    pub youths: Vec<YouthFields>,
-    #[serde(default)]
-    pub parents: Vec<ParentFields>,
-    /// Only to link a family another team closed within the reopening window: why the
-    /// glass is broken (recorded, flagged and reviewed by that team).
-    #[serde(default)]
-    pub break_glass_reason: String,
-}
-
-/// Rows offered on the registration page (no script: fixed rows, empty ones are skipped).
-pub const YOUTH_ROWS: usize = 3;
-pub const PARENT_ROWS: usize = 2;
-
-impl RegistrationFields {
-    pub fn from_form(f: &Fields) -> RegistrationFields {
-        let youths = (0..YOUTH_ROWS)
-            .map(|i| YouthFields {
-                existing_id: f.get(&format!("youths.{i}.existing_id")).into(),
-                name: f.get(&format!("youths.{i}.name")).into(),
-                birth_date: f.get(&format!("youths.{i}.birth_date")).into(),
-                bsn: f.get(&format!("youths.{i}.bsn")).into(),
-                confirm_new: f.has(&format!("youths.{i}.confirm_new"), "1"),
-            })
-            .collect();
-        let parents = (0..PARENT_ROWS)
-            .map(|i| ParentFields {
-                name: f.get(&format!("parents.{i}.name")).into(),
-                has_authority: f.has(&format!("parents.{i}.has_authority"), "1"),
-                phone: f.get(&format!("parents.{i}.phone")).into(),
-            })
-            .collect();
-        RegistrationFields {
-            municipality_code: f.get("municipality_code").into(),
-            registered_on: f.get("registered_on").into(),
-            referral_channel: f.get("referral_channel").into(),
-            primary_problem_area: f.get("primary_problem_area").into(),
-            problem_areas: f.all("problem_areas"),
-            question: f.get("question").into(),
-            youths,
-            parents,
-            break_glass_reason: f.get("break_glass_reason").into(),
-        }
-    }
-}
-
-fn youth_is_empty(y: &YouthFields) -> bool {
-    y.existing_id.trim().is_empty()
-        && y.name.trim().is_empty()
-        && y.birth_date.trim().is_empty()
-        && y.bsn.trim().is_empty()
-}
-
-/// Parses a registration. Required: municipality, date, primary problem area, question,
-/// and per new youth a name and birth date; the rest can follow later.
-pub async fn parse_registration(
-    store: &Store,
-    f: &RegistrationFields,
-) -> Result<NewRegistration, AppError> {
-    let mut errors = Vec::new();
-    let today = today();
-    let municipality_code = f.municipality_code.trim().to_owned();
-    if !known_municipality(store, &municipality_code).await? {
-        errors.push(choose("municipality_code"));
-    }
-    let registered_on = if f.registered_on.trim().is_empty() {
-        Some(today)
-    } else {
-        required_date(&mut errors, "registered_on", &f.registered_on)
-    };
-    not_in_future(&mut errors, "registered_on", registered_on);
-    let referral_channel = match f.referral_channel.trim() {
-        "" => None,
-        c if known_code(store, CodeList::ReferralChannel, c).await? => Some(c.to_owned()),
-        _ => {
-            errors.push(choose("referral_channel"));
-            None
-        }
-    };
-    let primary = f.primary_problem_area.trim().to_owned();
-    if !known_code(store, CodeList::ProblemArea, &primary).await? {
-        errors.push(Problem::new(
-            "primary_problem_area",
-            "Kies het belangrijkste probleemgebied.",
-            "Choose the main problem area.",
-        ));
-    }
-    // Bounded lists: a registration names a handful of youths and problem areas.
-    if f.problem_areas.len() > 30 || f.youths.len() > 10 || f.parents.len() > 10 {
-        return Err(AppError::invalid(Problem::new(
-            "",
-            "Te veel jeugdigen, ouders of probleemgebieden in één aanmelding.",
-            "Too many youths, parents or problem areas in one registration.",
-        )));
-    }
-    let mut problem_areas = vec![primary.clone()];
-    for a in &f.problem_areas {
-        let a = a.trim();
-        if a.is_empty() || problem_areas.iter().any(|p| p == a) {
-            continue;
-        }
-        if known_code(store, CodeList::ProblemArea, a).await? {
-            problem_areas.push(a.to_owned());
-        } else {
-            errors.push(choose("problem_areas"));
-        }
-    }
-    let question = required_text(&mut errors, "question", &f.question, 4000);
-    let mut youths = Vec::new();
-    for (i, y) in f.youths.iter().enumerate() {
-        if youth_is_empty(y) {
-            continue;
-        }
-        if !y.existing_id.trim().is_empty() {
-            youths.push(YouthRef::Existing(y.existing_id.trim().to_owned()));
-            continue;
-        }
-        let name = required_text(&mut errors, &format!("youths.{i}.name"), &y.name, 200);
-        let birth_field = format!("youths.{i}.birth_date");
-        let birth_date = if y.birth_date.trim().is_empty() {
-            errors.push(Problem::new(
-                &birth_field,
-                "Vul de geboortedatum in.",
-                "Enter the birth date.",
-            ));
-            None
-        } else {
-            parse_birth_date("birth_date", &y.birth_date, today)
-                .map_err(|e| errors.push(field_problem(&birth_field, e)))
-                .ok()
-        };
-        let bsn = optional_bsn(&mut errors, &format!("youths.{i}.bsn"), &y.bsn);
-        let twice = youths
-            .iter()
-            .any(|other| matches!(other, YouthRef::New(o) if bsn.is_some() && o.bsn == bsn));
-        if twice {
-            errors.push(Problem::new(
-                &format!("youths.{i}.bsn"),
-                "Dit BSN staat al bij een andere jeugdige in deze aanmelding.",
-                "This BSN is already given for another youth in this registration.",
-            ));
-        }
-        youths.push(YouthRef::New(PersonInput {
-            name,
-            birth_date,
-            bsn,
-            municipality_code: Some(municipality_code.clone()),
-            has_authority: None,
-            phone: None,
-        }));
-    }
-    if youths.is_empty() {
-        errors.push(Problem::new(
-            "youths.0.name",
-            "Noem ten minste één jeugdige.",
-            "Name at least one youth.",
-        ));
-    }
-    let mut parents = Vec::new();
-    for (i, p) in f.parents.iter().enumerate() {
-        if p.name.trim().is_empty() && p.phone.trim().is_empty() {
-            continue;
-        }
-        let name = required_text(&mut errors, &format!("parents.{i}.name"), &p.name, 200);
-        let phone = optional_text(&mut errors, &format!("parents.{i}.phone"), &p.phone, 40);
-        parents.push(PersonInput {
-            name,
-            has_authority: Some(p.has_authority),
-            phone,
-            ..PersonInput::default()
-        });
-    }
-    let break_glass_reason = match f.break_glass_reason.trim() {
-        "" => None,
-        _ => parse_reason("break_glass_reason", &f.break_glass_reason)
-            .map_err(|p| errors.extend(p))
-            .ok(),
-    };
-    match registered_on {
-        Some(registered_on) if errors.is_empty() => Ok(NewRegistration {
-            municipality_code,
-            registered_on,
-            referral_channel,
-            problem_areas,
-            question,
-            youths,
-            parents,
-            break_glass_reason,
-        }),
-        _ => Err(AppError::Invalid(errors)),
-    }
-}
-
-/// The likely duplicates of each new youth that the worker has not yet resolved, by row.
-/// A BSN match can only be linked; a close name-and-birth-date match can also be
-/// confirmed as a different child. The lookup is audited as a search.
-pub async fn unresolved_duplicates(
-    app: &AppState,
-    ctx: &AuthContext,
-    f: &RegistrationFields,
-    reg: &NewRegistration,
-) -> Result<Vec<(usize, Vec<Match>)>, AppError> {
-    let mut out = Vec::new();
-    let rows = f
-        .youths
-        .iter()
-        .enumerate()
-        .filter(|(_, y)| !youth_is_empty(y));
-    for ((i, y), youth) in rows.zip(&reg.youths) {
-        let YouthRef::New(p) = youth else { continue };
-        let matches = eenplan_app::registration::likely_duplicates(
-            &app.store,
-            &ctx.caller(),
-            &p.name,
-            p.birth_date,
-            p.bsn,
-        )
-        .await?;
-        let blocking =
-            matches.iter().any(|m| m.same_bsn) || (!matches.is_empty() && !y.confirm_new);
-        if blocking {
-            out.push((i, matches));
-        }
-    }
-    Ok(out)
-}
-
-pub fn duplicate_problems(dups: &[(usize, Vec<Match>)]) -> Vec<Problem> {
-    dups.iter()
-        .map(|(i, matches)| {
-            let certain = matches.iter().any(|m| m.same_bsn);
-            let names = matches
-                .iter()
-                .map(|m| match (&m.name, &m.known_at_team) {
-                    (Some(name), _) => format!(
-                        "{name} ({}, {})",
-                        m.birth_date.map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_default(),
-                        m.family_name.as_deref().unwrap_or_default()
-                    ),
-                    // Another team's client: only where to ask.
-                    (None, team) => format!("team {}", team.as_deref().unwrap_or_default()),
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            if certain {
-                Problem::new(
-                    &format!("youths.{i}.bsn"),
-                    &format!("Een jeugdige met dit BSN is al bekend: {names}. Koppel de aanmelding aan deze jeugdige."),
-                    &format!("A youth with this BSN is already known: {names}. Link the registration to this youth."),
-                )
-            } else {
-                Problem::new(
-                    &format!("youths.{i}.name"),
-                    &format!("Deze jeugdige lijkt al bekend: {names}. Koppel aan de bestaande jeugdige of bevestig dat het een ander kind is."),
-                    &format!("This youth looks already known: {names}. Link to the known youth or confirm it is a different child."),
-                )
-            }
-        })
-        .collect()
-}
-
-pub fn parse_person(
-    kind: PersonKind,
-    name: &str,
-    birth_date: &str,
-    bsn: &str,
-    municipality_code: &str,
-    has_authority: bool,
-    phone: &str,
-) -> Result<PersonInput, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let name = required_text(&mut errors, "name", name, 200);
-    let birth_date = match (kind, birth_date.trim()) {
-        (PersonKind::Youth, "") => {
-            errors.push(Problem::new(
-                "birth_date",
-                "Vul de geboortedatum in.",
-                "Enter the birth date.",
-            ));
-            None
-        }
-        (_, "") => None,
-        (_, s) => parse_birth_date("birth_date", s, today())
-            .map_err(|e| errors.push(e.into()))
-            .ok(),
-    };
-    let bsn = optional_bsn(&mut errors, "bsn", bsn);
-    let phone = optional_text(&mut errors, "phone", phone, 40);
-    let municipality_code = optional_text(&mut errors, "municipality_code", municipality_code, 4);
-    if errors.is_empty() {
-        Ok(PersonInput {
-            name,
-            birth_date,
-            bsn,
-            municipality_code,
-            has_authority: (kind == PersonKind::Parent).then_some(has_authority),
-            phone,
-        })
-    } else {
-        Err(errors)
-    }
-}
-
-pub fn parse_network_member(
-    name: &str,
-    relation: &str,
-    contact: &str,
-    contribution: &str,
-) -> Result<NetworkMemberInput, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let m = NetworkMemberInput {
-        name: required_text(&mut errors, "name", name, 200),
-        relation: required_text(&mut errors, "relation", relation, 100),
-        contact: optional_text(&mut errors, "contact", contact, 200).unwrap_or_default(),
-        contribution: optional_text(&mut errors, "contribution", contribution, 1000)
-            .unwrap_or_default(),
-    };
-    if errors.is_empty() {
-        Ok(m)
-    } else {
-        Err(errors)
-    }
-}
-
-/// Maps a store error on a registration to the youth row it concerns.
-pub fn registration_error(e: eenplan_store::Error, f: &RegistrationFields) -> AppError {
-    let row = |pick: fn(&YouthFields) -> bool| f.youths.iter().position(pick).unwrap_or(0);
-    match e {
-        eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
-            &format!("youths.{}.name", row(|y| !y.bsn.trim().is_empty())),
-            "Intussen is voor deze jeugdige of dit gezin iets vastgelegd; verstuur de aanmelding opnieuw om te koppelen.",
-            "Something was recorded for this youth or family in the meantime; submit the registration again to link.",
-        )),
-        eenplan_store::Error::CaseElsewhere => AppError::invalid(Problem::new(
-            &format!("youths.{}.name", row(|y| !y.existing_id.trim().is_empty())),
-            "Dit gezin heeft een lopende casus bij een ander team. Neem contact op met dat team; het kan de aanmelding overnemen.",
-            "This family has an open case with another team. Contact that team; it can take over the registration.",
-        )),
-        other => other.into(),
-    }
-}
-
-/// Maps a store error on a person write to the field it concerns.
-pub fn person_write_error(e: eenplan_store::Error) -> AppError {
-    match e {
-        eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
-            "bsn",
-            "Er is al een persoon met dit BSN; zoek die op in plaats van een tweede record te maken.",
-            "A person with this BSN already exists; look them up instead of creating a second record.",
-        )),
-        eenplan_store::Error::UnknownReference => AppError::invalid(Problem::new(
-            "municipality_code",
-            "Onbekende gemeente.",
-            "Unknown municipality.",
-        )),
-        other => other.into(),
-    }
-}
-
-pub fn parse_step(
-    step: &str,
-    reason: &str,
-    on: &str,
-    user_id: &str,
-) -> Result<(Step, NaiveDate), Vec<Problem>> {
-    let mut errors = Vec::new();
-    let on = if on.trim().is_empty() {
-        Some(today())
-    } else {
-        required_date(&mut errors, "on", on)
-    };
-    not_in_future(&mut errors, "on", on);
-    let step = match step {
-        "pick_up" => Some(Step::PickUp {
-            worker_id: user_id.to_owned(),
-        }),
-        "close" => match CloseReason::parse(reason) {
-            Some(reason) => Some(Step::Close { reason }),
-            None => {
-                errors.push(Problem::new(
-                    "reason",
-                    "Kies de reden van afsluiten.",
-                    "Choose the reason for closing.",
-                ));
-                None
-            }
-        },
-        "reopen" => Some(Step::Reopen),
-        _ => {
-            errors.push(choose("step"));
-            None
-        }
-    };
-    match (step, on) {
-        (Some(s), Some(d)) if errors.is_empty() => Ok((s, d)),
-        _ => Err(errors),
-    }
-}
-
-pub fn parse_help_kind(s: &str) -> Result<Option<HelpKind>, Problem> {
-    match s.trim() {
-        "" => Ok(None),
-        v => HelpKind::parse(v)
-            .map(Some)
-            .ok_or_else(|| choose("help_kind")),
-    }
-}
-
-pub fn parse_reason(field: &str, s: &str) -> Result<String, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let r = required_text(&mut errors, field, s, 1000);
-    if errors.is_empty() {
-        Ok(r)
-    } else {
-        Err(errors)
-    }
-}
 
 // ------------------------------------------------------------------ registration page
 
@@ -677,50 +147,19 @@ pub async fn create_registration(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let fields = RegistrationFields::from_form(&f);
-    let reg = match parse_registration(&app.store, &fields).await {
-        Ok(r) => r,
-        Err(AppError::Invalid(errors)) => {
-            return Ok(invalid_form(render(
-                &registration_page(&app, &ctx, lang, f, errors, Vec::new()).await?,
-            )));
-        }
-        Err(e) => return Err(e),
-    };
-    let dups = unresolved_duplicates(&app, &ctx, &fields, &reg).await?;
-    if !dups.is_empty() {
-        let errors = duplicate_problems(&dups);
-        return Ok(invalid_form(render(
-            &registration_page(&app, &ctx, lang, f, errors, dups).await?,
-        )));
-    }
-    let reopen_days = cases::reopen_days(&app.store).await?;
-    let mut tx = app.store.begin().await?;
-    match cases::register(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &reg,
-        reopen_days,
-    )
-    .await
-    {
-        Ok(done) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!(
-                "/casussen/{}?aangemeld={}",
-                done.case_id, done.outcome
-            ))
-            .into_response())
-        }
-        Err(e) => {
-            drop(tx);
-            match registration_error(e, &fields) {
-                AppError::Invalid(errors) => Ok(invalid_form(render(
-                    &registration_page(&app, &ctx, lang, f, errors, Vec::new()).await?,
-                ))),
-                other => Err(other),
-            }
-        }
+    match registration::register(&app.store, &ctx.caller(), &fields).await {
+        Ok(Outcome::Registered(done)) => Ok(Redirect::to(&format!(
+            "/casussen/{}?aangemeld={}",
+            done.case_id, done.outcome
+        ))
+        .into_response()),
+        Ok(Outcome::Duplicates { problems, matches }) => Ok(invalid_form(render(
+            &registration_page(&app, &ctx, lang, f, problems, matches).await?,
+        ))),
+        Err(eenplan_app::Error::Invalid(errors)) => Ok(invalid_form(render(
+            &registration_page(&app, &ctx, lang, f, errors, Vec::new()).await?,
+        ))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1142,20 +581,20 @@ pub async fn break_glass(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let reason = match parse_reason("reason", f.get("reason")) {
-        Ok(r) => r,
-        Err(errors) => {
+    let b = app_cases::BreakGlass {
+        reason: f.get("reason").into(),
+    };
+    match app_cases::break_glass(&app.store, &ctx.caller(), &id, &b).await {
+        Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}")).into_response()),
+        Err(eenplan_app::Error::Invalid(errors)) => {
             // The case must exist; the refusal page is shown again with the problem.
             let _refused = case_access::open_or_locked(&app.store, &ctx.caller(), &id).await?;
             let mut page = locked(&app, &ctx, lang, &id, errors);
             *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(page);
+            Ok(page)
         }
-    };
-    let mut tx = app.store.begin().await?;
-    cases::break_glass(&mut tx, &ctx.actor(), &ctx.principal.user_id, &id, &reason).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/casussen/{id}")).into_response())
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Re-renders the case page with problems (422), or redirects back to it.
@@ -1164,18 +603,18 @@ async fn back_to_case(
     ctx: &AuthContext,
     lang: Lang,
     id: &str,
-    result: Result<(), AppError>,
+    result: eenplan_app::Result<()>,
 ) -> Result<Response, AppError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
+        Err(eenplan_app::Error::Invalid(errors)) => {
             let grant = case_access::open(&app.store, &ctx.caller(), id).await?;
             case_access::record_read(&app.store, &ctx.caller(), &grant, "read").await?;
             Ok(invalid_form(render(
                 &case_page(app, ctx, lang, &grant, None, errors).await?,
             )))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1186,35 +625,16 @@ pub async fn transition(
     Path((id, step)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    case_access::run(&app.store, &ctx.caller(), &id).await?;
     let step = match step.as_str() {
         "oppakken" => "pick_up",
         "afsluiten" => "close",
         "heropenen" => "reopen",
         _ => return Err(AppError::NotFound),
     };
-    let result = async {
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let (step, on) = parse_step(step, f.get("reason"), f.get("on"), &ctx.principal.user_id)
-            .map_err(AppError::Invalid)?;
-        let reopen_days = cases::reopen_days(&app.store).await?;
-        let mut tx = app.store.begin().await?;
-        cases::transition(
-            &mut tx,
-            &ctx.actor(),
-            &ctx.principal.user_id,
-            &id,
-            version,
-            &step,
-            on,
-            reopen_days,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
+    let t = app_cases::Transition::from_form(step, &f);
+    let result = app_cases::transition(&app.store, &ctx.caller(), &id, &t)
+        .await
+        .map(drop);
     back_to_case(&app, &ctx, lang, &id, result).await
 }
 
@@ -1225,27 +645,10 @@ pub async fn update_help(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    case_access::run(&app.store, &ctx.caller(), &id).await?;
-    let result = async {
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let help = parse_help_kind(f.get("help_kind")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let mut tx = app.store.begin().await?;
-        cases::update_case(
-            &mut tx,
-            &ctx.actor(),
-            &ctx.principal.user_id,
-            &id,
-            version,
-            help,
-            f.has("drang", "1"),
-            today(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
+    let c = app_cases::UpdateCase::from_form(&f);
+    let result = app_cases::update_case(&app.store, &ctx.caller(), &id, &c)
+        .await
+        .map(drop);
     back_to_case(&app, &ctx, lang, &id, result).await
 }
 
@@ -1256,38 +659,22 @@ pub async fn add_involvement(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
-    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
-    let result = async {
-        let reason =
-            parse_reason("involvement_reason", f.get("reason")).map_err(AppError::Invalid)?;
-        let user = f.get("user_id");
-        if user.is_empty() {
-            return Err(AppError::invalid(choose("involvement_user")));
-        }
-        let mut tx = app.store.begin().await?;
-        cases::add_involvement(
-            &mut tx,
-            &ctx.actor(),
-            &ctx.principal.user_id,
-            &id,
-            user,
-            &reason,
-            today(),
-        )
+    let i = app_cases::Involve::from_form(&f);
+    let result = app_cases::add_involvement(&app.store, &ctx.caller(), &id, &i)
         .await
         .map_err(|e| match e {
-            eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
-                "involvement_user",
-                "Deze professional is al betrokken.",
-                "This professional is already involved.",
-            )),
-            other => other.into(),
-        })?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
+            // The case page holds more than one form: this one's inputs carry a prefix.
+            eenplan_app::Error::Invalid(problems) => eenplan_app::Error::Invalid(
+                problems
+                    .into_iter()
+                    .map(|mut p| {
+                        p.field = format!("involvement_{}", p.field.trim_end_matches("_id"));
+                        p
+                    })
+                    .collect(),
+            ),
+            other => other,
+        });
     back_to_case(&app, &ctx, lang, &id, result).await
 }
 
@@ -1297,19 +684,7 @@ pub async fn end_involvement(
     Path((id, user_id)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
-    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
-    let mut tx = app.store.begin().await?;
-    cases::end_involvement(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &id,
-        &user_id,
-        today(),
-    )
-    .await?;
-    tx.commit().await?;
+    app_cases::end_involvement(&app.store, &ctx.caller(), &id, &user_id).await?;
     Ok(Redirect::to(&format!("/casussen/{id}")).into_response())
 }
 
@@ -1402,18 +777,6 @@ fn person_fields(p: &cases::Person) -> Fields {
     f
 }
 
-fn parse_person_form(kind: PersonKind, f: &Fields) -> Result<PersonInput, Vec<Problem>> {
-    parse_person(
-        kind,
-        f.get("name"),
-        f.get("birth_date"),
-        f.get("bsn"),
-        f.get("municipality_code"),
-        f.has("has_authority", "1"),
-        f.get("phone"),
-    )
-}
-
 pub async fn new_person(
     State(app): State<AppState>,
     lang: Lang,
@@ -1438,43 +801,23 @@ pub async fn create_person(
     Query(q): Query<KindQuery>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
     let youth = q.soort == "jeugdige";
     let kind = if youth {
         PersonKind::Youth
     } else {
         PersonKind::Parent
     };
-    let result = match parse_person_form(kind, &f) {
-        Err(errors) => Err(AppError::Invalid(errors)),
-        Ok(input) => {
-            let mut tx = app.store.begin().await?;
-            match cases::add_person(&mut tx, &ctx.actor(), &case.family_id, kind, &input).await {
-                Ok(_) => tx.commit().await.map_err(AppError::from),
-                Err(e) => Err(person_write_error(e)),
-            }
+    let details = app_cases::PersonDetails::from_form(kind, &f);
+    match app_cases::add_person(&app.store, &ctx.caller(), &id, &details).await {
+        Ok(_) => Ok(Redirect::to(&format!("/casussen/{id}#gezin")).into_response()),
+        Err(eenplan_app::Error::Invalid(errors)) => {
+            let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+            Ok(invalid_form(render(
+                &person_form(&app, &ctx, lang, &grant, None, youth, f, errors).await?,
+            )))
         }
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}#gezin")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &person_form(&app, &ctx, lang, &grant, None, youth, f, errors).await?,
-        ))),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
-}
-
-async fn family_person(
-    app: &AppState,
-    grant: &CaseGrant,
-    person_id: &str,
-) -> Result<cases::Person, AppError> {
-    cases::persons(&app.store, grant)
-        .await?
-        .into_iter()
-        .find(|p| p.id == person_id)
-        .ok_or(AppError::NotFound)
 }
 
 pub async fn edit_person(
@@ -1484,7 +827,7 @@ pub async fn edit_person(
     Path((id, person_id)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
     let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let p = family_person(&app, &grant, &person_id).await?;
+    let p = app_cases::family_person(&app.store, &grant, &person_id).await?;
     case_access::record_read(&app.store, &ctx.caller(), &grant, "person_read").await?;
     let youth = p.kind == PersonKind::Youth;
     page(
@@ -1510,34 +853,17 @@ pub async fn update_person(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    let p = family_person(&app, &grant, &person_id).await?;
-    let youth = p.kind == PersonKind::Youth;
-    let result = async {
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let input = parse_person_form(p.kind, &f).map_err(AppError::Invalid)?;
-        let mut tx = app.store.begin().await?;
-        cases::update_person(
-            &mut tx,
-            &ctx.actor(),
-            &case.family_id,
-            &person_id,
-            version,
-            &input,
-        )
-        .await
-        .map_err(person_write_error)?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    match result {
+    let p = app_cases::family_person(&app.store, &grant, &person_id).await?;
+    let details = app_cases::PersonDetails::from_form(p.kind, &f);
+    match app_cases::update_person(&app.store, &ctx.caller(), &id, &person_id, &details).await {
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}#gezin")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
-            &person_form(&app, &ctx, lang, &grant, Some(&person_id), youth, f, errors).await?,
-        ))),
-        Err(e) => Err(e),
+        Err(eenplan_app::Error::Invalid(errors)) => {
+            let youth = p.kind == PersonKind::Youth;
+            Ok(invalid_form(render(
+                &person_form(&app, &ctx, lang, &grant, Some(&person_id), youth, f, errors).await?,
+            )))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1583,15 +909,6 @@ fn network_form(
     }
 }
 
-fn parse_network_form(f: &Fields) -> Result<NetworkMemberInput, Vec<Problem>> {
-    parse_network_member(
-        f.get("name"),
-        f.get("relation"),
-        f.get("contact"),
-        f.get("contribution"),
-    )
-}
-
 pub async fn new_network_member(
     State(app): State<AppState>,
     lang: Lang,
@@ -1618,32 +935,17 @@ pub async fn create_network_member(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    match parse_network_form(&f) {
-        Err(errors) => Ok(invalid_form(render(&network_form(
-            &app, &ctx, lang, &grant, None, f, errors,
-        )))),
-        Ok(input) => {
-            let mut tx = app.store.begin().await?;
-            cases::add_network_member(&mut tx, &ctx.actor(), &case.family_id, &input).await?;
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/casussen/{id}#netwerk")).into_response())
+    let details = app_cases::NetworkDetails::from_form(&f);
+    match app_cases::add_network_member(&app.store, &ctx.caller(), &id, &details).await {
+        Ok(_) => Ok(Redirect::to(&format!("/casussen/{id}#netwerk")).into_response()),
+        Err(eenplan_app::Error::Invalid(errors)) => {
+            let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+            Ok(invalid_form(render(&network_form(
+                &app, &ctx, lang, &grant, None, f, errors,
+            ))))
         }
+        Err(e) => Err(e.into()),
     }
-}
-
-/// A network member of the case's family (404 for any other id).
-pub async fn family_member(
-    app: &AppState,
-    grant: &CaseGrant,
-    member_id: &str,
-) -> Result<cases::NetworkMember, AppError> {
-    cases::network(&app.store, grant)
-        .await?
-        .into_iter()
-        .find(|m| m.id == member_id)
-        .ok_or(AppError::NotFound)
 }
 
 pub async fn edit_network_member(
@@ -1653,11 +955,7 @@ pub async fn edit_network_member(
     Path((id, member_id)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
     let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let m = cases::network(&app.store, &grant)
-        .await?
-        .into_iter()
-        .find(|m| m.id == member_id)
-        .ok_or(AppError::NotFound)?;
+    let m = app_cases::family_member(&app.store, &grant, &member_id).await?;
     case_access::record_read(&app.store, &ctx.caller(), &grant, "network_read").await?;
     let mut f = Fields::default();
     f.set("name", m.name);
@@ -1683,39 +981,24 @@ pub async fn update_network_member(
     Path((id, member_id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    family_member(&app, &grant, &member_id).await?;
-    let result = async {
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let input = parse_network_form(&f).map_err(AppError::Invalid)?;
-        let mut tx = app.store.begin().await?;
-        cases::update_network_member(
-            &mut tx,
-            &ctx.actor(),
-            &case.family_id,
-            &member_id,
-            version,
-            &input,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    match result {
+    let details = app_cases::NetworkDetails::from_form(&f);
+    match app_cases::update_network_member(&app.store, &ctx.caller(), &id, &member_id, &details)
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}#netwerk")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(&network_form(
-            &app,
-            &ctx,
-            lang,
-            &grant,
-            Some(&member_id),
-            f,
-            errors,
-        )))),
-        Err(e) => Err(e),
+        Err(eenplan_app::Error::Invalid(errors)) => {
+            let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
+            Ok(invalid_form(render(&network_form(
+                &app,
+                &ctx,
+                lang,
+                &grant,
+                Some(&member_id),
+                f,
+                errors,
+            ))))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -2024,79 +1307,19 @@ pub async fn show_transfer(
     )
 }
 
-/// Parses a caseload transfer: team, from-worker and to-worker, all required.
-pub fn parse_transfer(
-    team_id: &str,
-    from: &str,
-    to: &str,
-) -> Result<(String, String, String), Vec<Problem>> {
-    let mut errors = Vec::new();
-    for (field, v) in [
-        ("team_id", team_id),
-        ("from_user_id", from),
-        ("to_user_id", to),
-    ] {
-        if v.trim().is_empty() {
-            errors.push(choose(field));
-        }
-    }
-    if errors.is_empty() && from == to {
-        errors.push(Problem::new(
-            "to_user_id",
-            "Kies een andere medewerker dan de vertrekkende.",
-            "Choose a worker other than the one leaving.",
-        ));
-    }
-    if errors.is_empty() {
-        Ok((team_id.into(), from.into(), to.into()))
-    } else {
-        Err(errors)
-    }
-}
-
-pub fn transfer_error(e: eenplan_store::Error) -> AppError {
-    match e {
-        eenplan_store::Error::NotApplicable(_) => AppError::invalid(Problem::new(
-            "to_user_id",
-            "Beide medewerkers (en u zelf) moeten lid zijn van het gekozen team.",
-            "Both workers (and you) must be members of the chosen team.",
-        )),
-        other => other.into(),
-    }
-}
-
 pub async fn transfer(
     State(app): State<AppState>,
     lang: Lang,
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = async {
-        let (team, from, to) =
-            parse_transfer(f.get("team_id"), f.get("from_user_id"), f.get("to_user_id"))
-                .map_err(AppError::Invalid)?;
-        let mut tx = app.store.begin().await?;
-        let n = cases::transfer_caseload(
-            &mut tx,
-            &ctx.actor(),
-            &ctx.principal.user_id,
-            &team,
-            &from,
-            &to,
-            today(),
-        )
-        .await
-        .map_err(transfer_error)?;
-        tx.commit().await?;
-        Ok(n)
-    }
-    .await;
-    match result {
+    let t = app_cases::TransferCaseload::from_form(&f);
+    match app_cases::transfer_caseload(&app.store, &ctx.caller(), &t).await {
         Ok(n) => Ok(Redirect::to(&format!("/team/overdragen?verplaatst={n}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(invalid_form(render(
+        Err(eenplan_app::Error::Invalid(errors)) => Ok(invalid_form(render(
             &transfer_page(&app, &ctx, lang, f, errors, None).await?,
         ))),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

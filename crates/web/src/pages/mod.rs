@@ -22,6 +22,7 @@ use crate::error::{AppError, Problem};
 use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::response::Html;
+pub use eenplan_app::input::{Fields, optional_text, parse_version, required_text};
 use eenplan_domain::{Permission, Role, policy};
 
 pub fn render<T: Template>(page: &T) -> Html<String> {
@@ -208,43 +209,6 @@ pub fn local_date(stored: &str) -> String {
     }
 }
 
-/// The fields of a posted form, in order, as sent. Templates read them back with
-/// `f.get("name")` so a form with errors shows what the user typed.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Fields(pub Vec<(String, String)>);
-
-impl Fields {
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-    /// The first value of every field, for pages that read many fields.
-    pub fn index(&self) -> std::collections::HashMap<&str, &str> {
-        let mut ix = std::collections::HashMap::with_capacity(self.0.len());
-        for (k, v) in &self.0 {
-            ix.entry(k.as_str()).or_insert(v.as_str());
-        }
-        ix
-    }
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-    pub fn has(&self, name: &str, value: &str) -> bool {
-        self.0.iter().any(|(k, v)| k == name && v == value)
-    }
-    pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.0.retain(|(k, _)| k != name);
-        self.0.push((name.into(), value.into()));
-    }
-}
-
 /// The answer to a posted form: a redirect to `next` when it was done, the form again
 /// with the problems (422, input kept) when the input was wrong, the error otherwise.
 pub async fn answer_form<T, Fut>(
@@ -279,55 +243,7 @@ pub fn form_page(html: Html<String>, invalid: bool) -> axum::response::Response 
     }
 }
 
-/// The version a form was loaded at, for optimistic locking.
-pub fn parse_version(field: &str, v: &str) -> Result<i64, Problem> {
-    v.trim().parse().map_err(|_| {
-        Problem::new(
-            field,
-            "Versie ontbreekt; laad de pagina opnieuw.",
-            "Version missing; reload the page.",
-        )
-    })
-}
-
-/// An optional text field, trimmed, at most `max` characters; `None` when empty.
-pub fn optional_text(
-    errors: &mut Vec<Problem>,
-    field: &str,
-    value: &str,
-    max: usize,
-) -> Option<String> {
-    let v = value.trim();
-    if v.chars().count() > max {
-        errors.push(Problem::new(
-            field,
-            &format!("Dit veld mag hoogstens {max} tekens bevatten."),
-            &format!("This field may hold at most {max} characters."),
-        ));
-    }
-    (!v.is_empty()).then(|| v.to_owned())
-}
-
 /// Whether a list of problems names `field` (templates mark that field).
 pub fn has_error(errors: &[Problem], field: &str) -> bool {
     errors.iter().any(|e| e.field == field)
-}
-
-/// A required text field, trimmed, at most `max` characters.
-pub fn required_text(errors: &mut Vec<Problem>, field: &str, value: &str, max: usize) -> String {
-    let v = value.trim();
-    if v.is_empty() {
-        errors.push(Problem::new(
-            field,
-            "Vul dit veld in.",
-            "Fill in this field.",
-        ));
-    } else if v.chars().count() > max {
-        errors.push(Problem::new(
-            field,
-            &format!("Dit veld mag hoogstens {max} tekens bevatten."),
-            &format!("This field may hold at most {max} characters."),
-        ));
-    }
-    v.to_owned()
 }

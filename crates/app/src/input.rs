@@ -1,0 +1,156 @@
+//! Reading input at the edge: a form's or a JSON body's fields into domain values, every
+//! problem naming its field in both languages. One reader per kind of field, shared by
+//! every use case.
+
+use crate::Problem;
+use chrono::NaiveDate;
+use eenplan_domain::Bsn;
+use eenplan_domain::family::parse_date;
+pub use eenplan_store::today;
+
+/// The fields of a posted form, in order, as sent. Templates read them back with
+/// `f.get("name")` so a form with errors shows what the user typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Fields(pub Vec<(String, String)>);
+
+/// The version a form was loaded at, for optimistic locking.
+pub fn parse_version(field: &str, v: &str) -> Result<i64, Problem> {
+    v.trim().parse().map_err(|_| {
+        Problem::new(
+            field,
+            "Versie ontbreekt; laad de pagina opnieuw.",
+            "Version missing; reload the page.",
+        )
+    })
+}
+
+/// An optional text field, trimmed, at most `max` characters; `None` when empty.
+pub fn optional_text(
+    errors: &mut Vec<Problem>,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> Option<String> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        errors.push(Problem::new(
+            field,
+            &format!("Dit veld mag hoogstens {max} tekens bevatten."),
+            &format!("This field may hold at most {max} characters."),
+        ));
+    }
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+/// A required text field, trimmed, at most `max` characters.
+pub fn required_text(errors: &mut Vec<Problem>, field: &str, value: &str, max: usize) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.push(Problem::new(
+            field,
+            "Vul dit veld in.",
+            "Fill in this field.",
+        ));
+    } else if v.chars().count() > max {
+        errors.push(Problem::new(
+            field,
+            &format!("Dit veld mag hoogstens {max} tekens bevatten."),
+            &format!("This field may hold at most {max} characters."),
+        ));
+    }
+    v.to_owned()
+}
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+    /// The first value of every field, for pages that read many fields.
+    pub fn index(&self) -> std::collections::HashMap<&str, &str> {
+        let mut ix = std::collections::HashMap::with_capacity(self.0.len());
+        for (k, v) in &self.0 {
+            ix.entry(k.as_str()).or_insert(v.as_str());
+        }
+        ix
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.retain(|(k, _)| k != name);
+        self.0.push((name.into(), value.into()));
+    }
+}
+
+pub fn choose(field: &str) -> Problem {
+    Problem::new(
+        field,
+        "Maak een keuze uit de lijst.",
+        "Choose an option from the list.",
+    )
+}
+
+pub fn field_problem(field: &str, e: eenplan_domain::FieldError) -> Problem {
+    Problem {
+        field: field.into(),
+        message: e.message_en,
+        message_nl: e.message_nl,
+    }
+}
+
+pub fn optional_bsn(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<Bsn> {
+    match s.trim() {
+        "" => None,
+        v => Bsn::parse("bsn", v)
+            .map_err(|e| errors.push(field_problem(field, e)))
+            .ok(),
+    }
+}
+
+pub fn required_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
+    if s.trim().is_empty() {
+        errors.push(Problem::new(field, "Vul een datum in.", "Enter a date."));
+        return None;
+    }
+    parse_date("date", s)
+        .map_err(|e| errors.push(field_problem(field, e)))
+        .ok()
+}
+
+pub fn optional_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<NaiveDate> {
+    if s.trim().is_empty() {
+        return None;
+    }
+    required_date(errors, field, s)
+}
+
+pub fn not_in_future(errors: &mut Vec<Problem>, field: &str, d: Option<NaiveDate>) {
+    if d.is_some_and(|d| d > today()) {
+        errors.push(Problem::new(
+            field,
+            "Deze datum ligt in de toekomst.",
+            "This date lies in the future.",
+        ));
+    }
+}
+
+pub fn parse_reason(field: &str, s: &str) -> Result<String, Vec<Problem>> {
+    let mut errors = Vec::new();
+    let r = required_text(&mut errors, field, s, 1000);
+    if errors.is_empty() {
+        Ok(r)
+    } else {
+        Err(errors)
+    }
+}
