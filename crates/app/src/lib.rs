@@ -10,6 +10,7 @@ pub mod case_access;
 pub mod cases;
 pub mod error;
 pub mod input;
+pub mod plan;
 pub mod registration;
 
 pub use error::{Error, Problem, Result};

@@ -6,17 +6,14 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody, Problem};
 use crate::extract::{ApiJson, Path, Query};
-use crate::pages::cases::{current_plan, parse_search};
-use crate::pages::plan::{
-    ActionDraft, GoalDraft, agreement_error, build_plan, changes_since, check_agreeing,
-    coordinator_error, parse_agreement,
-};
+use crate::pages::cases::parse_search;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use eenplan_app::case_access;
 use eenplan_app::cases as app_cases;
 use eenplan_app::input::today;
+use eenplan_app::plan::{self as app_plan, Saved, current_plan};
 use eenplan_app::registration::{self, Outcome, RegistrationFields};
 use eenplan_domain::Bsn;
 use eenplan_domain::family::parse_birth_date;
@@ -31,16 +28,6 @@ type ApiResult<T> = Result<T, AppError>;
 
 fn invalid(p: Problem) -> AppError {
     AppError::Invalid(vec![p])
-}
-
-fn version_required(v: Option<i64>) -> ApiResult<i64> {
-    v.ok_or_else(|| {
-        invalid(Problem::new(
-            "version",
-            "Versie ontbreekt.",
-            "Version is required.",
-        ))
-    })
 }
 
 // ---- registrations ----
@@ -375,20 +362,6 @@ pub async fn get_plan(
     Ok(Json(PlanDto { state, current }))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct PlanBody {
-    /// The plan's `state.version` as read; a stale one is refused with 409.
-    pub version: Option<i64>,
-    /// The version number (`state.current_version`) the edit started from; a 409 lists
-    /// what changed since.
-    #[serde(default)]
-    pub base: Option<i64>,
-    #[serde(default)]
-    pub goals: Vec<GoalDraft>,
-    #[serde(default)]
-    pub actions: Vec<ActionDraft>,
-}
-
 /// The answer to a save against a stale version: what changed since the version the
 /// caller started from (`base`), and the plan's current state to save against.
 #[derive(Serialize, ToSchema)]
@@ -410,39 +383,18 @@ pub struct SavedPlan {
 
 /// Saves the plan as a new version. Goals and actions keep their ids across versions
 /// (give the id to change one; leave it out for a new one).
-#[utoipa::path(put, path = "/api/v1/cases/{id}/plan", tag = "plan", params(("id" = String, Path)), request_body = PlanBody,
+#[utoipa::path(put, path = "/api/v1/cases/{id}/plan", tag = "plan", params(("id" = String, Path)), request_body = app_plan::SavePlan,
     responses((status = 200, body = SavedPlan), (status = 409, body = PlanConflict), (status = 422, body = ErrorBody)))]
 pub async fn save_plan(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<PlanBody>,
+    ApiJson(b): ApiJson<app_plan::SavePlan>,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    let version = version_required(b.version)?;
-    let content = build_plan(&b.goals, &b.actions).map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    let saved = plans::save(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &case.family_id,
-        version,
-        &content,
-        today(),
-    )
-    .await;
-    match saved {
-        Ok(number) => {
-            tx.commit().await?;
-            Ok(Json(SavedPlan { number, content }).into_response())
-        }
-        Err(eenplan_store::Error::Conflict) => {
-            drop(tx);
-            let (state, changes) = changes_since(&app.store, &grant, b.base.unwrap_or(0)).await?;
-            case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
+    match app_plan::save(&app.store, &ctx.caller(), &id, &b).await? {
+        Saved::Saved { number, content } => Ok(Json(SavedPlan { number, content }).into_response()),
+        Saved::Conflict { state, changes } => {
             let body = PlanConflict {
                 error: "conflict".into(),
                 message: "Someone else changed the plan in the meantime; see changes, then save against state.version.".into(),
@@ -452,7 +404,6 @@ pub async fn save_plan(
             };
             Ok((StatusCode::CONFLICT, Json(body)).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -508,93 +459,29 @@ pub async fn plan_diff(
     Ok(Json(plan::diff(&old, &new)))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct AgreementBody {
-    /// The version the family agreed to (must be the current one).
-    pub number: Option<i64>,
-    /// Who in the family agreed.
-    #[serde(default)]
-    pub agreed_by: String,
-    /// YYYY-MM-DD; today when empty.
-    #[serde(default)]
-    pub agreed_on: String,
-}
-
 /// Records the family's agreement with the current version.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/plan/agreement", tag = "plan", params(("id" = String, Path)), request_body = AgreementBody,
+#[utoipa::path(post, path = "/api/v1/cases/{id}/plan/agreement", tag = "plan", params(("id" = String, Path)), request_body = app_plan::Agreement,
     responses((status = 204), (status = 422, body = ErrorBody)))]
 pub async fn agree(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<AgreementBody>,
+    ApiJson(b): ApiJson<app_plan::Agreement>,
 ) -> ApiResult<StatusCode> {
-    let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    let number = b.number.ok_or_else(|| {
-        invalid(Problem::new(
-            "number",
-            "Versienummer ontbreekt.",
-            "Version number is required.",
-        ))
-    })?;
-    let (by, on) = parse_agreement(&b.agreed_by, &b.agreed_on).map_err(AppError::Invalid)?;
-    check_agreeing(&app.store, &grant, &by).await?;
-    let mut tx = app.store.begin().await?;
-    plans::agree(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &case.family_id,
-        number,
-        &by,
-        on,
-    )
-    .await
-    .map_err(agreement_error)?;
-    tx.commit().await?;
+    app_plan::agree(&app.store, &ctx.caller(), &id, &b).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct CoordinatorBody {
-    pub version: Option<i64>,
-    /// The coordinating professional; absent or empty: the family itself.
-    #[serde(default)]
-    pub user_id: Option<String>,
-}
-
 /// Sets who coordinates: the family itself or a named professional.
-#[utoipa::path(put, path = "/api/v1/cases/{id}/plan/coordinator", tag = "plan", params(("id" = String, Path)), request_body = CoordinatorBody,
+#[utoipa::path(put, path = "/api/v1/cases/{id}/plan/coordinator", tag = "plan", params(("id" = String, Path)), request_body = app_plan::Coordinator,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_coordinator(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<CoordinatorBody>,
+    ApiJson(b): ApiJson<app_plan::Coordinator>,
 ) -> ApiResult<StatusCode> {
-    let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
-    let version = version_required(b.version)?;
-    let who = b
-        .user_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty());
-    let mut tx = app.store.begin().await?;
-    plans::set_coordinator(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &case.family_id,
-        version,
-        who,
-        today(),
-    )
-    .await
-    .map_err(coordinator_error)?;
-    tx.commit().await?;
+    app_plan::set_coordinator(&app.store, &ctx.caller(), &id, &b).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -19,7 +19,6 @@ use eenplan_app::registration::{self, Outcome, PARENT_ROWS, RegistrationFields, 
 use eenplan_domain::case::{CloseReason, HelpKind};
 use eenplan_domain::codes::CodeList;
 use eenplan_domain::family::PersonKind;
-use eenplan_domain::plan::PlanContent;
 use eenplan_domain::{Permission, Role, policy};
 use eenplan_store::cases::{self, CaseSummary, Match};
 use eenplan_store::grant::{Basis, CaseGrant};
@@ -1321,20 +1320,4 @@ pub async fn transfer(
         ))),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Used by the plan pages: the current plan content or an empty plan.
-pub async fn current_plan(
-    store: &Store,
-    grant: &CaseGrant,
-) -> Result<(plans::PlanState, PlanContent), AppError> {
-    let state = plans::state(store, grant).await?;
-    let content = if state.current_version > 0 {
-        plans::version(store, grant, state.current_version)
-            .await?
-            .content
-    } else {
-        PlanContent::default()
-    };
-    Ok((state, content))
 }

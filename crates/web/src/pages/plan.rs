@@ -7,295 +7,22 @@ use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
 use crate::extract::{CsrfForm, Path, Query};
 use crate::i18n::{Lang, Tr};
-use crate::pages::cases::{CaseHeader, current_plan, today};
-use crate::pages::{
-    Chrome, Fields, has_error, invalid_form, local_date, local_time, optional_text, page,
-    parse_version, render, required_text,
-};
+use crate::pages::cases::{CaseHeader, today};
+use crate::pages::{Chrome, Fields, has_error, invalid_form, local_date, local_time, page, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use eenplan_app::case_access;
-use eenplan_domain::family::{PersonKind, parse_date};
+use eenplan_app::plan::{self as app_plan, Saved, agreeing_names, current_plan};
 use eenplan_domain::plan::{self, Action, Change, ChangeKind, Goal, OwnerKind, PlanContent};
 use eenplan_store::cases;
 use eenplan_store::grant::CaseGrant;
 use eenplan_store::plans;
 use serde::Deserialize;
 
-/// A goal as entered: `id` empty for a new goal.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct GoalDraft {
-    #[serde(default)]
-    pub id: String,
-    /// In the family's own words.
-    #[serde(default)]
-    pub text: String,
-    /// Who the goal is about; empty for the whole family.
-    #[serde(default)]
-    pub about: String,
-    /// The pace the family chose.
-    #[serde(default)]
-    pub pace: String,
-    #[serde(default)]
-    pub sub_goals: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ActionDraft {
-    #[serde(default)]
-    pub id: String,
-    /// Id of the goal it serves (empty: none).
-    #[serde(default)]
-    pub goal_id: String,
-    #[serde(default)]
-    pub description: String,
-    /// family_member, network_member, professional or provider.
-    #[serde(default)]
-    pub owner_kind: String,
-    #[serde(default)]
-    pub owner: String,
-    /// YYYY-MM-DD, optional.
-    #[serde(default)]
-    pub due: String,
-    #[serde(default)]
-    pub done: bool,
-}
-
-/// Checks a plan as entered and gives every new goal and action its id. Errors name the
-/// field as `goals.N.text`, `actions.N.owner`, ...
-pub fn build_plan(
-    goals: &[GoalDraft],
-    actions: &[ActionDraft],
-) -> Result<PlanContent, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let mut content = PlanContent::default();
-    if goals.len() > 100 || actions.len() > 300 {
-        errors.push(Problem::new(
-            "",
-            "Het plan is te groot.",
-            "The plan is too large.",
-        ));
-        return Err(errors);
-    }
-    for (i, g) in goals.iter().enumerate() {
-        let text = required_text(&mut errors, &format!("goals.{i}.text"), &g.text, 1000);
-        let about = optional_text(&mut errors, &format!("goals.{i}.about"), &g.about, 200);
-        let pace = optional_text(&mut errors, &format!("goals.{i}.pace"), &g.pace, 200);
-        let sub_goals: Vec<String> = g
-            .sub_goals
-            .iter()
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect();
-        if sub_goals.len() > 20 || sub_goals.iter().any(|s| s.chars().count() > 500) {
-            errors.push(Problem::new(
-                &format!("goals.{i}.sub_goals"),
-                "Hoogstens 20 subdoelen van elk hoogstens 500 tekens.",
-                "At most 20 sub-goals of at most 500 characters each.",
-            ));
-        }
-        content.goals.push(Goal {
-            id: if g.id.trim().is_empty() {
-                uuid::Uuid::new_v4().to_string()
-            } else {
-                g.id.trim().to_owned()
-            },
-            text,
-            about: about.unwrap_or_default(),
-            pace: pace.unwrap_or_default(),
-            sub_goals,
-        });
-    }
-    for (i, a) in actions.iter().enumerate() {
-        let description = required_text(
-            &mut errors,
-            &format!("actions.{i}.description"),
-            &a.description,
-            1000,
-        );
-        let owner_kind = OwnerKind::parse(&a.owner_kind);
-        if owner_kind.is_none() {
-            errors.push(Problem::new(
-                &format!("actions.{i}.owner_kind"),
-                "Kies wie de actie uitvoert.",
-                "Choose who carries out the action.",
-            ));
-        }
-        let owner = required_text(&mut errors, &format!("actions.{i}.owner"), &a.owner, 200);
-        let due = match a.due.trim() {
-            "" => None,
-            s => parse_date("due", s)
-                .map_err(|e| {
-                    errors.push(Problem {
-                        field: format!("actions.{i}.due"),
-                        message: e.message_en,
-                        message_nl: e.message_nl,
-                    })
-                })
-                .ok(),
-        };
-        let goal_id = match a.goal_id.trim() {
-            "" => None,
-            g if content.goals.iter().any(|x| x.id == g) => Some(g.to_owned()),
-            _ => {
-                errors.push(Problem::new(
-                    &format!("actions.{i}.goal"),
-                    "Het doel van deze actie bestaat niet (meer) in het plan.",
-                    "The goal of this action is not (or no longer) in the plan.",
-                ));
-                None
-            }
-        };
-        if let Some(owner_kind) = owner_kind {
-            content.actions.push(Action {
-                id: if a.id.trim().is_empty() {
-                    uuid::Uuid::new_v4().to_string()
-                } else {
-                    a.id.trim().to_owned()
-                },
-                goal_id,
-                description,
-                owner_kind,
-                owner,
-                due,
-                done: a.done,
-            });
-        }
-    }
-    let long = |id: &str| id.chars().count() > 64;
-    if goals.iter().any(|g| long(&g.id)) || actions.iter().any(|a| long(&a.id) || long(&a.goal_id))
-    {
-        errors.push(Problem::new("", "Een id is te lang.", "An id is too long."));
-    }
-    let mut ids: Vec<&str> = content
-        .goals
-        .iter()
-        .map(|g| g.id.as_str())
-        .chain(content.actions.iter().map(|a| a.id.as_str()))
-        .collect();
-    ids.sort_unstable();
-    if ids.windows(2).any(|w| w[0] == w[1]) {
-        errors.push(Problem::new(
-            "",
-            "Een doel of actie komt twee keer voor.",
-            "A goal or action occurs twice.",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(content)
-    } else {
-        Err(errors)
-    }
-}
-
 /// Empty rows offered for new goals and actions on the edit page.
 const NEW_GOAL_ROWS: usize = 2;
 const NEW_ACTION_ROWS: usize = 3;
-
-/// Reads the plan form: goal rows `goals.N.*` (an action names its goal by row number,
-/// since new goals have no id yet), action rows `actions.N.*`; empty rows are skipped.
-fn plan_from_form(f: &Fields) -> Result<PlanContent, Vec<Problem>> {
-    let ix = f.index();
-    let get = |k: &str| -> &str { ix.get(k).copied().unwrap_or("") };
-    let goal_rows: usize = get("goal_rows").parse().unwrap_or(0).min(100);
-    let action_rows: usize = get("action_rows").parse().unwrap_or(0).min(300);
-    let mut goals = Vec::new();
-    let mut row_ids = Vec::new();
-    for i in 0..goal_rows {
-        let g = |n: &str| get(&format!("goals.{i}.{n}")).to_owned();
-        let id = match g("id") {
-            s if s.is_empty() => uuid::Uuid::new_v4().to_string(),
-            s => s,
-        };
-        row_ids.push(id.clone());
-        let draft = GoalDraft {
-            id,
-            text: g("text"),
-            about: g("about"),
-            pace: g("pace"),
-            sub_goals: g("sub_goals").lines().map(str::to_owned).collect(),
-        };
-        if draft.text.trim().is_empty()
-            && draft.pace.trim().is_empty()
-            && draft.sub_goals.iter().all(|s| s.trim().is_empty())
-        {
-            row_ids.pop();
-            row_ids.push(String::new());
-            continue;
-        }
-        goals.push(draft);
-    }
-    let mut actions = Vec::new();
-    for i in 0..action_rows {
-        let a = |n: &str| get(&format!("actions.{i}.{n}")).to_owned();
-        if a("description").trim().is_empty() && a("owner").trim().is_empty() {
-            continue;
-        }
-        let goal_id = a("goal")
-            .parse::<usize>()
-            .ok()
-            .and_then(|row| row_ids.get(row).cloned())
-            .unwrap_or_else(|| {
-                if a("goal").is_empty() {
-                    String::new()
-                } else {
-                    "-".into()
-                }
-            });
-        actions.push(ActionDraft {
-            id: a("id"),
-            goal_id,
-            description: a("description"),
-            owner_kind: a("owner_kind"),
-            owner: a("owner"),
-            due: a("due"),
-            done: get(&format!("actions.{i}.done")) == "1",
-        });
-    }
-    // Problems name the form's rows; with skipped rows the numbering can differ, so
-    // they are mapped back by position of the kept rows.
-    build_plan(&goals, &actions).map_err(|errors| remap_rows(errors, f, goal_rows, action_rows))
-}
-
-fn remap_rows(
-    errors: Vec<Problem>,
-    f: &Fields,
-    goal_rows: usize,
-    action_rows: usize,
-) -> Vec<Problem> {
-    let ix = f.index();
-    let get = |k: &str| -> &str { ix.get(k).copied().unwrap_or("") };
-    let kept = |prefix: &str, rows: usize, key: &str| -> Vec<usize> {
-        (0..rows)
-            .filter(|i| {
-                !get(&format!("{prefix}.{i}.{key}")).trim().is_empty()
-                    || (prefix == "goals"
-                        && (!get(&format!("goals.{i}.pace")).trim().is_empty()
-                            || !get(&format!("goals.{i}.sub_goals")).trim().is_empty()))
-                    || (prefix == "actions"
-                        && !get(&format!("actions.{i}.owner")).trim().is_empty())
-            })
-            .collect()
-    };
-    let goals = kept("goals", goal_rows, "text");
-    let actions = kept("actions", action_rows, "description");
-    errors
-        .into_iter()
-        .map(|mut p| {
-            let parts: Vec<&str> = p.field.splitn(3, '.').collect();
-            if let [prefix, n, rest] = parts[..]
-                && let Ok(n) = n.parse::<usize>()
-            {
-                let rows = if prefix == "goals" { &goals } else { &actions };
-                if let Some(row) = rows.get(n) {
-                    p.field = format!("{prefix}.{row}.{rest}");
-                }
-            }
-            p
-        })
-        .collect()
-}
 
 // ------------------------------------------------------------------ pages
 
@@ -716,49 +443,21 @@ pub async fn save_plan(
     CsrfForm(mut f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    let parsed = plan_from_form(&f).and_then(|c| {
-        parse_version("version", f.get("version"))
-            .map(|v| (c, v))
-            .map_err(|p| vec![p])
-    });
-    let (content, version) = match parsed {
-        Ok(x) => x,
-        Err(errors) => {
-            return Ok(invalid_form(render(&plan_edit_page(
-                &app,
-                &ctx,
-                lang,
-                &grant,
-                f,
-                errors,
-                Vec::new(),
-            ))));
+    let base: i64 = f.get("base").parse().unwrap_or(0);
+    let saved = match app_plan::content_from_form(&f) {
+        Ok(content) => {
+            let version = f.get("version").trim().parse().ok();
+            app_plan::save_content(&app.store, &ctx.caller(), &id, version, base, content).await
         }
+        Err(errors) => Err(eenplan_app::Error::Invalid(errors)),
     };
-    let mut tx = app.store.begin().await?;
-    match plans::save(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &case.family_id,
-        version,
-        &content,
-        today(),
-    )
-    .await
-    {
-        Ok(_) => {
-            tx.commit().await?;
+    match saved {
+        Ok(Saved::Saved { .. }) => {
             Ok(Redirect::to(&format!("/casussen/{id}/plan")).into_response())
         }
-        Err(eenplan_store::Error::Conflict) => {
-            drop(tx);
+        Ok(Saved::Conflict { state, changes }) => {
             // Someone saved in between: show what they changed, keep this input, and let
             // the user save again knowingly (against the new version).
-            let base: i64 = f.get("base").parse().unwrap_or(0);
-            let (state, changes) = changes_since(&app.store, &grant, base).await?;
-            case_access::record_read(&app.store, &ctx.caller(), &grant, "plan_read").await?;
             f.set("version", state.version.to_string());
             f.set("base", state.current_version.to_string());
             let errors = vec![if changes.is_empty() {
@@ -778,86 +477,16 @@ pub async fn save_plan(
             let page = plan_edit_page(&app, &ctx, lang, &grant, f, errors, changes);
             Ok((axum::http::StatusCode::CONFLICT, render(&page)).into_response())
         }
+        Err(eenplan_app::Error::Invalid(errors)) => Ok(invalid_form(render(&plan_edit_page(
+            &app,
+            &ctx,
+            lang,
+            &grant,
+            f,
+            errors,
+            Vec::new(),
+        )))),
         Err(e) => Err(e.into()),
-    }
-}
-
-/// What changed in the plan since version `base` (the one an editor started from): shown
-/// to the second of two people saving at once.
-pub async fn changes_since(
-    store: &eenplan_store::Store,
-    grant: &CaseGrant,
-    base: i64,
-) -> Result<(plans::PlanState, Vec<Change>), AppError> {
-    let (state, current) = current_plan(store, grant).await?;
-    let old = if base > 0 {
-        plans::version(store, grant, base)
-            .await
-            .map(|v| v.content)
-            .unwrap_or_default()
-    } else {
-        PlanContent::default()
-    };
-    Ok((state, plan::diff(&old, &current)))
-}
-
-/// The family member who agreed must be one of the family.
-pub async fn check_agreeing(
-    store: &eenplan_store::Store,
-    grant: &CaseGrant,
-    agreed_by: &str,
-) -> Result<(), AppError> {
-    let names = agreeing_names(&cases::persons(store, grant).await?);
-    if names.iter().any(|n| n == agreed_by) {
-        Ok(())
-    } else {
-        Err(AppError::invalid(Problem::new(
-            "agreed_by",
-            "Kies wie in het gezin akkoord ging.",
-            "Choose who in the family agreed.",
-        )))
-    }
-}
-
-pub fn parse_agreement(
-    agreed_by: &str,
-    agreed_on: &str,
-) -> Result<(String, chrono::NaiveDate), Vec<Problem>> {
-    let mut errors = Vec::new();
-    let by = required_text(&mut errors, "agreed_by", agreed_by, 200);
-    let on = if agreed_on.trim().is_empty() {
-        Some(today())
-    } else {
-        parse_date("agreed_on", agreed_on)
-            .map_err(|e| errors.push(e.into()))
-            .ok()
-    };
-    if on.is_some_and(|d| d > today()) {
-        errors.push(Problem::new(
-            "agreed_on",
-            "Deze datum ligt in de toekomst.",
-            "This date lies in the future.",
-        ));
-    }
-    match on {
-        Some(on) if errors.is_empty() => Ok((by, on)),
-        _ => Err(errors),
-    }
-}
-
-pub fn agreement_error(e: eenplan_store::Error) -> AppError {
-    match e {
-        eenplan_store::Error::Conflict => AppError::invalid(Problem::new(
-            "agreed_by",
-            "Alleen met de huidige versie van het plan kan het gezin akkoord gaan, en één keer.",
-            "The family can agree only to the current version of the plan, and once.",
-        )),
-        eenplan_store::Error::Transition(_) => AppError::invalid(Problem::new(
-            "agreed_on",
-            "Het gezin kan niet akkoord zijn gegaan vóórdat deze versie bestond.",
-            "The family cannot have agreed before this version existed.",
-        )),
-        other => other.into(),
     }
 }
 
@@ -866,18 +495,18 @@ async fn back_to_plan(
     ctx: &AuthContext,
     lang: Lang,
     grant: &CaseGrant,
-    result: Result<(), AppError>,
+    result: eenplan_app::Result<()>,
 ) -> Result<Response, AppError> {
     let case = grant.case();
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/casussen/{}/plan", case.id)).into_response()),
-        Err(AppError::Invalid(errors)) => {
+        Err(eenplan_app::Error::Invalid(errors)) => {
             case_access::record_read(&app.store, &ctx.caller(), grant, "plan_read").await?;
             Ok(invalid_form(render(
                 &plan_page(app, ctx, lang, grant, None, false, errors).await?,
             )))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -889,42 +518,9 @@ pub async fn agree(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let grant = case_access::write(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    let result = async {
-        let (by, on) =
-            parse_agreement(f.get("agreed_by"), f.get("agreed_on")).map_err(AppError::Invalid)?;
-        check_agreeing(&app.store, &grant, &by).await?;
-        let number =
-            parse_version("number", f.get("number")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let mut tx = app.store.begin().await?;
-        plans::agree(
-            &mut tx,
-            &ctx.actor(),
-            &ctx.principal.user_id,
-            &case.family_id,
-            number,
-            &by,
-            on,
-        )
-        .await
-        .map_err(agreement_error)?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
+    let a = app_plan::Agreement::from_form(&f);
+    let result = app_plan::agree(&app.store, &ctx.caller(), &id, &a).await;
     back_to_plan(&app, &ctx, lang, &grant, result).await
-}
-
-pub fn coordinator_error(e: eenplan_store::Error) -> AppError {
-    match e {
-        eenplan_store::Error::NotApplicable(_) => AppError::invalid(Problem::new(
-            "coordinator",
-            "Kies een actieve professional die aan casussen werkt.",
-            "Choose an active professional who works on cases.",
-        )),
-        eenplan_store::Error::Conflict => AppError::Conflict,
-        other => other.into(),
-    }
 }
 
 pub async fn set_coordinator(
@@ -935,31 +531,8 @@ pub async fn set_coordinator(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    case_access::coordinate(&app.store, &ctx.caller(), &grant).await?;
-    let result = async {
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let who = match f.get("coordinator") {
-            "" | "family" => None,
-            u => Some(u),
-        };
-        let mut tx = app.store.begin().await?;
-        plans::set_coordinator(
-            &mut tx,
-            &ctx.actor(),
-            &ctx.principal.user_id,
-            &case.family_id,
-            version,
-            who,
-            today(),
-        )
-        .await
-        .map_err(coordinator_error)?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
+    let c = app_plan::Coordinator::from_form(&f);
+    let result = app_plan::set_coordinator(&app.store, &ctx.caller(), &id, &c).await;
     back_to_plan(&app, &ctx, lang, &grant, result).await
 }
 
@@ -987,11 +560,4 @@ async fn coordinator_candidates(
         }
     }
     Ok(out)
-}
-
-/// Names a family member can agree as: parents first (they hold gezag), then youths.
-pub fn agreeing_names(persons: &[cases::Person]) -> Vec<String> {
-    let mut v: Vec<&cases::Person> = persons.iter().collect();
-    v.sort_by_key(|p| p.kind != PersonKind::Parent);
-    v.into_iter().map(|p| p.name.clone()).collect()
 }
