@@ -352,30 +352,20 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             agb_code,
             municipality,
         })) => {
-            let input = eenplan_web::pages::admin::parse_organisation(
-                &name,
-                &org_type,
-                agb_code.as_deref().unwrap_or(""),
-                municipality.as_deref().unwrap_or(""),
-            )
-            .map_err(|problems| {
-                let text: Vec<_> = problems
-                    .iter()
-                    .map(|p| format!("{}: {}", p.field, p.message))
-                    .collect();
-                anyhow::anyhow!("{}", text.join("; "))
-            })?;
-            let mut tx = store.begin().await?;
-            let id = match directory::create_organisation(&mut tx, &Actor::system("cli"), &input)
-                .await
-            {
-                Err(eenplan_store::Error::Duplicate) => {
-                    bail!("an organisation with this name or AGB code exists")
-                }
-                Err(eenplan_store::Error::UnknownReference) => bail!("unknown municipality code"),
-                other => other?,
+            let details = eenplan_app::directory::OrganisationDetails {
+                name: name.clone(),
+                org_type,
+                agb_code,
+                municipality_code: municipality,
+                version: None,
             };
-            tx.commit().await?;
+            let id = eenplan_app::directory::create_organisation(
+                &store,
+                &Actor::system("cli"),
+                &details,
+            )
+            .await
+            .map_err(cli_error)?;
             println!("organisation {name} added ({id})");
         }
         Some(Command::Token(TokenCommand::Add { username, name })) => {
@@ -832,6 +822,27 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
+/// A use case's error on the command line: each problem as "field: message", as the
+/// page and the API name them.
+fn cli_error(e: eenplan_app::Error) -> anyhow::Error {
+    match e {
+        eenplan_app::Error::Invalid(problems) => {
+            let text: Vec<_> = problems
+                .iter()
+                .map(|p| {
+                    if p.field.is_empty() {
+                        p.message.clone()
+                    } else {
+                        format!("{}: {}", p.field, p.message)
+                    }
+                })
+                .collect();
+            anyhow::anyhow!("{}", text.join("; "))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
 async fn add_user(
     store: &Store,
     username: &str,
@@ -844,8 +855,8 @@ async fn add_user(
         let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
         bail!("unknown role {role}; choose one of: {}", all.join(", "));
     };
-    let username = eenplan_web::pages::admin::parse_username("username", username)
-        .map_err(|p| anyhow::anyhow!("username: {}", p.message))?;
+    let username = eenplan_app::users::parse_username("username", username)
+        .map_err(|p| cli_error(eenplan_app::Error::Invalid(vec![p])))?;
     let organisation = directory::organisations(store)
         .await?
         .into_iter()
@@ -883,7 +894,9 @@ async fn add_user(
     };
     let mut tx = store.begin().await?;
     match users::create_user(&mut tx, &Actor::system("cli"), &new).await {
-        Err(eenplan_store::Error::Duplicate) => bail!("a user named {username} already exists"),
+        Err(eenplan_store::Error::Duplicate { .. }) => {
+            bail!("a user named {username} already exists")
+        }
         other => other?,
     };
     tx.commit().await?;

@@ -17,6 +17,7 @@ mod import;
 mod input;
 mod report_aggregates;
 mod reports;
+mod same_answer;
 mod schema;
 mod storage;
 mod treatment_team;

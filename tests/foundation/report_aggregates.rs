@@ -377,7 +377,7 @@ impl<'a> Writer<'a> {
                 self.note(format!("reopen {id} (store)"));
             }
             // The family has another open case.
-            Err(eenplan_store::Error::Duplicate) => {}
+            Err(eenplan_store::Error::Duplicate { .. }) => {}
             Err(e) => panic!("reopen: {e:?}"),
         }
     }

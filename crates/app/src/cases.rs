@@ -400,7 +400,7 @@ pub async fn add_involvement(
     )
     .await
     .map_err(|e| match e {
-        eenplan_store::Error::Duplicate => Error::invalid(Problem::new(
+        eenplan_store::Error::Duplicate { .. } => Error::invalid(Problem::new(
             "user_id",
             "Deze professional is al betrokken.",
             "This professional is already involved.",
@@ -571,11 +571,6 @@ pub fn parse_network_member(
 /// Maps a store error on a person write to the field it concerns.
 pub fn person_write_error(e: eenplan_store::Error) -> Error {
     match e {
-        eenplan_store::Error::Duplicate => Error::invalid(Problem::new(
-            "bsn",
-            "Er is al een persoon met dit BSN; zoek die op in plaats van een tweede record te maken.",
-            "A person with this BSN already exists; look them up instead of creating a second record.",
-        )),
         eenplan_store::Error::UnknownReference => Error::invalid(Problem::new(
             "municipality_code",
             "Onbekende gemeente.",

@@ -68,6 +68,62 @@ impl From<eenplan_domain::FieldError> for Error {
     }
 }
 
+/// The unique constraints a person can run into, by the field they concern: the
+/// constraint as PostgreSQL names it, as SQLite names it (its columns), the field, and
+/// what to say. One table, so the page, the API and the command line say the same.
+const UNIQUE: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "organisations_name_key",
+        "organisations.name",
+        "name",
+        "Er bestaat al een organisatie met deze naam.",
+        "An organisation with this name already exists.",
+    ),
+    (
+        "organisations_agb_code_key",
+        "organisations.agb_code",
+        "agb_code",
+        "Er bestaat al een organisatie met deze AGB-code.",
+        "An organisation with this AGB code already exists.",
+    ),
+    (
+        "teams_organisation_id_name_key",
+        "teams.organisation_id, teams.name",
+        "name",
+        "Deze organisatie heeft al een team met deze naam.",
+        "This organisation already has a team with this name.",
+    ),
+    (
+        "users_username_key",
+        "users.username",
+        "username",
+        "Deze gebruikersnaam bestaat al.",
+        "This username already exists.",
+    ),
+    (
+        "persons_bsn_key",
+        "persons.bsn",
+        "bsn",
+        "Er is al een persoon met dit BSN; zoek die op in plaats van een tweede record te maken.",
+        "A person with this BSN already exists; look them up instead of creating a second record.",
+    ),
+];
+
+/// The problem of a duplicate on `constraint` (see [`UNIQUE`]); unnamed for one not there.
+pub fn duplicate(constraint: &str) -> Problem {
+    UNIQUE
+        .iter()
+        .find(|(pg, sqlite, ..)| *pg == constraint || *sqlite == constraint)
+        .map(|(_, _, field, nl, en)| Problem::new(field, nl, en))
+        .unwrap_or_else(|| {
+            Problem::new(
+                "",
+                "Er bestaat al een gegeven met deze waarde.",
+                "A record with this value already exists.",
+            )
+        })
+}
+
 impl From<eenplan_store::Error> for Error {
     fn from(e: eenplan_store::Error) -> Self {
         use eenplan_store::Error as E;
@@ -76,11 +132,7 @@ impl From<eenplan_store::Error> for Error {
             E::Conflict => Error::Conflict,
             E::Forbidden => Error::Forbidden,
             E::Busy => Error::Unavailable,
-            E::Duplicate => Error::invalid(Problem::new(
-                "",
-                "Er bestaat al een gegeven met deze waarde.",
-                "A record with this value already exists.",
-            )),
+            E::Duplicate { constraint } => Error::invalid(duplicate(&constraint)),
             E::UnknownReference => Error::invalid(Problem::new(
                 "",
                 "Verwijst naar een gegeven dat niet bestaat.",

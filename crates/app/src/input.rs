@@ -154,3 +154,8 @@ pub fn parse_reason(field: &str, s: &str) -> Result<String, Vec<Problem>> {
         Err(errors)
     }
 }
+
+/// Whether a list of problems names `field` (templates mark that field).
+pub fn has_error(errors: &[Problem], field: &str) -> bool {
+    errors.iter().any(|e| e.field == field)
+}

@@ -8,10 +8,12 @@
 
 pub mod case_access;
 pub mod cases;
+pub mod directory;
 pub mod error;
 pub mod input;
 pub mod plan;
 pub mod registration;
+pub mod users;
 
 pub use error::{Error, Problem, Result};
 

@@ -359,7 +359,7 @@ pub fn duplicate_problems(dups: &[(usize, Vec<Match>)]) -> Vec<Problem> {
 pub fn registration_error(e: eenplan_store::Error, f: &RegistrationFields) -> Error {
     let row = |pick: fn(&YouthFields) -> bool| f.youths.iter().position(pick).unwrap_or(0);
     match e {
-        eenplan_store::Error::Duplicate => Error::invalid(Problem::new(
+        eenplan_store::Error::Duplicate { .. } => Error::invalid(Problem::new(
             &format!("youths.{}.name", row(|y| !y.bsn.trim().is_empty())),
             "Intussen is voor deze jeugdige of dit gezin iets vastgelegd; verstuur de aanmelding opnieuw om te koppelen.",
             "Something was recorded for this youth or family in the meantime; submit the registration again to link.",

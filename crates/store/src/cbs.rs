@@ -286,7 +286,7 @@ pub async fn deliver(
     .await
     .map_err(|e| match Error::from(e) {
         // Someone delivered the same period at the same moment.
-        Error::Duplicate => Error::Conflict,
+        Error::Duplicate { .. } => Error::Conflict,
         e => e,
     })?;
     audit::append(

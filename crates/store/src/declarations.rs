@@ -499,7 +499,7 @@ pub async fn issue(
     .await
     .map_err(|e| match Error::from(e) {
         // Someone issued the same version at the same moment.
-        Error::Duplicate => Error::Conflict,
+        Error::Duplicate { .. } => Error::Conflict,
         e => e,
     })?;
     audit::append(

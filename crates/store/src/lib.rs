@@ -53,9 +53,11 @@ pub enum Error {
     /// The caller's grant does not allow this (a closed case, reading only).
     #[error("not allowed by the grant")]
     Forbidden,
-    /// A unique constraint refused the write.
-    #[error("a record with this value already exists")]
-    Duplicate,
+    /// A unique constraint refused the write. `constraint` names it as the database does:
+    /// PostgreSQL's constraint or index name (`organisations_name_key`), SQLite's columns
+    /// (`organisations.name`); the application layer maps both to the field.
+    #[error("a record with this value already exists ({constraint})")]
+    Duplicate { constraint: String },
     /// A foreign key refused the write: it refers to a record that does not exist.
     #[error("refers to a record that does not exist")]
     UnknownReference,
@@ -112,7 +114,13 @@ impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::RowNotFound => Error::NotFound,
-            sqlx::Error::Database(db) if db.is_unique_violation() => Error::Duplicate,
+            sqlx::Error::Database(db) if db.is_unique_violation() => Error::Duplicate {
+                constraint: db.constraint().map(str::to_owned).unwrap_or_else(|| {
+                    db.message()
+                        .trim_start_matches("UNIQUE constraint failed: ")
+                        .to_owned()
+                }),
+            },
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => Error::UnknownReference,
             // SQLITE_BUSY and its extended codes (BUSY_RECOVERY, BUSY_SNAPSHOT, ...);
             // SQLite's codes are numbers, PostgreSQL's five-character SQLSTATEs.

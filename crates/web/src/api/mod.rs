@@ -16,12 +16,13 @@ use crate::auth::{Auth, Guard, require};
 use crate::error::{AppError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::extract::{Path, Query};
-use crate::pages::admin::{parse_new_user, parse_organisation, parse_team, parse_user};
 use crate::pages::audit::{AuditQuery, parse_filter, search};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::{Json, Router};
+use eenplan_app::directory::{self as directory_cases, parse_team, team_write_problem};
+use eenplan_app::users::{parse_new_user, parse_user, user_write_problem};
 use eenplan_domain::Permission;
 use eenplan_domain::codes::CodeList;
 use eenplan_store::{codelists, directory, users};
@@ -421,49 +422,6 @@ impl From<directory::Organisation> for OrganisationDto {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct OrganisationBody {
-    pub name: String,
-    pub org_type: String,
-    #[serde(default)]
-    pub agb_code: Option<String>,
-    #[serde(default)]
-    pub municipality_code: Option<String>,
-    /// Required when changing: the version that was read.
-    #[serde(default)]
-    pub version: Option<i64>,
-}
-
-fn org_input(b: &OrganisationBody) -> ApiResult<eenplan_store::directory::OrganisationInput> {
-    parse_organisation(
-        &b.name,
-        &b.org_type,
-        b.agb_code.as_deref().unwrap_or(""),
-        b.municipality_code.as_deref().unwrap_or(""),
-    )
-    .map_err(AppError::Invalid)
-}
-
-fn fk_or(e: eenplan_store::Error, field: &str) -> AppError {
-    match e {
-        eenplan_store::Error::UnknownReference => AppError::invalid(crate::error::Problem::new(
-            field,
-            "Verwijst naar een onbekend gegeven.",
-            "Refers to an unknown record.",
-        )),
-        eenplan_store::Error::Duplicate => AppError::invalid(crate::error::Problem::new(
-            if field == "municipality_code" {
-                "name"
-            } else {
-                field
-            },
-            "Deze waarde bestaat al.",
-            "This value already exists.",
-        )),
-        other => other.into(),
-    }
-}
-
 fn version_of(v: Option<i64>) -> ApiResult<i64> {
     v.ok_or_else(|| {
         AppError::invalid(crate::error::Problem::new(
@@ -499,19 +457,14 @@ async fn get_organisation(
 }
 
 /// Creates an organisation (administrator).
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = OrganisationBody,
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = directory_cases::OrganisationDetails,
     responses((status = 201, body = OrganisationDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_organisation(
     State(app): State<AppState>,
     Auth(ctx): Auth,
-    ApiJson(b): ApiJson<OrganisationBody>,
+    ApiJson(b): ApiJson<directory_cases::OrganisationDetails>,
 ) -> ApiResult<(StatusCode, Json<OrganisationDto>)> {
-    let input = org_input(&b)?;
-    let mut tx = app.store.begin().await?;
-    let id = directory::create_organisation(&mut tx, &ctx.actor(), &input)
-        .await
-        .map_err(|e| fk_or(e, "municipality_code"))?;
-    tx.commit().await?;
+    let id = directory_cases::create_organisation(&app.store, &ctx.actor(), &b).await?;
     Ok((
         StatusCode::CREATED,
         Json(directory::organisation(&app.store, &id).await?.into()),
@@ -519,22 +472,16 @@ async fn create_organisation(
 }
 
 /// Changes an organisation (administrator). 409 when `version` is stale.
-#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "directory", request_body = OrganisationBody,
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "directory", request_body = directory_cases::OrganisationDetails,
     params(("id" = String, Path)),
     responses((status = 200, body = OrganisationDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_organisation(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<OrganisationBody>,
+    ApiJson(b): ApiJson<directory_cases::OrganisationDetails>,
 ) -> ApiResult<Json<OrganisationDto>> {
-    let input = org_input(&b)?;
-    let version = version_of(b.version)?;
-    let mut tx = app.store.begin().await?;
-    directory::update_organisation(&mut tx, &ctx.actor(), &id, version, &input)
-        .await
-        .map_err(|e| fk_or(e, "municipality_code"))?;
-    tx.commit().await?;
+    directory_cases::update_organisation(&app.store, &ctx.actor(), &id, &b).await?;
     Ok(Json(directory::organisation(&app.store, &id).await?.into()))
 }
 
@@ -599,7 +546,7 @@ async fn create_team(
     let mut tx = app.store.begin().await?;
     let id = directory::create_team(&mut tx, &ctx.actor(), &input)
         .await
-        .map_err(|e| fk_or(e, "organisation_id"))?;
+        .map_err(team_write_problem)?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -623,7 +570,7 @@ async fn update_team(
     let mut tx = app.store.begin().await?;
     directory::update_team(&mut tx, &ctx.actor(), &id, version, &input)
         .await
-        .map_err(|e| fk_or(e, "organisation_id"))?;
+        .map_err(team_write_problem)?;
     tx.commit().await?;
     Ok(Json(directory::team(&app.store, &id).await?.into()))
 }
@@ -717,7 +664,7 @@ async fn create_user(
     let mut tx = app.store.begin().await?;
     let id = users::create_user(&mut tx, &ctx.actor(), &new)
         .await
-        .map_err(|e| fk_or(e, "username"))?;
+        .map_err(user_write_problem)?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -753,7 +700,7 @@ async fn update_user(
     let mut tx = app.store.begin().await?;
     users::update_user(&mut tx, &ctx.actor(), &id, b.version, &update)
         .await
-        .map_err(|e| fk_or(e, "organisation_id"))?;
+        .map_err(user_write_problem)?;
     tx.commit().await?;
     Ok(Json(users::user(&app.store, &id).await?.into()))
 }

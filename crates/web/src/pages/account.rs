@@ -140,7 +140,7 @@ pub async fn change_password(
             "The current password is incorrect.",
         ));
     }
-    if let Err(e) = crate::pages::admin::check_password(
+    if let Err(e) = eenplan_app::users::check_password(
         "new_password",
         &f.new_password,
         &p.username,

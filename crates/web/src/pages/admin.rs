@@ -1,6 +1,5 @@
-//! Administration: organisations, teams and user accounts. The parsing of each record's
-//! fields lives here once ([`parse_organisation`], [`parse_team`], [`parse_user`]) and
-//! serves both the forms and the JSON API.
+//! Administration pages: organisations, teams and user accounts. Their use cases and
+//! parsers live in `eenplan_app::directory` and `eenplan_app::users`.
 
 use crate::AppState;
 use crate::auth::Auth;
@@ -8,111 +7,17 @@ use crate::error::{AppError, Problem};
 use crate::extract::CsrfForm;
 use crate::extract::{Path, Query};
 use crate::i18n::{Lang, Tr};
-use crate::pages::{
-    Chrome, has_error, invalid_form, page, parse_version, render, required_text, role_label,
-};
+use crate::pages::{Chrome, has_error, invalid_form, page, parse_version, render, role_label};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use eenplan_domain::{
-    AgbCode, MunicipalityCode, OrganisationType, Role, TeamType, credentials, password,
-};
-use eenplan_store::directory::{self, OrganisationInput, TeamInput};
-use eenplan_store::users::{self, NewUser, UserUpdate};
-use eenplan_store::{Store, codelists};
+use eenplan_app::directory::{self as directory_cases, parse_team, team_write_problem};
+use eenplan_app::users::{parse_new_user, parse_user, user_write_problem};
+use eenplan_domain::{OrganisationType, Role, TeamType, credentials};
+use eenplan_store::codelists;
+use eenplan_store::directory::{self};
+use eenplan_store::users::{self, UserUpdate};
 use serde::Deserialize;
-
-fn choose(field: &str) -> Problem {
-    Problem::new(
-        field,
-        "Maak een keuze uit de lijst.",
-        "Choose an option from the list.",
-    )
-}
-
-pub fn parse_organisation(
-    name: &str,
-    org_type: &str,
-    agb_code: &str,
-    municipality_code: &str,
-) -> Result<OrganisationInput, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let name = required_text(&mut errors, "name", name, 200);
-    let org_type = OrganisationType::parse(org_type);
-    if org_type.is_none() {
-        errors.push(choose("org_type"));
-    }
-    let agb_code = match agb_code.trim() {
-        "" => None,
-        s => AgbCode::parse("agb_code", s)
-            .map_err(|e| errors.push(e.into()))
-            .ok(),
-    };
-    let municipality_code = match municipality_code.trim() {
-        "" => None,
-        s => MunicipalityCode::parse("municipality_code", s)
-            .map_err(|e| errors.push(e.into()))
-            .ok(),
-    };
-    if org_type == Some(OrganisationType::Provider)
-        && agb_code.is_none()
-        && !has_error(&errors, "agb_code")
-    {
-        errors.push(Problem::new(
-            "agb_code",
-            "Een zorgaanbieder heeft een AGB-code (8 cijfers).",
-            "A care provider needs an AGB code (8 digits).",
-        ));
-    }
-    if org_type == Some(OrganisationType::Municipality)
-        && municipality_code.is_none()
-        && !has_error(&errors, "municipality_code")
-    {
-        errors.push(Problem::new(
-            "municipality_code",
-            "Kies de gemeente.",
-            "Choose the municipality.",
-        ));
-    }
-    match org_type {
-        Some(org_type) if errors.is_empty() => Ok(OrganisationInput {
-            name,
-            org_type,
-            agb_code,
-            municipality_code,
-        }),
-        _ => Err(errors),
-    }
-}
-
-/// Maps store errors of an organisation write to field problems where they belong.
-async fn org_write_problem(
-    store: &Store,
-    e: eenplan_store::Error,
-    input: &OrganisationInput,
-) -> AppError {
-    match e {
-        eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
-            if input.agb_code.is_some()
-                && directory::organisation_by_name(store, &input.name)
-                    .await
-                    .is_err()
-            {
-                "agb_code"
-            } else {
-                "name"
-            },
-            "Er bestaat al een organisatie met deze naam of AGB-code.",
-            "An organisation with this name or AGB code already exists.",
-        )),
-        eenplan_store::Error::UnknownReference => AppError::invalid(Problem::new(
-            "municipality_code",
-            "Onbekende gemeente.",
-            "Unknown municipality.",
-        )),
-        other => other.into(),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "organisation_form.html")]
@@ -149,6 +54,20 @@ pub struct OrganisationFields {
     pub municipality_code: String,
     #[serde(default)]
     pub version: String,
+}
+
+impl OrganisationFields {
+    /// The form as the use case's command (the form posts empty strings for "none").
+    fn details(&self) -> directory_cases::OrganisationDetails {
+        let some = |v: &str| (!v.trim().is_empty()).then(|| v.to_owned());
+        directory_cases::OrganisationDetails {
+            name: self.name.clone(),
+            org_type: self.org_type.clone(),
+            agb_code: some(&self.agb_code),
+            municipality_code: some(&self.municipality_code),
+            version: self.version.trim().parse().ok(),
+        }
+    }
 }
 
 async fn organisation_form(
@@ -214,29 +133,13 @@ pub async fn create_organisation(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<OrganisationFields>,
 ) -> Result<Response, AppError> {
-    let input = match parse_organisation(&f.name, &f.org_type, &f.agb_code, &f.municipality_code) {
-        Ok(i) => i,
-        Err(errors) => {
-            return Ok(invalid_form(render(
-                &organisation_form(&app, &ctx, lang, None, f, errors).await?,
-            )));
-        }
-    };
-    let mut tx = app.store.begin().await?;
-    let result = directory::create_organisation(&mut tx, &ctx.actor(), &input).await;
-    match result {
-        Ok(_) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            return match org_write_problem(&app.store, e, &input).await {
-                AppError::Invalid(errors) => Ok(invalid_form(render(
-                    &organisation_form(&app, &ctx, lang, None, f, errors).await?,
-                ))),
-                other => Err(other),
-            };
-        }
+    match directory_cases::create_organisation(&app.store, &ctx.actor(), &f.details()).await {
+        Ok(_) => Ok(Redirect::to("/organisaties?opgeslagen=1").into_response()),
+        Err(eenplan_app::Error::Invalid(errors)) => Ok(invalid_form(render(
+            &organisation_form(&app, &ctx, lang, None, f, errors).await?,
+        ))),
+        Err(e) => Err(e.into()),
     }
-    Ok(Redirect::to("/organisaties?opgeslagen=1").into_response())
 }
 
 pub async fn edit_organisation(
@@ -263,106 +166,16 @@ pub async fn update_organisation(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<OrganisationFields>,
 ) -> Result<Response, AppError> {
-    directory::organisation(&app.store, &id).await?;
-    let parsed = parse_organisation(&f.name, &f.org_type, &f.agb_code, &f.municipality_code)
-        .and_then(|i| {
-            parse_version("version", &f.version)
-                .map(|v| (i, v))
-                .map_err(|p| vec![p])
-        });
-    let (input, version) = match parsed {
-        Ok(x) => x,
-        Err(errors) => {
-            return Ok(invalid_form(render(
-                &organisation_form(&app, &ctx, lang, Some(&id), f, errors).await?,
-            )));
-        }
-    };
-    let mut tx = app.store.begin().await?;
-    match directory::update_organisation(&mut tx, &ctx.actor(), &id, version, &input).await {
-        Ok(()) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            return match org_write_problem(&app.store, e, &input).await {
-                AppError::Invalid(errors) => Ok(invalid_form(render(
-                    &organisation_form(&app, &ctx, lang, Some(&id), f, errors).await?,
-                ))),
-                other => Err(other),
-            };
-        }
+    match directory_cases::update_organisation(&app.store, &ctx.actor(), &id, &f.details()).await {
+        Ok(()) => Ok(Redirect::to("/organisaties?opgeslagen=1").into_response()),
+        Err(eenplan_app::Error::Invalid(errors)) => Ok(invalid_form(render(
+            &organisation_form(&app, &ctx, lang, Some(&id), f, errors).await?,
+        ))),
+        Err(e) => Err(e.into()),
     }
-    Ok(Redirect::to("/organisaties?opgeslagen=1").into_response())
 }
 
 // ---- Teams ----
-
-pub fn parse_team(
-    organisation_id: &str,
-    name: &str,
-    team_type: &str,
-    municipalities: &[String],
-) -> Result<TeamInput, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let name = required_text(&mut errors, "name", name, 200);
-    let team_type = TeamType::parse(team_type);
-    if team_type.is_none() {
-        errors.push(choose("team_type"));
-    }
-    if organisation_id.trim().is_empty() {
-        errors.push(choose("organisation_id"));
-    }
-    let mut codes = Vec::new();
-    for m in municipalities {
-        match MunicipalityCode::parse("municipalities", m) {
-            Ok(c) if !codes.contains(&c) => codes.push(c),
-            Ok(_) => {}
-            Err(e) => errors.push(e.into()),
-        }
-    }
-    if team_type == Some(TeamType::LocalTeam)
-        && codes.len() != 1
-        && !has_error(&errors, "municipalities")
-    {
-        errors.push(Problem::new(
-            "municipalities",
-            "Een lokaal CJG-team bedient precies één gemeente.",
-            "A local CJG team serves exactly one municipality.",
-        ));
-    }
-    if team_type == Some(TeamType::TreatmentTeam) && codes.is_empty() {
-        errors.push(Problem::new(
-            "municipalities",
-            "Een behandelteam bedient minstens één gemeente.",
-            "A treatment team serves at least one municipality.",
-        ));
-    }
-    match team_type {
-        Some(team_type) if errors.is_empty() => Ok(TeamInput {
-            organisation_id: organisation_id.trim().into(),
-            name,
-            team_type,
-            municipalities: codes,
-        }),
-        _ => Err(errors),
-    }
-}
-
-/// Team writes fail on a foreign key when the organisation or a municipality is unknown.
-fn team_write_problem(e: eenplan_store::Error) -> AppError {
-    match e {
-        eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
-            "name",
-            "Deze organisatie heeft al een team met deze naam.",
-            "This organisation already has a team with this name.",
-        )),
-        eenplan_store::Error::UnknownReference => AppError::invalid(Problem::new(
-            "organisation_id",
-            "Onbekende organisatie of gemeente.",
-            "Unknown organisation or municipality.",
-        )),
-        other => other.into(),
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct TeamFields {
@@ -474,10 +287,10 @@ pub async fn create_team(
         Err(e) => {
             drop(tx);
             return match team_write_problem(e) {
-                AppError::Invalid(errors) => Ok(invalid_form(render(
+                eenplan_app::Error::Invalid(errors) => Ok(invalid_form(render(
                     &team_form(&app, &ctx, lang, None, f, errors).await?,
                 ))),
-                other => Err(other),
+                other => Err(other.into()),
             };
         }
     }
@@ -529,10 +342,10 @@ pub async fn update_team(
         Err(e) => {
             drop(tx);
             return match team_write_problem(e) {
-                AppError::Invalid(errors) => Ok(invalid_form(render(
+                eenplan_app::Error::Invalid(errors) => Ok(invalid_form(render(
                     &team_form(&app, &ctx, lang, Some(&id), f, errors).await?,
                 ))),
-                other => Err(other),
+                other => Err(other.into()),
             };
         }
     }
@@ -540,142 +353,6 @@ pub async fn update_team(
 }
 
 // ---- Users ----
-
-pub fn parse_username(field: &'static str, s: &str) -> Result<String, Problem> {
-    let u = s.trim().to_lowercase();
-    let ok = (3..=64).contains(&u.len())
-        && u.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
-    if ok {
-        Ok(u)
-    } else {
-        Err(Problem::new(
-            field,
-            "Gebruik 3 tot 64 kleine letters, cijfers, punten, streepjes of liggende streepjes.",
-            "Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores.",
-        ))
-    }
-}
-
-pub struct UserInput {
-    pub display_name: String,
-    pub role: Role,
-    pub organisation_id: String,
-    pub team_ids: Vec<String>,
-}
-
-pub fn parse_user(
-    display_name: &str,
-    role: &str,
-    organisation_id: &str,
-    team_ids: &[String],
-) -> Result<UserInput, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let display_name = required_text(&mut errors, "display_name", display_name, 200);
-    let role = Role::parse(role);
-    if role.is_none() {
-        errors.push(choose("role"));
-    }
-    if organisation_id.trim().is_empty() {
-        errors.push(choose("organisation_id"));
-    }
-    let mut teams: Vec<String> = Vec::new();
-    for t in team_ids {
-        if !teams.contains(t) {
-            teams.push(t.clone());
-        }
-    }
-    match role {
-        Some(role) if errors.is_empty() => Ok(UserInput {
-            display_name,
-            role,
-            organisation_id: organisation_id.trim().into(),
-            team_ids: teams,
-        }),
-        _ => Err(errors),
-    }
-}
-
-/// Checks a new password against the policy, with the username and name as words a
-/// guesser would try first. On a blocking thread: the guessability estimate takes up to
-/// half a second for some long passwords, which must not stall other requests.
-pub async fn check_password(
-    field: &'static str,
-    pw: &str,
-    username: &str,
-    display_name: &str,
-) -> Result<(), Problem> {
-    let (pw, username, display_name) =
-        (pw.to_owned(), username.to_owned(), display_name.to_owned());
-    tokio::task::spawn_blocking(move || {
-        password::check(field, &pw, &[&username, &display_name]).map_err(Problem::from)
-    })
-    .await
-    .unwrap_or_else(|e| {
-        // Logged with an error id; the user may simply try again.
-        let _ = AppError::internal(e);
-        Err(Problem::new(
-            field,
-            "Het wachtwoord kon niet worden gecontroleerd; probeer het opnieuw.",
-            "The password could not be checked; try again.",
-        ))
-    })
-}
-
-/// The fields of a new account, parsed and checked, with its password hashed and a
-/// fresh, unconfirmed second factor: the user enrols at first login.
-pub async fn parse_new_user(
-    username: &str,
-    display_name: &str,
-    role: &str,
-    organisation_id: &str,
-    team_ids: &[String],
-    password: &str,
-) -> Result<NewUser, AppError> {
-    let mut problems = Vec::new();
-    let parsed_username = parse_username("username", username)
-        .map_err(|p| problems.push(p))
-        .ok();
-    let input = parse_user(display_name, role, organisation_id, team_ids)
-        .map_err(|e| problems.extend(e))
-        .ok();
-    if let Err(p) = check_password("password", password, username, display_name).await {
-        problems.push(p);
-    }
-    let (Some(username), Some(input), true) = (parsed_username, input, problems.is_empty()) else {
-        return Err(AppError::Invalid(problems));
-    };
-    let pw = password.to_owned();
-    let password_hash = tokio::task::spawn_blocking(move || credentials::hash_password(&pw))
-        .await
-        .map_err(AppError::internal)?;
-    Ok(NewUser {
-        username,
-        display_name: input.display_name,
-        role: input.role,
-        organisation_id: input.organisation_id,
-        password_hash,
-        totp_secret: credentials::new_totp_secret(),
-        totp_confirmed: false,
-        team_ids: input.team_ids,
-    })
-}
-
-fn user_write_problem(e: eenplan_store::Error) -> AppError {
-    match e {
-        eenplan_store::Error::Duplicate => AppError::invalid(Problem::new(
-            "username",
-            "Deze gebruikersnaam bestaat al.",
-            "This username already exists.",
-        )),
-        eenplan_store::Error::UnknownReference => AppError::invalid(Problem::new(
-            "organisation_id",
-            "Onbekende organisatie of team.",
-            "Unknown organisation or team.",
-        )),
-        other => other.into(),
-    }
-}
 
 pub struct UserRow {
     pub id: String,
@@ -873,12 +550,12 @@ pub async fn create_user(
     .await
     {
         Ok(new) => new,
-        Err(AppError::Invalid(errors)) => {
+        Err(eenplan_app::Error::Invalid(errors)) => {
             return Ok(invalid_form(render(
                 &user_form(&app, &ctx, lang, None, f, errors, None).await?,
             )));
         }
-        Err(other) => return Err(other),
+        Err(other) => return Err(other.into()),
     };
     let mut tx = app.store.begin().await?;
     match users::create_user(&mut tx, &ctx.actor(), &new).await {
@@ -886,10 +563,10 @@ pub async fn create_user(
         Err(e) => {
             drop(tx);
             return match user_write_problem(e) {
-                AppError::Invalid(errors) => Ok(invalid_form(render(
+                eenplan_app::Error::Invalid(errors) => Ok(invalid_form(render(
                     &user_form(&app, &ctx, lang, None, f, errors, None).await?,
                 ))),
-                other => Err(other),
+                other => Err(other.into()),
             };
         }
     }
@@ -957,10 +634,10 @@ pub async fn update_user(
         Err(e) => {
             drop(tx);
             return match user_write_problem(e) {
-                AppError::Invalid(errors) => Ok(invalid_form(render(
+                eenplan_app::Error::Invalid(errors) => Ok(invalid_form(render(
                     &user_form(&app, &ctx, lang, Some(&id), f, errors, None).await?,
                 ))),
-                other => Err(other),
+                other => Err(other.into()),
             };
         }
     }

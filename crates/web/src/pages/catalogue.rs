@@ -147,7 +147,7 @@ async fn answer(
 fn duplicate(field: &str, nl: &str, en: &str) -> impl Fn(eenplan_store::Error) -> AppError {
     let p = Problem::new(field, nl, en);
     move |e| match e {
-        eenplan_store::Error::Duplicate => AppError::invalid(p.clone()),
+        eenplan_store::Error::Duplicate { .. } => AppError::invalid(p.clone()),
         other => other.into(),
     }
 }

@@ -22,7 +22,7 @@ use crate::error::{AppError, Problem};
 use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::response::Html;
-pub use eenplan_app::input::{Fields, optional_text, parse_version, required_text};
+pub use eenplan_app::input::{Fields, has_error, optional_text, parse_version, required_text};
 use eenplan_domain::{Permission, Role, policy};
 
 pub fn render<T: Template>(page: &T) -> Html<String> {
@@ -241,9 +241,4 @@ pub fn form_page(html: Html<String>, invalid: bool) -> axum::response::Response 
     } else {
         html.into_response()
     }
-}
-
-/// Whether a list of problems names `field` (templates mark that field).
-pub fn has_error(errors: &[Problem], field: &str) -> bool {
-    errors.iter().any(|e| e.field == field)
 }

@@ -1,0 +1,138 @@
+//! User accounts: the fields of an account, the password policy, and what a failed
+//! write means for the form.
+
+use crate::input::{choose, required_text};
+use crate::{Error, Problem, Result};
+use eenplan_domain::{Role, credentials, password};
+use eenplan_store::users::NewUser;
+
+pub fn parse_username(field: &'static str, s: &str) -> Result<String, Problem> {
+    let u = s.trim().to_lowercase();
+    let ok = (3..=64).contains(&u.len())
+        && u.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    if ok {
+        Ok(u)
+    } else {
+        Err(Problem::new(
+            field,
+            "Gebruik 3 tot 64 kleine letters, cijfers, punten, streepjes of liggende streepjes.",
+            "Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores.",
+        ))
+    }
+}
+
+pub struct UserInput {
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_id: String,
+    pub team_ids: Vec<String>,
+}
+
+pub fn parse_user(
+    display_name: &str,
+    role: &str,
+    organisation_id: &str,
+    team_ids: &[String],
+) -> Result<UserInput, Vec<Problem>> {
+    let mut errors = Vec::new();
+    let display_name = required_text(&mut errors, "display_name", display_name, 200);
+    let role = Role::parse(role);
+    if role.is_none() {
+        errors.push(choose("role"));
+    }
+    if organisation_id.trim().is_empty() {
+        errors.push(choose("organisation_id"));
+    }
+    let mut teams: Vec<String> = Vec::new();
+    for t in team_ids {
+        if !teams.contains(t) {
+            teams.push(t.clone());
+        }
+    }
+    match role {
+        Some(role) if errors.is_empty() => Ok(UserInput {
+            display_name,
+            role,
+            organisation_id: organisation_id.trim().into(),
+            team_ids: teams,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Checks a new password against the policy, with the username and name as words a
+/// guesser would try first. On a blocking thread: the guessability estimate takes up to
+/// half a second for some long passwords, which must not stall other requests.
+pub async fn check_password(
+    field: &'static str,
+    pw: &str,
+    username: &str,
+    display_name: &str,
+) -> Result<(), Problem> {
+    let (pw, username, display_name) =
+        (pw.to_owned(), username.to_owned(), display_name.to_owned());
+    tokio::task::spawn_blocking(move || {
+        password::check(field, &pw, &[&username, &display_name]).map_err(Problem::from)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        // The user may simply try again.
+        tracing::error!("password check failed: {e}");
+        Err(Problem::new(
+            field,
+            "Het wachtwoord kon niet worden gecontroleerd; probeer het opnieuw.",
+            "The password could not be checked; try again.",
+        ))
+    })
+}
+
+/// The fields of a new account, parsed and checked, with its password hashed and a
+/// fresh, unconfirmed second factor: the user enrols at first login.
+pub async fn parse_new_user(
+    username: &str,
+    display_name: &str,
+    role: &str,
+    organisation_id: &str,
+    team_ids: &[String],
+    password: &str,
+) -> Result<NewUser, Error> {
+    let mut problems = Vec::new();
+    let parsed_username = parse_username("username", username)
+        .map_err(|p| problems.push(p))
+        .ok();
+    let input = parse_user(display_name, role, organisation_id, team_ids)
+        .map_err(|e| problems.extend(e))
+        .ok();
+    if let Err(p) = check_password("password", password, username, display_name).await {
+        problems.push(p);
+    }
+    let (Some(username), Some(input), true) = (parsed_username, input, problems.is_empty()) else {
+        return Err(Error::Invalid(problems));
+    };
+    let pw = password.to_owned();
+    let password_hash = tokio::task::spawn_blocking(move || credentials::hash_password(&pw))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(NewUser {
+        username,
+        display_name: input.display_name,
+        role: input.role,
+        organisation_id: input.organisation_id,
+        password_hash,
+        totp_secret: credentials::new_totp_secret(),
+        totp_confirmed: false,
+        team_ids: input.team_ids,
+    })
+}
+
+pub fn user_write_problem(e: eenplan_store::Error) -> Error {
+    match e {
+        eenplan_store::Error::UnknownReference => Error::invalid(Problem::new(
+            "organisation_id",
+            "Onbekende organisatie of team.",
+            "Unknown organisation or team.",
+        )),
+        other => other.into(),
+    }
+}
