@@ -6,8 +6,8 @@
 
 use crate::case_access;
 use crate::input::{
-    Fields, choose, not_in_future, optional_bsn, optional_text, parse_reason, required_date,
-    required_text, today,
+    Fields, choose, not_in_future, optional_bsn, optional_date, optional_text, parse_reason,
+    required_date, required_text, today,
 };
 use crate::{Caller, Error, Problem, Result};
 use chrono::NaiveDate;
@@ -667,5 +667,33 @@ pub fn transfer_error(e: eenplan_store::Error) -> Error {
             "Both workers (and you) must be members of the chosen team.",
         )),
         other => other.into(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub naam: String,
+    #[serde(default)]
+    pub bsn: String,
+    #[serde(default)]
+    pub geboortedatum: String,
+}
+
+pub fn parse_search(
+    name: &str,
+    bsn: &str,
+    birth_date: &str,
+) -> Result<cases::SearchQuery, Vec<Problem>> {
+    let mut errors = Vec::new();
+    let q = cases::SearchQuery {
+        name: optional_text(&mut errors, "naam", name, 200),
+        bsn: optional_bsn(&mut errors, "bsn", bsn),
+        birth_date: optional_date(&mut errors, "geboortedatum", birth_date),
+    };
+    if errors.is_empty() {
+        Ok(q)
+    } else {
+        Err(errors)
     }
 }

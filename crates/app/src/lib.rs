@@ -6,13 +6,17 @@
 //! decides, and answers a typed outcome or an [`Error`] that names the field. The web
 //! crate maps [`Error`] to HTTP and to pages; it does not talk to the database itself.
 
+pub mod audit;
 pub mod case_access;
 pub mod cases;
+pub mod cbs;
+pub mod declarations;
 pub mod directory;
 pub mod error;
 pub mod input;
 pub mod plan;
 pub mod registration;
+pub mod treatment_team;
 pub mod users;
 
 pub use error::{Error, Problem, Result};
@@ -20,6 +24,24 @@ pub use error::{Error, Problem, Result};
 use eenplan_domain::Role;
 use eenplan_store::audit::Actor;
 use eenplan_store::sessions::Principal;
+
+/// Records that `caller` was refused `object` (audited like the route guard's refusals)
+/// and answers the error to return.
+pub async fn refuse(
+    store: &eenplan_store::Store,
+    caller: &Caller,
+    event: &str,
+    object: (&str, &str),
+) -> Error {
+    use eenplan_store::audit::{self, Action, Event, Outcome};
+    let e = Event::new(event.to_owned(), Action::Refuse)
+        .outcome(Outcome::Refused)
+        .object(object.0, object.1);
+    match audit::record(store, &caller.actor(), &e).await {
+        Ok(()) => Error::Forbidden,
+        Err(e) => e.into(),
+    }
+}
 
 /// Who asks: the signed-in principal and where the request comes from (for the audit
 /// record).

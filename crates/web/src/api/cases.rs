@@ -6,7 +6,6 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody, Problem};
 use crate::extract::{ApiJson, Path, Query};
-use crate::pages::cases::parse_search;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -139,7 +138,8 @@ pub async fn search(
     Auth(ctx): Auth,
     Query(q): Query<SearchQuery>,
 ) -> ApiResult<Json<Vec<cases::SearchHit>>> {
-    let query = parse_search(&q.name, &q.bsn, &q.birth_date).map_err(AppError::Invalid)?;
+    let query =
+        app_cases::parse_search(&q.name, &q.bsn, &q.birth_date).map_err(AppError::Invalid)?;
     if query.name.is_none() && query.bsn.is_none() && query.birth_date.is_none() {
         return Err(invalid(Problem::new(
             "name",

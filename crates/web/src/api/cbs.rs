@@ -1,16 +1,17 @@
 //! The API of CBS Beleidsinformatie Jeugd: the file of a half year, produced and
 //! recorded as a delivery (a correction of the whole period when delivered before). The
 //! administrator only (`ExportStatistics`); every file is audited with the youths in it.
-//! Goes through `pages::cbs`, as the page and the command line do.
+//! Goes through `eenplan_app::cbs`, as the page and the command line do.
 
 use crate::AppState;
 use crate::auth::Auth;
+use crate::download::csv_download;
 use crate::error::{AppError, ErrorBody};
 use crate::extract::{Path, Query};
-use crate::pages::cbs::{csv_download, deliver_action, parse_request};
 use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::response::Response;
+use eenplan_app::cbs::{deliver, parse_request};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -42,8 +43,8 @@ pub async fn cbs_delivery(
 ) -> Result<Response, AppError> {
     let municipality = q.municipality.unwrap_or_default();
     let (period, scope) =
-        parse_request(&app, "period", &period, "municipality", &municipality).await?;
-    let d = deliver_action(&app, &ctx, period, &scope).await?;
+        parse_request(&app.store, "period", &period, "municipality", &municipality).await?;
+    let d = deliver(&app.store, &ctx.caller(), period, &scope).await?;
     let mut response = csv_download(&d);
     if let Ok(v) = HeaderValue::from_str(&d.summary.sha256) {
         response.headers_mut().insert("x-content-sha256", v);

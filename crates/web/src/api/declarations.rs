@@ -1,17 +1,19 @@
 //! The API of the yearly declarations of the treatment teams' hours, and the
 //! coordinator's approval of hours: the team coordinator only. Reads and writes go
-//! through the functions of `pages::declarations` (one parser, one audit per read).
+//! through `eenplan_app::declarations` (one parser, one audit per read).
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody, Problem};
 use crate::extract::{ApiJson, Path, Query};
-use crate::pages::Fields;
-use crate::pages::declarations::{issue_action, open_declaration, overview_action, year_of};
-use crate::pages::treatment_team::own_team;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use eenplan_app::declarations::{
+    issue as issue_action, open as open_declaration, overview as overview_action, year_of,
+};
+use eenplan_app::input::Fields;
+use eenplan_app::treatment_team::own_team;
 use eenplan_store::audit::Action;
 use eenplan_store::declarations::{Declaration, OverviewRow};
 use serde::{Deserialize, Serialize};
@@ -37,7 +39,9 @@ pub async fn overview(
     Query(q): Query<YearParams>,
 ) -> ApiResult<Json<Vec<OverviewRow>>> {
     let year = year_of("year", q.year.as_deref().unwrap_or(""))?;
-    Ok(Json(overview_action(&app, &ctx, year).await?))
+    Ok(Json(
+        overview_action(&app.store, &ctx.caller(), year).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -62,8 +66,15 @@ pub async fn issue(
         ("organisation_id".into(), b.organisation_id),
         ("year".into(), b.year.to_string()),
     ]);
-    let id = issue_action(&app, &ctx, &f).await?;
-    let d = open_declaration(&app, &ctx, &id, "declaration.read", Action::Read).await?;
+    let id = issue_action(&app.store, &ctx.caller(), &f).await?;
+    let d = open_declaration(
+        &app.store,
+        &ctx.caller(),
+        &id,
+        "declaration.read",
+        Action::Read,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
@@ -77,7 +88,14 @@ pub async fn get_declaration(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Declaration>> {
     Ok(Json(
-        open_declaration(&app, &ctx, &id, "declaration.read", Action::Read).await?,
+        open_declaration(
+            &app.store,
+            &ctx.caller(),
+            &id,
+            "declaration.read",
+            Action::Read,
+        )
+        .await?,
     ))
 }
 
@@ -105,7 +123,7 @@ pub async fn approve_hours(
     ApiJson(b): ApiJson<ApprovalBody>,
 ) -> ApiResult<Json<Approved>> {
     // Only a coordinator of this very team (a member of it in `team_members`).
-    own_team(&app, &ctx, &team_id).await?;
+    own_team(&app.store, &ctx.caller(), &team_id).await?;
     let ids: Vec<String> = b
         .ids
         .into_iter()

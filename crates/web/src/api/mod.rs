@@ -16,11 +16,11 @@ use crate::auth::{Auth, Guard, require};
 use crate::error::{AppError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::extract::{Path, Query};
-use crate::pages::audit::{AuditQuery, parse_filter, search};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::{Json, Router};
+use eenplan_app::audit::{AuditQuery, parse_filter, search};
 use eenplan_app::directory::{self as directory_cases, parse_team, team_write_problem};
 use eenplan_app::users::{parse_new_user, parse_user, user_write_problem};
 use eenplan_domain::Permission;
@@ -769,7 +769,7 @@ async fn search_audit(
         },
     };
     let filter = parse_filter(&q).map_err(AppError::Invalid)?;
-    let records = search(&app, &ctx, &filter).await?;
+    let records = search(&app.store, &ctx.caller(), &filter).await?;
     Ok(Json(
         records
             .into_iter()

@@ -7,15 +7,14 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody};
 use crate::extract::{ApiJson, Path, Query};
-use crate::pages::Fields;
-use crate::pages::cases::required_date;
-use crate::pages::treatment_team::{
-    activity_action, add_member_action, close_action, hours_action, intake_action,
-    open_consultation, own_team, redact, request_from_case_action, request_from_referrer_action,
-};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use eenplan_app::input::{Fields, required_date};
+use eenplan_app::treatment_team::{
+    activity_action, add_member_action, close_action, hours_action, intake_action,
+    open_consultation, own_team, redact, request_from_case_action, request_from_referrer_action,
+};
 use eenplan_domain::treatment_team::EvaluationRow;
 use eenplan_store::treatment_team::{self as store, Consultation, HoursEntry, Membership};
 use serde::{Deserialize, Serialize};
@@ -91,7 +90,7 @@ pub async fn request_from_case(
     Path(case_id): Path<String>,
     ApiJson(b): ApiJson<ConsultationBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let id = request_from_case_action(&app, &ctx, &case_id, &b.fields()).await?;
+    let id = request_from_case_action(&app.store, &ctx.caller(), &case_id, &b.fields()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -104,7 +103,7 @@ pub async fn request_from_referrer(
     Auth(ctx): Auth,
     ApiJson(b): ApiJson<ConsultationBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let id = request_from_referrer_action(&app, &ctx, &b.fields()).await?;
+    let id = request_from_referrer_action(&app.store, &ctx.caller(), &b.fields()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -117,7 +116,9 @@ pub async fn get_consultation(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Consultation>> {
-    Ok(Json(open_consultation(&app, &ctx, &id).await?))
+    Ok(Json(
+        open_consultation(&app.store, &ctx.caller(), &id).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -156,8 +157,10 @@ pub async fn intake(
     for m in &b.members {
         f.0.push(("members".into(), m.clone()));
     }
-    intake_action(&app, &ctx, &id, &f).await?;
-    Ok(Json(open_consultation(&app, &ctx, &id).await?))
+    intake_action(&app.store, &ctx.caller(), &id, &f).await?;
+    Ok(Json(
+        open_consultation(&app.store, &ctx.caller(), &id).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -193,8 +196,10 @@ pub async fn add_activity(
         ("attendees", opt(&b.attendees)),
         ("notes", opt(&b.notes)),
     ]);
-    activity_action(&app, &ctx, &id, &f).await?;
-    Ok(Json(open_consultation(&app, &ctx, &id).await?))
+    activity_action(&app.store, &ctx.caller(), &id, &f).await?;
+    Ok(Json(
+        open_consultation(&app.store, &ctx.caller(), &id).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -226,8 +231,10 @@ pub async fn close(
         ("referred_to", opt(&b.referred_to)),
         ("closed_on", opt(&b.closed_on)),
     ]);
-    close_action(&app, &ctx, &id, &f).await?;
-    Ok(Json(open_consultation(&app, &ctx, &id).await?))
+    close_action(&app.store, &ctx.caller(), &id, &f).await?;
+    Ok(Json(
+        open_consultation(&app.store, &ctx.caller(), &id).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -249,7 +256,7 @@ pub async fn evaluation(
     Path(team_id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> ApiResult<Json<Vec<EvaluationRow>>> {
-    own_team(&app, &ctx, &team_id).await?;
+    own_team(&app.store, &ctx.caller(), &team_id).await?;
     let mut errors = Vec::new();
     let from = required_date(&mut errors, "from", &q.from);
     let to = required_date(&mut errors, "to", &q.to);
@@ -296,7 +303,7 @@ pub async fn add_member(
         ("valid_from", b.valid_from),
         ("valid_to", opt(&b.valid_to)),
     ]);
-    let id = add_member_action(&app, &ctx, &team_id, &f).await?;
+    let id = add_member_action(&app.store, &ctx.caller(), &team_id, &f).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -332,7 +339,7 @@ pub async fn register_hours(
         ("request_id", opt(&b.request_id)),
         ("note", opt(&b.note)),
     ]);
-    let id = hours_action(&app, &ctx, &team_id, &f).await?;
+    let id = hours_action(&app.store, &ctx.caller(), &team_id, &f).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -345,7 +352,7 @@ pub async fn team_consultations(
     Auth(ctx): Auth,
     Path(team_id): Path<String>,
 ) -> ApiResult<Json<Vec<Consultation>>> {
-    own_team(&app, &ctx, &team_id).await?;
+    own_team(&app.store, &ctx.caller(), &team_id).await?;
     let mut list = store::team_requests(&app.store, &team_id).await?;
     list.iter_mut().for_each(redact);
     eenplan_app::case_access::record_list(
@@ -368,7 +375,7 @@ pub async fn team_hours(
     Path(team_id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> ApiResult<Json<Vec<HoursEntry>>> {
-    own_team(&app, &ctx, &team_id).await?;
+    own_team(&app.store, &ctx.caller(), &team_id).await?;
     let mut errors = Vec::new();
     let from = required_date(&mut errors, "from", &q.from);
     let to = required_date(&mut errors, "to", &q.to);
@@ -389,6 +396,6 @@ pub async fn team_members(
     Auth(ctx): Auth,
     Path(team_id): Path<String>,
 ) -> ApiResult<Json<Vec<Membership>>> {
-    own_team(&app, &ctx, &team_id).await?;
+    own_team(&app.store, &ctx.caller(), &team_id).await?;
     Ok(Json(store::memberships(&app.store, &team_id).await?))
 }

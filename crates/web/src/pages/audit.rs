@@ -1,7 +1,7 @@
 //! Audit-log search (NEN 7513 review). The search itself is audited.
 
 use crate::AppState;
-use crate::auth::{Auth, AuthContext};
+use crate::auth::Auth;
 use crate::error::{AppError, Problem};
 use crate::extract::Query;
 use crate::i18n::{Lang, Tr};
@@ -9,98 +9,8 @@ use crate::pages::{Chrome, page};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use chrono::NaiveDate;
-use eenplan_store::audit::{self, Action, Event, Filter, Record};
-use serde::Deserialize;
-
-#[derive(Deserialize, Default, Clone)]
-pub struct AuditQuery {
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
-    #[serde(default)]
-    pub username: String,
-    #[serde(default)]
-    pub event: String,
-    #[serde(default)]
-    pub object_id: String,
-    #[serde(default)]
-    pub client_id: String,
-    #[serde(default)]
-    pub outcome: String,
-    /// `1`: only break-the-glass accesses.
-    #[serde(default)]
-    pub break_glass: String,
-}
-
-fn date(field: &str, s: &str) -> Result<Option<NaiveDate>, Problem> {
-    if s.trim().is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| {
-            Problem::new(
-                field,
-                "Vul een datum in als JJJJ-MM-DD.",
-                "Enter a date as YYYY-MM-DD.",
-            )
-        })
-}
-
-fn opt(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.chars().take(200).collect())
-}
-
-/// Parses the query into a store filter; the "to" date is inclusive.
-pub fn parse_filter(q: &AuditQuery) -> Result<Filter, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let from = date("from", &q.from)
-        .map_err(|p| errors.push(p))
-        .ok()
-        .flatten();
-    let to = date("to", &q.to).map_err(|p| errors.push(p)).ok().flatten();
-    if !q.outcome.is_empty() && !["success", "refused", "failure"].contains(&q.outcome.as_str()) {
-        errors.push(Problem::new(
-            "outcome",
-            "Kies een uitkomst uit de lijst.",
-            "Choose an outcome from the list.",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Filter {
-        from: from.map(|d| format!("{d}T00:00:00")),
-        to: to
-            .and_then(|d| d.succ_opt())
-            .map(|d| format!("{d}T00:00:00")),
-        username: opt(&q.username),
-        event: opt(&q.event),
-        object_id: opt(&q.object_id),
-        client_id: opt(&q.client_id),
-        outcome: opt(&q.outcome),
-        break_glass_only: q.break_glass == "1",
-    })
-}
-
-/// Runs an audited search of the log.
-pub async fn search(
-    app: &AppState,
-    ctx: &AuthContext,
-    filter: &Filter,
-) -> Result<Vec<Record>, AppError> {
-    let records = audit::search(&app.store, filter, 200).await?;
-    audit::record(
-        &app.store,
-        &ctx.actor(),
-        &Event::new("audit.search", Action::Search).purpose("NEN 7513 log review"),
-    )
-    .await?;
-    Ok(records)
-}
+use eenplan_app::audit::{AuditQuery, parse_filter, search};
+use eenplan_store::audit::Record;
 
 #[derive(Template)]
 #[template(path = "audit.html")]
@@ -120,7 +30,10 @@ pub async fn show(
     Query(q): Query<AuditQuery>,
 ) -> Result<Html<String>, AppError> {
     let (records, errors) = match parse_filter(&q) {
-        Ok(filter) => (search(&app, &ctx, &filter).await?, Vec::new()),
+        Ok(filter) => (
+            search(&app.store, &ctx.caller(), &filter).await?,
+            Vec::new(),
+        ),
         Err(errors) => (Vec::new(), errors),
     };
     page(&AuditPage {

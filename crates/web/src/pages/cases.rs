@@ -7,9 +7,7 @@ use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
 use crate::extract::{CsrfForm, Path, Query};
 use crate::i18n::{Lang, Tr};
-use crate::pages::{
-    Chrome, Fields, has_error, invalid_form, optional_text, page, render, role_label,
-};
+use crate::pages::{Chrome, Fields, has_error, invalid_form, page, render, role_label};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -1092,40 +1090,12 @@ pub async fn waiting(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct SearchParams {
-    #[serde(default)]
-    pub naam: String,
-    #[serde(default)]
-    pub bsn: String,
-    #[serde(default)]
-    pub geboortedatum: String,
-}
-
-pub fn parse_search(
-    name: &str,
-    bsn: &str,
-    birth_date: &str,
-) -> Result<cases::SearchQuery, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let q = cases::SearchQuery {
-        name: optional_text(&mut errors, "naam", name, 200),
-        bsn: optional_bsn(&mut errors, "bsn", bsn),
-        birth_date: optional_date(&mut errors, "geboortedatum", birth_date),
-    };
-    if errors.is_empty() {
-        Ok(q)
-    } else {
-        Err(errors)
-    }
-}
-
 #[derive(Template)]
 #[template(path = "search.html")]
 pub struct SearchPage {
     pub t: Tr,
     pub chrome: Chrome,
-    pub q: SearchParams,
+    pub q: app_cases::SearchParams,
     pub errors: Vec<Problem>,
     pub searched: bool,
     pub hits: Vec<(cases::SearchHit, &'static str, String)>,
@@ -1142,14 +1112,14 @@ pub async fn search(
     State(app): State<AppState>,
     lang: Lang,
     Auth(ctx): Auth,
-    Query(q): Query<SearchParams>,
+    Query(q): Query<app_cases::SearchParams>,
 ) -> Result<Response, AppError> {
     let mut errors = Vec::new();
     let mut hits = Vec::new();
     let searched =
         !(q.naam.trim().is_empty() && q.bsn.trim().is_empty() && q.geboortedatum.trim().is_empty());
     if searched {
-        match parse_search(&q.naam, &q.bsn, &q.geboortedatum) {
+        match app_cases::parse_search(&q.naam, &q.bsn, &q.geboortedatum) {
             Ok(query) => {
                 hits = cases::search(&app.store, &ctx.actor(), &ctx.principal.user_id, &query)
                     .await?

@@ -516,7 +516,7 @@ pub async fn update_product(
             "A product with this code already exists.",
         ))?;
         tx.commit().await?;
-        Ok("/catalogus".to_owned())
+        Ok::<_, AppError>("/catalogus".to_owned())
     }
     .await;
     answer_form(result, |errors| {

@@ -3,96 +3,23 @@
 //! correction of a whole period, and the download of a kept file. The file holds BSNs
 //! and birth dates: `ExportStatistics` (the administrator only, the route group), and
 //! every file produced or downloaded is audited as an export with the youths in it
-//! (`eenplan_store::cbs`). The API (`api::cbs`) and `eenplan cbs-export` use
-//! [`deliver_action`] too.
+//! (`eenplan_store::cbs`). The delivery itself is `eenplan_app::cbs`, which the API and
+//! `eenplan cbs-export` use too.
 
 use super::{Chrome, Fields, answer_form, form_page, has_error, render};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
+use crate::download::csv_download;
 use crate::error::{AppError, Problem};
 use crate::extract::{CsrfForm, Path, Query};
 use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use eenplan_app::cbs::{deliver as deliver_action, parse_request};
 use eenplan_domain::cbs::Period;
-use eenplan_store::cbs::{self as store, Delivery, DeliverySummary, Producer};
+use eenplan_store::cbs::{self as store, DeliverySummary};
 use serde::Deserialize;
-
-pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8";
-
-fn conn_err(e: sqlx::Error) -> AppError {
-    eenplan_store::Error::from(e).into()
-}
-
-/// Parses the period and municipality as given (the form's or the API's fields, both
-/// named on `period_field` and `municipality_field`), every problem at once.
-pub async fn parse_request(
-    app: &AppState,
-    period_field: &'static str,
-    period: &str,
-    municipality_field: &'static str,
-    municipality: &str,
-) -> Result<(Period, store::Scope), AppError> {
-    let mut errors: Vec<Problem> = Vec::new();
-    let period = Period::parse(period_field, period)
-        .map_err(|e| errors.push(e.into()))
-        .ok();
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
-    let scope = match store::scope(&mut conn, municipality_field, municipality).await {
-        Ok(s) => Some(s),
-        Err(eenplan_store::Error::Invalid(f)) => {
-            errors.push(f.into());
-            None
-        }
-        Err(e) => return Err(e.into()),
-    };
-    match (period, scope) {
-        (Some(p), Some(s)) if errors.is_empty() => Ok((p, s)),
-        _ => Err(AppError::Invalid(errors)),
-    }
-}
-
-/// Produces and records the delivery of a period and scope (a correction when delivered
-/// before): one transaction with its audit record.
-pub async fn deliver_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    period: Period,
-    scope: &store::Scope,
-) -> Result<Delivery, AppError> {
-    let mut tx = app.store.begin().await?;
-    let d = store::deliver(
-        &mut tx,
-        &ctx.actor(),
-        Producer {
-            user_id: Some(&ctx.principal.user_id),
-            name: &ctx.principal.username,
-        },
-        period,
-        scope,
-        eenplan_store::today(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(d)
-}
-
-/// The file as a download.
-pub fn csv_download(d: &Delivery) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, CSV_CONTENT_TYPE.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", d.summary.file_name),
-            ),
-        ],
-        d.content.clone(),
-    )
-        .into_response()
-}
 
 // ------------------------------------------------------------------ the page
 
@@ -233,9 +160,9 @@ pub async fn deliver(
     let municipality = f.get("municipality").to_owned();
     let result = async {
         let (p, scope) =
-            parse_request(&app, "period", &period, "municipality", &municipality).await?;
-        let d = deliver_action(&app, &ctx, p, &scope).await?;
-        Ok(format!("/cbs#levering-{}", d.summary.id))
+            parse_request(&app.store, "period", &period, "municipality", &municipality).await?;
+        let d = deliver_action(&app.store, &ctx.caller(), p, &scope).await?;
+        Ok::<_, eenplan_app::Error>(format!("/cbs#levering-{}", d.summary.id))
     }
     .await;
     answer_form(result, |errors| {

@@ -18,11 +18,13 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Datelike;
+use eenplan_app::declarations::{
+    issue as issue_action, open as open_declaration, overview as overview_action, year_of,
+};
 use eenplan_domain::access::format_euros_nl;
-use eenplan_domain::declaration::parse_year;
 use eenplan_domain::treatment_team::{HourActivity, hours_text};
-use eenplan_store::audit::{self, Action, Event};
-use eenplan_store::declarations::{self as store, Declaration, OverviewRow};
+use eenplan_store::audit::Action;
+use eenplan_store::declarations::{self as store, Declaration};
 use serde::Deserialize;
 
 pub const XLSX_CONTENT_TYPE: &str =
@@ -31,82 +33,6 @@ pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8";
 
 fn conn_err(e: sqlx::Error) -> AppError {
     eenplan_store::Error::from(e).into()
-}
-
-/// The year of a query: the current year when none is given.
-pub fn year_of(field: &'static str, s: &str) -> Result<i32, AppError> {
-    if s.trim().is_empty() {
-        return Ok(super::cases::today().year());
-    }
-    parse_year(field, s).map_err(AppError::invalid)
-}
-
-/// The overview of a year, audited as a read of the year's declarations.
-pub async fn overview_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    year: i32,
-) -> Result<Vec<OverviewRow>, AppError> {
-    let rows = store::overview(&app.store, year, super::cases::today()).await?;
-    audit::record(
-        &app.store,
-        &ctx.actor(),
-        &Event::new("declaration.overview", Action::Read).object("declarations", year.to_string()),
-    )
-    .await?;
-    Ok(rows)
-}
-
-/// Issues the declaration of `organisation_id` for `year` (a new version when one was
-/// issued before). Returns its id.
-pub async fn issue_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    f: &Fields,
-) -> Result<String, AppError> {
-    let mut errors = Vec::new();
-    let organisation = f.get("organisation_id").trim().to_owned();
-    if organisation.is_empty() {
-        errors.push(super::cases::choose("organisation_id"));
-    }
-    let year = parse_year("year", f.get("year"))
-        .map_err(|e| errors.push(e.into()))
-        .ok();
-    let Some(year) = year.filter(|_| errors.is_empty()) else {
-        return Err(AppError::Invalid(errors));
-    };
-    let mut tx = app.store.begin().await?;
-    let id = store::issue(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &organisation,
-        year,
-        super::cases::today(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// An issued declaration, its read audited (`declaration.read`, `.export` or `.print`).
-pub async fn open_declaration(
-    app: &AppState,
-    ctx: &AuthContext,
-    id: &str,
-    event: &str,
-    action: Action,
-) -> Result<Declaration, AppError> {
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
-    let d = store::declaration(&mut conn, id).await?;
-    drop(conn);
-    audit::record(
-        &app.store,
-        &ctx.actor(),
-        &Event::new(event, action).object("declaration", id),
-    )
-    .await?;
-    Ok(d)
 }
 
 // ------------------------------------------------------------------ overview page
@@ -167,17 +93,17 @@ async fn overview_page(
     let this_year = super::cases::today().year();
     let year = match year_of("jaar", year_text) {
         Ok(y) => Some(y),
-        Err(AppError::Invalid(mut p)) => {
+        Err(eenplan_app::Error::Invalid(mut p)) => {
             errors.append(&mut p);
             None
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
     let rate = store::hourly_rate_cents(&mut conn).await?;
     drop(conn);
     let rows = match year {
-        Some(y) => overview_action(app, ctx, y).await?,
+        Some(y) => overview_action(&app.store, &ctx.caller(), y).await?,
         None => Vec::new(),
     };
     let rows = rows
@@ -235,7 +161,7 @@ pub async fn issue(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = issue_action(&app, &ctx, &f)
+    let result = issue_action(&app.store, &ctx.caller(), &f)
         .await
         .map(|id| format!("/lbt/declaraties/{id}"));
     let year = f.get("year").to_owned();
@@ -330,16 +256,37 @@ pub async fn show(
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
     if let Some(id) = file.strip_suffix(".csv") {
-        let d = open_declaration(&app, &ctx, id, "declaration.export", Action::Export).await?;
+        let d = open_declaration(
+            &app.store,
+            &ctx.caller(),
+            id,
+            "declaration.export",
+            Action::Export,
+        )
+        .await?;
         let body = csv_of(&d, lang)?;
         return Ok(download(&d, "csv", CSV_CONTENT_TYPE, body));
     }
     if let Some(id) = file.strip_suffix(".xlsx") {
-        let d = open_declaration(&app, &ctx, id, "declaration.export", Action::Export).await?;
+        let d = open_declaration(
+            &app.store,
+            &ctx.caller(),
+            id,
+            "declaration.export",
+            Action::Export,
+        )
+        .await?;
         let body = xlsx_of(&d, lang)?;
         return Ok(download(&d, "xlsx", XLSX_CONTENT_TYPE, body));
     }
-    let d = open_declaration(&app, &ctx, &file, "declaration.read", Action::Read).await?;
+    let d = open_declaration(
+        &app.store,
+        &ctx.caller(),
+        &file,
+        "declaration.read",
+        Action::Read,
+    )
+    .await?;
     let html: Html<String> = page(&DeclarationPage {
         t: Tr(lang),
         chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/lbt/declaraties"),

@@ -211,16 +211,17 @@ pub fn local_date(stored: &str) -> String {
 
 /// The answer to a posted form: a redirect to `next` when it was done, the form again
 /// with the problems (422, input kept) when the input was wrong, the error otherwise.
-pub async fn answer_form<T, Fut>(
-    result: Result<String, AppError>,
+pub async fn answer_form<T, Fut, E>(
+    result: Result<String, E>,
     form_again: impl FnOnce(Vec<Problem>) -> Fut,
 ) -> Result<axum::response::Response, AppError>
 where
     T: Template,
     Fut: std::future::Future<Output = Result<T, AppError>>,
+    E: Into<AppError>,
 {
     use axum::response::IntoResponse;
-    match result {
+    match result.map_err(Into::into) {
         Ok(next) => Ok(axum::response::Redirect::to(&next).into_response()),
         Err(AppError::Invalid(errors)) => Ok(invalid_form(render(&form_again(errors).await?))),
         Err(e) => Err(e),
