@@ -16,6 +16,7 @@ pub mod error;
 pub mod input;
 pub mod plan;
 pub mod registration;
+pub mod reports;
 pub mod treatment_team;
 pub mod users;
 

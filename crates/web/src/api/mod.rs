@@ -301,8 +301,8 @@ type ApiResult<T> = Result<T, AppError>;
 
 /// A JSON body handed to the pages' actions as the form fields they parse, so the API
 /// and the pages share one parser per input.
-fn fields(pairs: Vec<(&str, String)>) -> crate::pages::Fields {
-    crate::pages::Fields(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+fn fields(pairs: Vec<(&str, String)>) -> eenplan_app::input::Fields {
+    eenplan_app::input::Fields(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// An optional value as the text a form would send (empty when absent).

@@ -1,16 +1,17 @@
 //! The API of the management information: the reports (JSON, or the CSV and XLSX of
 //! the pages) and the budgets of the own municipality. Reports run through
-//! `pages::reports::run_for`: the same parameters, small-number rule and audit.
+//! `eenplan_app::reports::run_for`: the same parameters, small-number rule and audit.
 
 use crate::AppState;
 use crate::auth::Auth;
+use crate::download::{csv_response, xlsx_response};
 use crate::error::{AppError, ErrorBody};
 use crate::extract::{ApiJson, Path, Query};
 use crate::i18n::Lang;
-use crate::pages::reports::{self as pages, Ask, csv_response, run_for, xlsx_response};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use eenplan_app::reports::{self as pages, Ask, run_for};
 use eenplan_store::audit::Action;
 use eenplan_store::budgets::{self, Budget};
 use serde::{Deserialize, Serialize};
@@ -84,7 +85,7 @@ pub async fn get_report(
             "Choose json, csv or xlsx.",
         )));
     }
-    let report = run_for(&app, &ctx, &name, &ask, Action::Export).await?;
+    let report = run_for(&app.store, &ctx.caller(), &name, &ask, Action::Export).await?;
     Ok(match format.as_str() {
         "csv" => csv_response(&report),
         "xlsx" => xlsx_response(&report, lang)?,
@@ -99,7 +100,7 @@ pub async fn list_budgets(
     State(app): State<AppState>,
     Auth(ctx): Auth,
 ) -> ApiResult<Json<Vec<Budget>>> {
-    let municipality = pages::own_municipality(&app, &ctx).await?;
+    let municipality = pages::own_municipality(&app.store, &ctx.caller()).await?;
     Ok(Json(budgets::list(&app.store, Some(&municipality)).await?))
 }
 
@@ -121,7 +122,7 @@ pub async fn set_budget(
     Path(year): Path<String>,
     ApiJson(b): ApiJson<BudgetBody>,
 ) -> ApiResult<Json<Vec<Budget>>> {
-    pages::set_budget_action(&app, &ctx, &year, &b.amount, b.version, true).await?;
-    let municipality = pages::own_municipality(&app, &ctx).await?;
+    pages::set_budget_action(&app.store, &ctx.caller(), &year, &b.amount, b.version, true).await?;
+    let municipality = pages::own_municipality(&app.store, &ctx.caller()).await?;
     Ok(Json(budgets::list(&app.store, Some(&municipality)).await?))
 }

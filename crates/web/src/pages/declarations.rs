@@ -10,6 +10,7 @@
 use super::{Chrome, Fields, answer_form, form_page, has_error, page, render};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
+use crate::download::{CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE};
 use crate::error::{AppError, Problem};
 use crate::extract::{CsrfForm, Path, Query};
 use crate::i18n::{Lang, Tr};
@@ -26,10 +27,6 @@ use eenplan_domain::treatment_team::{HourActivity, hours_text};
 use eenplan_store::audit::Action;
 use eenplan_store::declarations::{self as store, Declaration};
 use serde::Deserialize;
-
-pub const XLSX_CONTENT_TYPE: &str =
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8";
 
 fn conn_err(e: sqlx::Error) -> AppError {
     eenplan_store::Error::from(e).into()

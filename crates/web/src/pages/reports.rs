@@ -6,133 +6,26 @@
 //! counts below the threshold (`policy::sees_small_counts`); everyone else gets "<5"
 //! and the figures that would reveal one hidden too. A policy officer's costs report is
 //! their own municipality's. Reports hold no client data; each view and download is
-//! audited all the same. The API (`api::reports`) calls [`run_for`].
+//! audited all the same. The run itself is `eenplan_app::reports::run_for`.
 
 use super::{Chrome, Fields, answer_form, form_page, has_error, render};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
+use crate::download::{csv_response, xlsx_response};
 use crate::error::{AppError, Problem};
 use crate::extract::{CsrfForm, Query};
 use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use eenplan_domain::Role;
-use eenplan_domain::access::{MAX_BUDGET_CENTS, format_euros_nl, parse_euros_up_to};
+use eenplan_app::reports::{Ask, own_municipality, run_for, set_budget_action};
+use eenplan_domain::access::format_euros_nl;
 use eenplan_domain::policy;
-use eenplan_reports::{Audience, Params, Report, Value};
-use eenplan_store::audit::{self, Action, Event};
+use eenplan_reports::Value;
+use eenplan_store::audit::Action;
 use eenplan_store::budgets::{self, Budget};
 use serde::Deserialize;
-
-pub use super::declarations::{CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE};
-
-/// The parameters as typed: a period (`from`, `to`) or a `year`, and an `area`.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Ask {
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub year: Option<String>,
-    pub area: Option<String>,
-}
-
-/// Runs report `name` for the user: 404 for an unknown report, 422 for bad parameters
-/// (fields `from`, `to`, `year`, `area`), 403 for a policy officer asking another
-/// municipality's costs. Audited as a read (page) or an export (download, API).
-pub async fn run_for(
-    app: &AppState,
-    ctx: &AuthContext,
-    name: &str,
-    ask: &Ask,
-    action: Action,
-) -> Result<Report, AppError> {
-    let definition = eenplan_reports::find(name).ok_or(AppError::NotFound)?;
-    let mut params = Params::parse(
-        ask.from.as_deref(),
-        ask.to.as_deref(),
-        ask.year.as_deref(),
-        ask.area.as_deref(),
-    )
-    .map_err(|e| AppError::invalid(Problem::from(e)))?;
-    if definition.name == "costs" && ctx.principal.role == Role::PolicyOfficer {
-        let own = eenplan_store::costs::municipality_of_organisation(
-            &app.store,
-            &ctx.principal.organisation_id,
-        )
-        .await?;
-        match (&own, &params.area) {
-            (Some(own), None) => params.area = Some(own.clone()),
-            (Some(own), Some(area)) if own == area => {}
-            _ => {
-                let area = params.area.clone().unwrap_or_default();
-                return Err(super::refuse(app, ctx, "report.refused", ("costs", &area)).await);
-            }
-        }
-    }
-    let audience = if policy::sees_small_counts(ctx.principal.role) {
-        Audience::Full
-    } else {
-        Audience::AggregatesOnly
-    };
-    let report = eenplan_reports::run(&app.store, definition, params, audience).await?;
-    let event = match action {
-        Action::Export => "report.export",
-        _ => "report.view",
-    };
-    audit::record(
-        &app.store,
-        &ctx.actor(),
-        &Event::new(event, action).object("report", definition.name),
-    )
-    .await?;
-    Ok(report)
-}
-
-pub fn csv_response(r: &Report) -> Response {
-    download(
-        r,
-        "csv",
-        CSV_CONTENT_TYPE,
-        eenplan_reports::to_csv(r).into_bytes(),
-    )
-}
-
-pub fn xlsx_response(r: &Report, lang: Lang) -> Result<Response, AppError> {
-    let body = eenplan_reports::to_xlsx(r, lang == Lang::En).map_err(AppError::internal)?;
-    Ok(download(r, "xlsx", XLSX_CONTENT_TYPE, body))
-}
-
-/// `volumes-2018-01-01-2018-12-31-MLW.csv`
-fn download(r: &Report, ext: &str, content_type: &'static str, body: Vec<u8>) -> Response {
-    let area: String = r
-        .params
-        .area
-        .as_deref()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
-    let name = format!(
-        "{}-{}-{}{}{area}.{ext}",
-        r.definition.name,
-        r.params.from,
-        r.params.to,
-        if area.is_empty() { "" } else { "-" }
-    );
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
 
 // ------------------------------------------------------------------ list
 
@@ -289,11 +182,11 @@ pub async fn show(
         q.tot = format!("{year}-12-31");
     }
     if let Some(name) = file.strip_suffix(".csv") {
-        let r = run_for(&app, &ctx, name, &q.ask(), Action::Export).await?;
+        let r = run_for(&app.store, &ctx.caller(), name, &q.ask(), Action::Export).await?;
         return Ok(csv_response(&r));
     }
     if let Some(name) = file.strip_suffix(".xlsx") {
-        let r = run_for(&app, &ctx, name, &q.ask(), Action::Export).await?;
+        let r = run_for(&app.store, &ctx.caller(), name, &q.ask(), Action::Export).await?;
         return xlsx_response(&r, lang);
     }
     let definition = eenplan_reports::find(&file).ok_or(AppError::NotFound)?;
@@ -314,7 +207,7 @@ pub async fn show(
         shown: false,
         hidden_note: None,
     };
-    match run_for(&app, &ctx, &file, &q.ask(), Action::Read).await {
+    match run_for(&app.store, &ctx.caller(), &file, &q.ask(), Action::Read).await {
         Ok(r) => {
             page.headers = r
                 .table
@@ -345,7 +238,7 @@ pub async fn show(
                 page.q.gebied = area.clone();
             }
         }
-        Err(AppError::Invalid(problems)) => {
+        Err(eenplan_app::Error::Invalid(problems)) => {
             // The form's fields are Dutch.
             page.errors = problems
                 .into_iter()
@@ -361,7 +254,7 @@ pub async fn show(
                 })
                 .collect();
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     }
     page.areas = areas;
     let invalid = !page.errors.is_empty();
@@ -388,13 +281,6 @@ impl BudgetsPage {
     }
 }
 
-/// The municipality whose budgets a policy officer keeps: their organisation's.
-pub async fn own_municipality(app: &AppState, ctx: &AuthContext) -> Result<String, AppError> {
-    eenplan_store::costs::municipality_of_organisation(&app.store, &ctx.principal.organisation_id)
-        .await?
-        .ok_or(AppError::Forbidden)
-}
-
 pub async fn budgets_page(
     State(app): State<AppState>,
     lang: Lang,
@@ -411,7 +297,7 @@ async fn budgets_form(
     f: Fields,
     errors: Vec<Problem>,
 ) -> Result<BudgetsPage, AppError> {
-    let municipality = own_municipality(app, ctx).await?;
+    let municipality = own_municipality(&app.store, &ctx.caller()).await?;
     let budgets = budgets::list(&app.store, Some(&municipality))
         .await?
         .into_iter()
@@ -430,55 +316,6 @@ async fn budgets_form(
     })
 }
 
-/// Checks and saves a budget of the user's own municipality.
-pub async fn set_budget_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    year: &str,
-    amount: &str,
-    version: Option<i64>,
-    strict: bool,
-) -> Result<(), AppError> {
-    let municipality = own_municipality(app, ctx).await?;
-    let mut problems = Vec::new();
-    let year = match year.trim().parse::<i64>() {
-        Ok(y) if (2000..=2999).contains(&y) => Some(y),
-        _ => {
-            problems.push(Problem::new(
-                "year",
-                "Geef een jaar tussen 2000 en 2999.",
-                "Give a year between 2000 and 2999.",
-            ));
-            None
-        }
-    };
-    let cents = match parse_euros_up_to("amount", amount, MAX_BUDGET_CENTS) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            problems.push(e.into());
-            None
-        }
-    };
-    let (Some(year), Some(cents)) = (year, cents) else {
-        return Err(AppError::Invalid(problems));
-    };
-    // A form without a version sets the year's budget as it stands now; the API
-    // (`strict`) must say which version it changes.
-    let version = match version {
-        Some(v) => Some(v),
-        None if strict => None,
-        None => budgets::list(&app.store, Some(&municipality))
-            .await?
-            .iter()
-            .find(|b| b.year == year)
-            .map(|b| b.version),
-    };
-    let mut tx = app.store.begin().await?;
-    budgets::set(&mut tx, &ctx.actor(), &municipality, year, cents, version).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 pub async fn save_budget(
     State(app): State<AppState>,
     lang: Lang,
@@ -487,8 +324,8 @@ pub async fn save_budget(
 ) -> Result<Response, AppError> {
     let version = form.get("version").trim().parse().ok();
     let result = set_budget_action(
-        &app,
-        &ctx,
+        &app.store,
+        &ctx.caller(),
         form.get("year"),
         form.get("amount"),
         version,
