@@ -238,8 +238,35 @@ async fn a_provider_request_is_decided_assigned_started_stopped_and_declared_the
     .await;
     answered(status, &body, false, &["9347"]);
 
-    // 2. The CJG makes the access request from it; four eyes decide it.
+    // 2. The CJG makes the access request from it; four eyes decide it. A family worker
+    // whose scope holds the municipality (through another team serving it) but who may
+    // not run the youth's case cannot make it: 403, audited, nothing made.
     let rid = request["id"].as_str().unwrap();
+    sqlx::query(
+        "INSERT INTO team_members (team_id, user_id)
+         SELECT t.id, u.id FROM teams t, users u WHERE t.name = 'LBT Leudal' AND u.username = 'demo.gezinswerker.weert'",
+    )
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let (other, ocsrf) = app.login("demo.gezinswerker.weert").await;
+    let requests_before = count(&app, "SELECT COUNT(*) FROM access_requests").await;
+    let refusals = app.audit_count("case.refused").await;
+    let (status, _) = api(
+        &app,
+        &other,
+        &ocsrf,
+        M::POST,
+        &format!("/api/v1/ijw/requests/{rid}/access-request"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM access_requests").await,
+        requests_before
+    );
+    assert_eq!(app.audit_count("case.refused").await, refusals + 1);
     let (status, made) = api(
         &app,
         &cjg,
@@ -328,6 +355,22 @@ async fn a_provider_request_is_decided_assigned_started_stopped_and_declared_the
     assert_eq!(product.ingangsdatum, start);
     assert_eq!(product.einddatum, Some(end));
     let number = i64::from(product.toewijzing_nummer);
+    // Only the provider itself acknowledges its messages: the CJG, whose scope shows
+    // them, is refused (audited) and the message stays in the outbox.
+    let first = outbox[0]["id"].as_str().unwrap();
+    let refused = app.audit_count("access.refused").await;
+    let (status, _) = api(
+        &app,
+        &cjg,
+        &ccsrf,
+        M::POST,
+        &format!("/api/v1/ijw/outbox/{first}/ack"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(app.audit_count("access.refused").await, refused + 1);
+    let sent_audits = app.audit_count("ijw.outbox.sent").await;
     for m in outbox.as_array().unwrap() {
         let id = m["id"].as_str().unwrap();
         let (status, _) = api(
@@ -341,6 +384,10 @@ async fn a_provider_request_is_decided_assigned_started_stopped_and_declared_the
         .await;
         assert_eq!(status, 204);
     }
+    assert!(
+        app.audit_count("ijw.outbox.sent").await > sent_audits,
+        "the acknowledgements are audited"
+    );
     let (_, outbox) = api(
         &app,
         &provider,

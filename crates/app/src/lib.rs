@@ -14,6 +14,7 @@ pub mod declarations;
 pub mod directory;
 pub mod error;
 pub mod input;
+pub mod messages;
 pub mod plan;
 pub mod registration;
 pub mod reports;

@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use eenplan_reports::Report;
 use eenplan_store::cbs::Delivery;
+use eenplan_store::ijw::MessageRow;
 
 /// The file as a download.
 pub fn csv_download(d: &Delivery) -> Response {
@@ -68,6 +69,32 @@ fn report_download(r: &Report, ext: &str, content_type: &'static str, body: Vec<
             ),
         ],
         body,
+    )
+        .into_response()
+}
+
+/// The XML exactly as sent or received.
+pub fn xml_response(row: &MessageRow, xml: String) -> Response {
+    let name = format!(
+        "{}_{}_{}.xml",
+        row.message_type, row.sender, row.identification
+    )
+    .replace(
+        |c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.',
+        "-",
+    );
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/xml; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        xml,
     )
         .into_response()
 }

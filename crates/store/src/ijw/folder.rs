@@ -138,7 +138,7 @@ pub async fn exchange(
             ids.push(row.id.clone());
         }
         let mut tx = store.begin().await?;
-        summary.sent += mark_sent(&mut tx, &ids).await? as usize;
+        summary.sent += mark_sent(&mut tx, &actor, &ids).await? as usize;
         tx.commit().await?;
     }
     Ok(summary)

@@ -12,6 +12,7 @@ pub mod receive;
 pub mod reconcile;
 pub mod requests;
 
+use crate::audit::{self, Action, Actor, Event};
 use crate::cases::next_number;
 use crate::{Result, Store, Tx, new_sorted_id, now};
 use eenplan_ijw::{Message, MessageType};
@@ -280,17 +281,29 @@ pub async fn outbox(store: &Store, scope: &Scope, limit: i64) -> Result<Vec<(Mes
         .collect()
 }
 
-/// Marks outgoing messages as sent (fetched through the API or written to the folder).
-pub async fn mark_sent(tx: &mut Tx, ids: &[String]) -> Result<u64> {
+/// Marks outgoing messages as sent (fetched through the API or written to the folder),
+/// with the audit record of the acknowledgement naming the youths of those messages.
+pub async fn mark_sent(tx: &mut Tx, actor: &Actor, ids: &[String]) -> Result<u64> {
     let mut n = 0;
+    let mut clients = std::collections::BTreeSet::new();
     for id in ids {
-        n += sqlx::query(
-            "UPDATE ijw_messages SET status = 'sent' WHERE id = $1 AND direction = 'out' AND status = 'queued'",
+        let youth: Option<Option<String>> = sqlx::query_scalar(
+            "UPDATE ijw_messages SET status = 'sent' WHERE id = $1 AND direction = 'out' AND status = 'queued'
+             RETURNING youth_id",
         )
         .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(youth) = youth {
+            n += 1;
+            clients.extend(youth);
+        }
+    }
+    if n > 0 {
+        let event = Event::new("ijw.outbox.sent", Action::Update)
+            .object("ijw_messages", ids.join(","))
+            .clients(clients);
+        audit::append(tx, actor, &event).await?;
     }
     Ok(n)
 }

@@ -1,23 +1,24 @@
 //! The API of the iJw messages: a provider delivers a message and gets its retour
 //! message, fetches the messages addressed to it (the outbox) and acknowledges them; the
 //! CJG searches messages, settles requests and reads the reconciliation. The same
-//! actions, scopes and audit as the pages (`pages::messages`).
+//! actions, scopes and audit as the pages (`eenplan_app::messages`).
 
 use crate::AppState;
 use crate::auth::Auth;
+use crate::download::xml_response;
 use crate::error::{AppError, ErrorBody, Problem};
 use crate::extract::{ApiJson, Path, Query};
 use crate::extract::{BodyError, read_body};
-use crate::pages::messages::{
-    Delivered, ReconcileQuery, SearchQuery, answer_action, deliver_action, distinct,
-    make_request_action, message_action, reconcile_action, requests_action, scope_of,
-    search_action, xml_response,
-};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use eenplan_app::messages::{
+    Delivered, ReconcileQuery, SearchQuery, answer_action, deliver_action, distinct,
+    make_request_action, message_action, reconcile_action, requests_action, scope_of,
+    search_action,
+};
 use eenplan_ijw::MAX_MESSAGE_BYTES;
 use eenplan_store::audit::{self, Action, Event};
 use eenplan_store::ijw::receive::RefusalKind;
@@ -66,7 +67,7 @@ pub async fn deliver(
         Err(BodyError::TooLarge(size)) => (Delivered::TooLarge(size), None),
         Err(e) => return Err(e.into()),
     };
-    let r = deliver_action(&app, &ctx, delivered).await?;
+    let r = deliver_action(&app.store, &ctx.caller(), delivered).await?;
     if let Some(refusal) = &r.refusal {
         let problem = Problem::new("message", &refusal.nl, &refusal.en);
         return Err(match refusal.kind {
@@ -116,7 +117,7 @@ pub async fn search(
         bsn: p.bsn.unwrap_or_default(),
         identificatie: p.identification.unwrap_or_default(),
     };
-    Ok(Json(search_action(&app, &ctx, &q).await?))
+    Ok(Json(search_action(&app.store, &ctx.caller(), &q).await?))
 }
 
 /// One message, its XML exactly as sent or received. Audited.
@@ -127,7 +128,7 @@ pub async fn get_message(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let (row, xml) = message_action(&app, &ctx, &id).await?;
+    let (row, xml) = message_action(&app.store, &ctx.caller(), &id).await?;
     Ok(xml_response(&row, xml))
 }
 
@@ -148,7 +149,7 @@ pub async fn outbox(
     State(app): State<AppState>,
     Auth(ctx): Auth,
 ) -> ApiResult<Json<Vec<OutboxMessage>>> {
-    let scope = scope_of(&app, &ctx).await?;
+    let scope = scope_of(&app.store, &ctx.caller()).await?;
     let list = ijw::outbox(&app.store, &scope, 100).await?;
     let clients = distinct(list.iter().filter_map(|(r, _)| r.youth_id.clone()));
     audit::record(
@@ -172,7 +173,8 @@ pub async fn outbox(
     ))
 }
 
-/// Marks a fetched message as sent: it leaves the outbox.
+/// Marks a fetched message as sent: it leaves the outbox. Only the provider it is
+/// addressed to; audited.
 #[utoipa::path(post, path = "/api/v1/ijw/outbox/{id}/ack", tag = "ijw", params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn acknowledge(
@@ -180,13 +182,7 @@ pub async fn acknowledge(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let (row, _) = message_action(&app, &ctx, &id).await?;
-    if row.direction != "out" {
-        return Err(AppError::NotFound);
-    }
-    let mut tx = app.store.begin().await?;
-    ijw::mark_sent(&mut tx, &[id]).await?;
-    tx.commit().await?;
+    eenplan_app::messages::acknowledge(&app.store, &ctx.caller(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -198,7 +194,9 @@ pub async fn list_requests(
     State(app): State<AppState>,
     Auth(ctx): Auth,
 ) -> ApiResult<Json<Vec<ProviderRequest>>> {
-    Ok(Json(requests_action(&app, &ctx, true).await?))
+    Ok(Json(
+        requests_action(&app.store, &ctx.caller(), true).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -227,8 +225,8 @@ pub async fn answer(
     ApiJson(b): ApiJson<AnswerBody>,
 ) -> ApiResult<Json<Settled>> {
     let id = answer_action(
-        &app,
-        &ctx,
+        &app.store,
+        &ctx.caller(),
         &id,
         &b.answer,
         b.reason.as_deref().unwrap_or(""),
@@ -246,7 +244,7 @@ pub async fn make_access_request(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Settled>> {
     Ok(Json(Settled {
-        id: make_request_action(&app, &ctx, &id).await?,
+        id: make_request_action(&app.store, &ctx.caller(), &id).await?,
     }))
 }
 
@@ -278,7 +276,7 @@ pub async fn reconciliation(
         van: p.from.unwrap_or_default(),
         tot: p.to.unwrap_or_default(),
     };
-    reconcile_action(&app, &ctx, &q)
+    reconcile_action(&app.store, &ctx.caller(), &q)
         .await?
         .map(Json)
         .ok_or_else(|| {
