@@ -2034,7 +2034,7 @@ pub async fn check_cost_municipality(
     ctx: &AuthContext,
     code: &str,
 ) -> Result<(), AppError> {
-    let allowed = match own_municipality(&app, &ctx).await? {
+    let allowed = match own_municipality(app, ctx).await? {
         Some(own) => own == code,
         // A policy officer outside a municipality's organisation sees no municipality.
         None => ctx.principal.role != Role::PolicyOfficer,
