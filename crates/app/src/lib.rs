@@ -6,6 +6,7 @@
 //! decides, and answers a typed outcome or an [`Error`] that names the field. The web
 //! crate maps [`Error`] to HTTP and to pages; it does not talk to the database itself.
 
+pub mod access;
 pub mod audit;
 pub mod case_access;
 pub mod cases;

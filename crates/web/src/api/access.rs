@@ -1,6 +1,6 @@
 //! The API of access to specialised care: the catalogue (read), access requests and their
 //! steps, decisions, evaluations, the provider's part and the cost figures. Writes go
-//! through the same actions as the pages (`pages::access::*_action`): the JSON body is
+//! through the same actions as the pages (`eenplan_app::access::*_action`): the JSON body is
 //! handed in as the form's fields, so there is one parser and one access rule per input.
 
 use super::{fields, opt};
@@ -8,17 +8,16 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody};
 use crate::extract::{ApiJson, Path, Query};
-use crate::pages::Fields;
-use crate::pages::access::{
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use eenplan_app::access::{
     add_time_action, change_decision_action, create_request_action, open_decision, open_request,
     provider_effort_action, provider_report_action, record_evaluation_action, request_step_action,
     update_request_action,
 };
-use crate::pages::cases::{required_date, today};
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use eenplan_app::case_access;
+use eenplan_app::input::{Fields, required_date, today};
 use eenplan_domain::access::RequestStep;
 use eenplan_store::access::{self as store_access, AccessRequest, Decision, DecisionVersion};
 use eenplan_store::catalogue::{self, Contract, Product};
@@ -132,10 +131,10 @@ pub async fn create_request(
     Path(case_id): Path<String>,
     ApiJson(b): ApiJson<RequestBody>,
 ) -> ApiResult<(StatusCode, Json<AccessRequest>)> {
-    let id = create_request_action(&app, &ctx, &case_id, &b.fields()).await?;
+    let id = create_request_action(&app.store, &ctx.caller(), &case_id, &b.fields()).await?;
     Ok((
         StatusCode::CREATED,
-        Json(open_request(&app, &ctx, &id).await?),
+        Json(open_request(&app.store, &ctx.caller(), &id).await?),
     ))
 }
 
@@ -147,7 +146,7 @@ pub async fn get_request(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AccessRequest>> {
-    Ok(Json(open_request(&app, &ctx, &id).await?))
+    Ok(Json(open_request(&app.store, &ctx.caller(), &id).await?))
 }
 
 /// Changes a draft or sent-back request.
@@ -160,8 +159,8 @@ pub async fn update_request(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<RequestBody>,
 ) -> ApiResult<Json<AccessRequest>> {
-    update_request_action(&app, &ctx, &id, &b.fields()).await?;
-    Ok(Json(open_request(&app, &ctx, &id).await?))
+    update_request_action(&app.store, &ctx.caller(), &id, &b.fields()).await?;
+    Ok(Json(open_request(&app.store, &ctx.caller(), &id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -209,9 +208,9 @@ pub async fn request_step(
         ("version", opt(&b.version)),
         ("comment", opt(&b.comment)),
     ]);
-    let decision_id = request_step_action(&app, &ctx, &id, step, &f).await?;
+    let decision_id = request_step_action(&app.store, &ctx.caller(), &id, step, &f).await?;
     Ok(Json(StepDone {
-        request: open_request(&app, &ctx, &id).await?,
+        request: open_request(&app.store, &ctx.caller(), &id).await?,
         decision_id,
     }))
 }
@@ -252,7 +251,7 @@ pub async fn get_decision(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<DecisionDetail>> {
-    let d = open_decision(&app, &ctx, &id).await?;
+    let d = open_decision(&app.store, &ctx.caller(), &id).await?;
     Ok(Json(decision_detail(&app, d).await?))
 }
 
@@ -293,7 +292,7 @@ pub async fn change_decision(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ChangeBody>,
 ) -> ApiResult<Json<DecisionDetail>> {
-    let unit = open_decision(&app, &ctx, &id)
+    let unit = open_decision(&app.store, &ctx.caller(), &id)
         .await?
         .unit
         .map(|u| u.as_str().to_owned())
@@ -311,8 +310,8 @@ pub async fn change_decision(
         ("ended_on", opt(&b.ended_on)),
         ("end_reason", opt(&b.end_reason)),
     ]);
-    change_decision_action(&app, &ctx, &id, &f).await?;
-    let d = open_decision(&app, &ctx, &id).await?;
+    change_decision_action(&app.store, &ctx.caller(), &id, &f).await?;
+    let d = open_decision(&app.store, &ctx.caller(), &id).await?;
     Ok(Json(decision_detail(&app, d).await?))
 }
 
@@ -340,7 +339,7 @@ pub async fn add_time(
         ("minutes", b.minutes.to_string()),
         ("time_note", opt(&b.note)),
     ]);
-    add_time_action(&app, &ctx, &id, &f).await?;
+    add_time_action(&app.store, &ctx.caller(), &id, &f).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -379,8 +378,8 @@ pub async fn record_evaluation(
     for (i, s) in b.scores.into_iter().enumerate() {
         f.0.push((format!("score.{i}"), s));
     }
-    record_evaluation_action(&app, &ctx, &id, &evaluation, &f).await?;
-    let d = open_decision(&app, &ctx, &id).await?;
+    record_evaluation_action(&app.store, &ctx.caller(), &id, &evaluation, &f).await?;
+    let d = open_decision(&app.store, &ctx.caller(), &id).await?;
     Ok(Json(decision_detail(&app, d).await?))
 }
 
@@ -453,7 +452,7 @@ pub async fn assignments(
 ) -> ApiResult<Json<Assignments>> {
     let page = q.page.unwrap_or(1).max(1);
     let (requests, decisions, total_decisions) =
-        crate::pages::access::assignments(&app, &ctx, page - 1).await?;
+        eenplan_app::access::assignments(&app.store, &ctx.caller(), page - 1).await?;
     Ok(Json(Assignments {
         requests,
         decisions,
@@ -498,7 +497,7 @@ pub async fn provider_effort(
         ("start_on", b.start_on),
         ("end_on", b.end_on),
     ]);
-    provider_effort_action(&app, &ctx, &id, &f).await?;
+    provider_effort_action(&app.store, &ctx.caller(), &id, &f).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -528,7 +527,7 @@ pub async fn provider_care(
         ("actual_start_on", opt(&b.actual_start_on)),
         ("actual_end_on", opt(&b.actual_end_on)),
     ]);
-    provider_report_action(&app, &ctx, &id, &f).await?;
+    provider_report_action(&app.store, &ctx.caller(), &id, &f).await?;
     let mut conn = app
         .store
         .pool()
@@ -559,7 +558,8 @@ pub async fn cost_report(
     Auth(ctx): Auth,
     Query(q): Query<CostQuery>,
 ) -> ApiResult<Json<CostReport>> {
-    crate::pages::access::check_cost_municipality(&app, &ctx, &q.municipality).await?;
+    eenplan_app::access::check_cost_municipality(&app.store, &ctx.caller(), &q.municipality)
+        .await?;
     let mut errors = Vec::new();
     let from = required_date(&mut errors, "from", &q.from);
     let to = required_date(&mut errors, "to", &q.to);

@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use eenplan_app::reports::{self as pages, Ask, run_for};
+use eenplan_app::reports::{self, Ask, run_for};
 use eenplan_store::audit::Action;
 use eenplan_store::budgets::{self, Budget};
 use serde::{Deserialize, Serialize};
@@ -100,7 +100,7 @@ pub async fn list_budgets(
     State(app): State<AppState>,
     Auth(ctx): Auth,
 ) -> ApiResult<Json<Vec<Budget>>> {
-    let municipality = pages::own_municipality(&app.store, &ctx.caller()).await?;
+    let municipality = reports::own_municipality(&app.store, &ctx.caller()).await?;
     Ok(Json(budgets::list(&app.store, Some(&municipality)).await?))
 }
 
@@ -122,7 +122,7 @@ pub async fn set_budget(
     Path(year): Path<String>,
     ApiJson(b): ApiJson<BudgetBody>,
 ) -> ApiResult<Json<Vec<Budget>>> {
-    pages::set_budget_action(&app.store, &ctx.caller(), &year, &b.amount, b.version, true).await?;
-    let municipality = pages::own_municipality(&app.store, &ctx.caller()).await?;
+    reports::set_budget_action(&app.store, &ctx.caller(), &year, &b.amount, b.version, true).await?;
+    let municipality = reports::own_municipality(&app.store, &ctx.caller()).await?;
     Ok(Json(budgets::list(&app.store, Some(&municipality)).await?))
 }

@@ -6,11 +6,8 @@
 //! (`case_access::open` to read, `case_access::run` to write: the holding team), except in the provider's
 //! view, which shows only what is addressed to the user's own organisation.
 
-use super::cases::{Labelled, choose, labels, not_in_future, optional_date, required_date, today};
-use super::{
-    Chrome, Fields, answer_form, form_page, has_error, invalid_form, optional_text, page,
-    parse_version, render,
-};
+use super::cases::{Labelled, choose, labels, required_date, today};
+use super::{Chrome, Fields, answer_form, form_page, has_error, invalid_form, page, render};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
@@ -20,136 +17,23 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use eenplan_app::access::{
+    MAX_RESULTS, add_time_action, assignments, change_decision_action, check_cost_municipality,
+    create_request_action, load_decision, load_request, open_access_object, own_municipality,
+    own_provider, plan_goals, provider_effort_action, provider_report_action, reached_provider,
+    record_evaluation_action, request_step_action, sees_access_object, update_request_action,
+};
 use eenplan_app::case_access;
-use eenplan_domain::Role;
 use eenplan_domain::access::{
     EndReason, EvaluationOutcome, Frequency, Funding, ReferrerType, RequestStatus, RequestStep,
-    ResultScore, Unit, format_euros_nl, parse_euros,
+    ResultScore, Unit, format_euros_nl,
 };
-use eenplan_domain::{AgbCode, Permission, policy};
-use eenplan_store::access::{
-    self as store_access, AccessRequest, Decision, DecisionChange, EffortInput, RequestInput,
-    ResultInput,
-};
+use eenplan_domain::{Permission, policy};
+use eenplan_store::access::{self as store_access, AccessRequest, Decision};
 use eenplan_store::audit::{self, Action, Event};
 use eenplan_store::grant::{Basis, CaseGrant};
-use eenplan_store::monitoring::{self, EvaluationInput, Scope};
+use eenplan_store::monitoring::{self, Scope};
 use eenplan_store::{catalogue, plans};
-
-fn conn_err(e: sqlx::Error) -> AppError {
-    eenplan_store::Error::from(e).into()
-}
-
-async fn load_request(app: &AppState, id: &str) -> Result<AccessRequest, AppError> {
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
-    Ok(store_access::request(&mut conn, id).await?)
-}
-
-async fn load_decision(app: &AppState, id: &str) -> Result<Decision, AppError> {
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
-    Ok(store_access::decision(&mut conn, id).await?)
-}
-
-/// Whether a user who may open the case sees its requests and decisions: the holding team
-/// and the CJG's professionals do; a provider's staff only what is addressed to their own
-/// organisation; anyone else involved in the case (a treatment-team member, a chain
-/// partner) does not.
-pub fn sees_access_object(ctx: &AuthContext, grant: &CaseGrant, provider_id: Option<&str>) -> bool {
-    grant.may_run()
-        || match ctx.principal.role {
-            Role::FamilyWorker | Role::Reviewer => true,
-            Role::ProviderStaff => provider_id == Some(ctx.principal.organisation_id.as_str()),
-            _ => false,
-        }
-}
-
-/// Opens a request, decision, letter or evaluation through its case: 403 (audited) for
-/// whoever may not see it (see [`sees_access_object`]); the read is audited with the
-/// family's clients, flagged when the glass was broken.
-async fn open_access_object(
-    app: &AppState,
-    ctx: &AuthContext,
-    case_id: &str,
-    provider_id: Option<&str>,
-    family_id: &str,
-    what: &str,
-    object: (&str, &str),
-) -> Result<CaseGrant, AppError> {
-    let grant = case_access::open(&app.store, &ctx.caller(), case_id).await?;
-    if !sees_access_object(ctx, &grant, provider_id) {
-        eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), case_id).await?;
-        return Err(AppError::Forbidden);
-    }
-    store_access::record_read(
-        &app.store,
-        &ctx.actor(),
-        family_id,
-        what,
-        object,
-        grant.basis() == Basis::BreakGlass,
-    )
-    .await?;
-    Ok(grant)
-}
-
-/// A request opened through its case (see [`open_access_object`]).
-pub async fn open_request(
-    app: &AppState,
-    ctx: &AuthContext,
-    id: &str,
-) -> Result<AccessRequest, AppError> {
-    let r = load_request(app, id).await?;
-    open_access_object(
-        app,
-        ctx,
-        &r.case_id,
-        r.provider_id.as_deref(),
-        &r.family_id,
-        "access.request.read",
-        ("access_request", id),
-    )
-    .await?;
-    Ok(r)
-}
-
-/// A decision opened through its case (see [`open_access_object`]).
-pub async fn open_decision(
-    app: &AppState,
-    ctx: &AuthContext,
-    id: &str,
-) -> Result<Decision, AppError> {
-    let d = load_decision(app, id).await?;
-    open_access_object(
-        app,
-        ctx,
-        &d.case_id,
-        d.provider_id.as_deref(),
-        &d.family_id,
-        "decision.read",
-        ("decision", id),
-    )
-    .await?;
-    Ok(d)
-}
-
-/// Whether a request has been sent on to its provider (a draft or a request withdrawn
-/// before that is the CJG's alone).
-fn reached_provider(status: RequestStatus) -> bool {
-    !matches!(status, RequestStatus::Draft | RequestStatus::Withdrawn)
-}
-
-/// Refuses (403, audited) what is not addressed to the provider user's organisation.
-pub async fn own_provider(
-    app: &AppState,
-    ctx: &AuthContext,
-    provider_id: Option<&str>,
-    object: (&str, &str),
-) -> Result<(), AppError> {
-    if provider_id == Some(ctx.principal.organisation_id.as_str()) {
-        return Ok(());
-    }
-    Err(super::refuse(app, ctx, "provider.refused", object).await)
-}
 
 pub fn euros(cents: i64) -> String {
     format_euros_nl(cents)
@@ -240,471 +124,10 @@ fn od(date: Option<NaiveDate>) -> String {
 
 // ------------------------------------------------------------------ parsing
 
-/// At most this many results per request (a request is about one youth's care).
-pub const MAX_RESULTS: usize = 5;
-
-fn parse_int(errors: &mut Vec<Problem>, field: &str, s: &str, max: i64) -> Option<i64> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    match s.parse::<i64>() {
-        Ok(v) if (1..=max).contains(&v) => Some(v),
-        _ => {
-            errors.push(Problem::new(
-                field,
-                &format!("Vul een heel getal van 1 tot {max} in."),
-                &format!("Enter a whole number from 1 to {max}."),
-            ));
-            None
-        }
-    }
-}
-
-fn parse_code<T>(
-    errors: &mut Vec<Problem>,
-    field: &str,
-    s: &str,
-    p: fn(&str) -> Option<T>,
-) -> Option<T> {
-    if s.trim().is_empty() {
-        return None;
-    }
-    let v = p(s.trim());
-    if v.is_none() {
-        errors.push(choose(field));
-    }
-    v
-}
-
-/// Part 2 as typed: every field optional, each checked on its own; the completeness
-/// rules are the store's (a draft may be incomplete).
-pub fn parse_effort(f: &Fields, errors: &mut Vec<Problem>) -> EffortInput {
-    let volume = parse_int(
-        errors,
-        "volume",
-        f.get("volume"),
-        eenplan_domain::access::MAX_VOLUME,
-    );
-    let unit = parse_code(errors, "unit", f.get("unit"), Unit::parse);
-    if volume.is_some() && unit.is_none() && !has_error(errors, "unit") {
-        errors.push(Problem::new(
-            "unit",
-            "Een volume heeft een eenheid; kies de eenheid.",
-            "A volume needs a unit; choose the unit.",
-        ));
-    }
-    let frequency = parse_code(errors, "frequency", f.get("frequency"), Frequency::parse);
-    let start_on = optional_date(errors, "start_on", f.get("start_on"));
-    let end_on = optional_date(errors, "end_on", f.get("end_on"));
-    if let (Some(s), Some(e)) = (start_on, end_on)
-        && e < s
-    {
-        errors.push(Problem::new(
-            "end_on",
-            "De einddatum ligt vóór de begindatum.",
-            "The end date lies before the start date.",
-        ));
-    }
-    let pgb_cents = match f.get("pgb_amount").trim() {
-        "" => None,
-        s => match parse_euros("pgb_amount", s) {
-            Ok(0) => {
-                errors.push(Problem::new(
-                    "pgb_amount",
-                    "Het bedrag is groter dan nul.",
-                    "The amount is more than zero.",
-                ));
-                None
-            }
-            Ok(c) => Some(c),
-            Err(e) => {
-                errors.push(e.into());
-                None
-            }
-        },
-    };
-    EffortInput {
-        volume,
-        unit,
-        frequency,
-        start_on,
-        end_on,
-        pgb_cents,
-    }
-}
-
-pub fn parse_request(f: &Fields) -> Result<RequestInput, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let youth_id = f.get("youth_id").trim().to_owned();
-    if youth_id.is_empty() {
-        errors.push(choose("youth_id"));
-    }
-    let referrer_type = match f.get("referrer_type").trim() {
-        "" => ReferrerType::Cjg,
-        s => ReferrerType::parse(s).unwrap_or_else(|| {
-            errors.push(choose("referrer_type"));
-            ReferrerType::Cjg
-        }),
-    };
-    let referrer_code = if referrer_type == ReferrerType::Cjg {
-        None
-    } else {
-        match AgbCode::parse("referrer_code", f.get("referrer_code")) {
-            Ok(c) => Some(c.as_str().to_owned()),
-            Err(e) => {
-                errors.push(e.into());
-                None
-            }
-        }
-    };
-    let reason = super::required_text(&mut errors, "reason", f.get("reason"), 4000);
-    let product_id = f.get("product_id").trim().to_owned();
-    if product_id.is_empty() {
-        errors.push(choose("product_id"));
-    }
-    let funding = Funding::parse(f.get("funding"));
-    if funding.is_none() {
-        errors.push(choose("funding"));
-    }
-    let provider = f.get("provider_id").trim();
-    let provider_id = match (funding, provider.is_empty()) {
-        (Some(Funding::InKind), true) => {
-            errors.push(Problem::new(
-                "provider_id",
-                "Zorg in natura heeft een gecontracteerde aanbieder; kies de aanbieder.",
-                "In-kind care needs a contracted provider; choose the provider.",
-            ));
-            None
-        }
-        (Some(Funding::Pgb), false) => {
-            errors.push(Problem::new(
-                "provider_id",
-                "Bij een PGB kiest het gezin zelf de zorg; laat de aanbieder leeg.",
-                "With a personal budget the family chooses the care itself; leave the provider empty.",
-            ));
-            None
-        }
-        (_, false) => Some(provider.to_owned()),
-        _ => None,
-    };
-    let mut results = Vec::new();
-    for i in 0..MAX_RESULTS {
-        let field = format!("result.{i}");
-        if let Some(text) = optional_text(&mut errors, &field, f.get(&field), 1000) {
-            let goal = f.get(&format!("result.{i}.goal")).trim();
-            results.push(ResultInput {
-                text,
-                goal_id: (!goal.is_empty()).then(|| goal.to_owned()),
-            });
-        }
-    }
-    if results.is_empty() {
-        errors.push(Problem::new(
-            "result.0",
-            "Beschrijf ten minste één resultaat dat met de zorg bereikt moet worden.",
-            "Describe at least one result the care must reach.",
-        ));
-    }
-    let effort = parse_effort(f, &mut errors);
-    match funding {
-        Some(funding) if errors.is_empty() => Ok(RequestInput {
-            youth_id,
-            referrer_type,
-            referrer_code,
-            reason,
-            product_id,
-            funding,
-            provider_id,
-            results,
-            effort,
-        }),
-        _ => Err(errors),
-    }
-}
-
 // ------------------------------------------------------------------ actions
 //
 // Each write as one function, shared by the pages and the API: access check, parsing of
 // the fields (the API hands its JSON in as the same fields), the store call.
-
-pub async fn create_request_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    case_id: &str,
-    f: &Fields,
-) -> Result<String, AppError> {
-    case_access::run(&app.store, &ctx.caller(), case_id).await?;
-    let input = parse_request(f).map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    let id = store_access::create_request(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        case_id,
-        &input,
-        today(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-pub async fn update_request_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    id: &str,
-    f: &Fields,
-) -> Result<(), AppError> {
-    let r = load_request(app, id).await?;
-    case_access::run(&app.store, &ctx.caller(), &r.case_id).await?;
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-    let input = parse_request(f).map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    store_access::update_request(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        id,
-        version,
-        &input,
-        today(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn change_decision_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    id: &str,
-    f: &Fields,
-) -> Result<(), AppError> {
-    let d = load_decision(app, id).await?;
-    case_access::run(&app.store, &ctx.caller(), &d.case_id).await?;
-    let mut errors = Vec::new();
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-    let reason = super::required_text(&mut errors, "change_reason", f.get("change_reason"), 1000);
-    let change = if f.get("kind") == "end" {
-        let on = required_date(&mut errors, "ended_on", f.get("ended_on"));
-        let why = EndReason::parse(f.get("end_reason"));
-        if why.is_none() {
-            errors.push(choose("end_reason"));
-        }
-        on.zip(why)
-            .map(|(on, reason)| DecisionChange::End { on, reason })
-    } else {
-        let effort = parse_effort(f, &mut errors);
-        let end_on = required_date(&mut errors, "end_on", f.get("end_on"));
-        let from = optional_date(&mut errors, "effective_on", f.get("effective_on"));
-        end_on.map(|end_on| DecisionChange::Amend {
-            volume: effort.volume,
-            frequency: effort.frequency,
-            pgb_cents: effort.pgb_cents,
-            end_on,
-            from,
-        })
-    };
-    match change {
-        Some(change) if errors.is_empty() => {
-            let mut tx = app.store.begin().await?;
-            store_access::change_decision(
-                &mut tx,
-                &ctx.actor(),
-                &ctx.principal.user_id,
-                id,
-                version,
-                &change,
-                &reason,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        }
-        _ => Err(AppError::Invalid(errors)),
-    }
-}
-
-pub async fn add_time_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    id: &str,
-    f: &Fields,
-) -> Result<(), AppError> {
-    let d = load_decision(app, id).await?;
-    case_access::run(&app.store, &ctx.caller(), &d.case_id).await?;
-    let mut errors = Vec::new();
-    let on = required_date(&mut errors, "time_on", f.get("time_on"));
-    not_in_future(&mut errors, "time_on", on);
-    let minutes = parse_int(&mut errors, "minutes", f.get("minutes"), 1440);
-    if minutes.is_none() && !has_error(&errors, "minutes") {
-        errors.push(Problem::new(
-            "minutes",
-            "Vul het aantal minuten in.",
-            "Enter the number of minutes.",
-        ));
-    }
-    let note = optional_text(&mut errors, "time_note", f.get("time_note"), 500).unwrap_or_default();
-    match (on, minutes) {
-        (Some(on), Some(minutes)) if errors.is_empty() => {
-            let mut tx = app.store.begin().await?;
-            monitoring::add_time(
-                &mut tx,
-                &ctx.actor(),
-                &ctx.principal.user_id,
-                id,
-                on,
-                minutes,
-                &note,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        }
-        _ => Err(AppError::Invalid(errors)),
-    }
-}
-
-pub async fn record_evaluation_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    decision_id: &str,
-    evaluation_id: &str,
-    f: &Fields,
-) -> Result<(), AppError> {
-    let d = load_decision(app, decision_id).await?;
-    case_access::run(&app.store, &ctx.caller(), &d.case_id).await?;
-    let mut errors = Vec::new();
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-    let done_on = required_date(&mut errors, "done_on", f.get("done_on"));
-    not_in_future(&mut errors, "done_on", done_on);
-    let family_view = super::required_text(&mut errors, "family_view", f.get("family_view"), 4000);
-    let outcome = EvaluationOutcome::parse(f.get("outcome"));
-    if outcome.is_none() {
-        errors.push(choose("outcome"));
-    }
-    let minutes = parse_int(&mut errors, "minutes", f.get("minutes"), 1440);
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
-    let request = store_access::request(&mut conn, &d.request_id).await?;
-    drop(conn);
-    let mut scores = Vec::new();
-    for (i, r) in request.results.iter().enumerate() {
-        match ResultScore::parse(f.get(&format!("score.{i}"))) {
-            Some(s) => scores.push((r.id.clone(), s)),
-            None => errors.push(Problem::new(
-                &format!("score.{i}"),
-                "Geef aan of dit resultaat bereikt is.",
-                "Say whether this result was reached.",
-            )),
-        }
-    }
-    match (done_on, outcome) {
-        (Some(done_on), Some(outcome)) if errors.is_empty() => {
-            let mut tx = app.store.begin().await?;
-            monitoring::record_evaluation(
-                &mut tx,
-                &ctx.actor(),
-                &ctx.principal.user_id,
-                decision_id,
-                evaluation_id,
-                version,
-                &EvaluationInput {
-                    done_on,
-                    family_view,
-                    outcome,
-                    scores,
-                    minutes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        }
-        _ => Err(AppError::Invalid(errors)),
-    }
-}
-
-pub async fn provider_effort_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    id: &str,
-    f: &Fields,
-) -> Result<(), AppError> {
-    let r = load_request(app, id).await?;
-    own_provider(
-        app,
-        ctx,
-        r.provider_id
-            .as_deref()
-            .filter(|_| reached_provider(r.status)),
-        ("access_request", id),
-    )
-    .await?;
-    let mut errors = Vec::new();
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-    let intake = required_date(&mut errors, "intake_on", f.get("intake_on"));
-    not_in_future(&mut errors, "intake_on", intake);
-    let effort = parse_effort(f, &mut errors);
-    let effort = if errors.is_empty() {
-        effort
-            .effort()
-            .map_err(|e| e.into_iter().map(Problem::from).collect::<Vec<_>>())
-    } else {
-        Err(errors)
-    };
-    match (effort, intake) {
-        (Ok(effort), Some(intake)) => {
-            let mut tx = app.store.begin().await?;
-            store_access::record_provider_effort(
-                &mut tx,
-                &ctx.actor(),
-                &ctx.principal.user_id,
-                id,
-                version,
-                &effort,
-                intake,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        }
-        (Err(errors), _) => Err(AppError::Invalid(errors)),
-        (Ok(_), None) => Err(AppError::Invalid(vec![Problem::new(
-            "intake_on",
-            "Vul een datum in.",
-            "Enter a date.",
-        )])),
-    }
-}
-
-pub async fn provider_report_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    id: &str,
-    f: &Fields,
-) -> Result<(), AppError> {
-    let d = load_decision(app, id).await?;
-    own_provider(app, ctx, d.provider_id.as_deref(), ("decision", id)).await?;
-    let mut errors = Vec::new();
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-    let start = optional_date(&mut errors, "actual_start_on", f.get("actual_start_on"));
-    let end = optional_date(&mut errors, "actual_end_on", f.get("actual_end_on"));
-    not_in_future(&mut errors, "actual_start_on", start);
-    not_in_future(&mut errors, "actual_end_on", end);
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let mut tx = app.store.begin().await?;
-    store_access::report_care(&mut tx, &ctx.actor(), id, version, start, end).await?;
-    tx.commit().await?;
-    Ok(())
-}
 
 // ------------------------------------------------------------------ the request form
 
@@ -805,7 +228,11 @@ async fn request_form(
             )
         })
         .collect();
-    let mut conn = store.pool().acquire().await.map_err(conn_err)?;
+    let mut conn = store
+        .pool()
+        .acquire()
+        .await
+        .map_err(eenplan_store::Error::from)?;
     let variant = eenplan_domain::access::variant_on(&catalogue::variants(&mut conn).await?, today);
     drop(conn);
     Ok(RequestFormPage {
@@ -878,7 +305,7 @@ pub async fn create_request(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let grant = case_access::run(&app.store, &ctx.caller(), &case_id).await?;
-    let result = create_request_action(&app, &ctx, &case_id, &f)
+    let result = create_request_action(&app.store, &ctx.caller(), &case_id, &f)
         .await
         .map(|id| format!("/toegang/{id}"));
     answer_form(result, |errors| {
@@ -931,7 +358,7 @@ pub async fn edit_request(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let r = load_request(&app, &id).await?;
+    let r = load_request(&app.store, &id).await?;
     let grant = case_access::run(&app.store, &ctx.caller(), &r.case_id).await?;
     let f = request_fields(&r);
     page(
@@ -955,9 +382,9 @@ pub async fn update_request(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let r = load_request(&app, &id).await?;
+    let r = load_request(&app.store, &id).await?;
     let grant = case_access::run(&app.store, &ctx.caller(), &r.case_id).await?;
-    let result = update_request_action(&app, &ctx, &id, &f)
+    let result = update_request_action(&app.store, &ctx.caller(), &id, &f)
         .await
         .map(|()| format!("/toegang/{id}"));
     answer_form(result, |errors| {
@@ -1021,20 +448,6 @@ impl RequestView {
     }
 }
 
-async fn plan_goals(app: &AppState, grant: &CaseGrant) -> Result<Vec<(String, String)>, AppError> {
-    let state = plans::state(&app.store, grant).await?;
-    if state.current_version == 0 {
-        return Ok(Vec::new());
-    }
-    Ok(plans::version(&app.store, grant, state.current_version)
-        .await?
-        .content
-        .goals
-        .into_iter()
-        .map(|g| (g.id, g.text))
-        .collect())
-}
-
 #[derive(Template)]
 #[template(path = "access_request.html")]
 pub struct RequestPage {
@@ -1064,10 +477,10 @@ async fn request_page(
     errors: Vec<Problem>,
     comment: String,
 ) -> Result<RequestPage, AppError> {
-    let r = load_request(app, id).await?;
+    let r = load_request(&app.store, id).await?;
     let grant = open_access_object(
-        app,
-        ctx,
+        &app.store,
+        &ctx.caller(),
         &r.case_id,
         r.provider_id.as_deref(),
         &r.family_id,
@@ -1086,7 +499,7 @@ async fn request_page(
         own_request: own && reviewer,
         h: super::cases::CaseHeader::new(&grant, lang),
         errors,
-        v: RequestView::new(r, lang, &plan_goals(app, &grant).await?),
+        v: RequestView::new(r, lang, &plan_goals(&app.store, &grant).await?),
         comment,
     })
 }
@@ -1100,51 +513,6 @@ pub async fn show_request(
     page(&request_page(&app, &ctx, lang, &id, Vec::new(), String::new()).await?)
 }
 
-/// Submit or withdraw (the holding team), approve or send back (a reviewer of the team,
-/// not the author).
-/// Submit or withdraw (the holding team), approve or send back (a reviewer of the team,
-/// not the author). Returns the decision taken on approval.
-pub async fn request_step_action(
-    app: &AppState,
-    ctx: &AuthContext,
-    id: &str,
-    step: RequestStep,
-    f: &Fields,
-) -> Result<Option<String>, AppError> {
-    let r = load_request(app, id).await?;
-    case_access::run(&app.store, &ctx.caller(), &r.case_id).await?;
-    if matches!(step, RequestStep::Approve | RequestStep::SendBack)
-        && !policy::allows(ctx.principal.role, Permission::ReviewAccess)
-    {
-        eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), &r.case_id).await?;
-        return Err(AppError::Forbidden);
-    }
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-    let comment = f.get("comment").trim();
-    if comment.chars().count() > 4000 {
-        return Err(AppError::invalid(Problem::new(
-            "comment",
-            "Dit veld mag hoogstens 4000 tekens bevatten.",
-            "This field may hold at most 4000 characters.",
-        )));
-    }
-    let mut tx = app.store.begin().await?;
-    let (_, decision) = store_access::request_step(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        id,
-        version,
-        step,
-        comment,
-        today(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(decision)
-}
-
 async fn request_step(
     app: AppState,
     lang: Lang,
@@ -1153,18 +521,18 @@ async fn request_step(
     step: RequestStep,
     f: Fields,
 ) -> Result<Response, AppError> {
-    match request_step_action(&app, &ctx, &id, step, &f).await {
+    match request_step_action(&app.store, &ctx.caller(), &id, step, &f).await {
         Ok(Some(decision)) => {
             Ok(Redirect::to(&format!("/beschikkingen/{decision}")).into_response())
         }
         Ok(None) => Ok(Redirect::to(&format!("/toegang/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
+        Err(eenplan_app::Error::Invalid(errors)) => {
             let comment = f.get("comment").trim().to_owned();
             Ok(invalid_form(render(
                 &request_page(&app, &ctx, lang, &id, errors, comment).await?,
             )))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1285,10 +653,10 @@ async fn decision_page(
     f: Fields,
     errors: Vec<Problem>,
 ) -> Result<DecisionPage, AppError> {
-    let d = load_decision(app, id).await?;
+    let d = load_decision(&app.store, id).await?;
     let grant = open_access_object(
-        app,
-        ctx,
+        &app.store,
+        &ctx.caller(),
         &d.case_id,
         d.provider_id.as_deref(),
         &d.family_id,
@@ -1296,9 +664,14 @@ async fn decision_page(
         ("decision", id),
     )
     .await?;
-    let request = load_request(app, &d.request_id).await?;
+    let request = load_request(&app.store, &d.request_id).await?;
     let today = today();
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
+    let mut conn = app
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(eenplan_store::Error::from)?;
     let evaluations = monitoring::evaluations(&mut conn, id)
         .await?
         .into_iter()
@@ -1363,7 +736,7 @@ async fn decision_page(
         errors,
         f,
         minutes: monitoring::minutes_spent(&app.store, id).await?,
-        results: RequestView::new(request, lang, &plan_goals(app, &grant).await?).results,
+        results: RequestView::new(request, lang, &plan_goals(&app.store, &grant).await?).results,
         v: DecisionView::new(d, lang),
         versions,
         evaluations,
@@ -1402,7 +775,7 @@ pub async fn change_decision(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = change_decision_action(&app, &ctx, &id, &f)
+    let result = change_decision_action(&app.store, &ctx.caller(), &id, &f)
         .await
         .map(|()| format!("/beschikkingen/{id}"));
     answer_form(result, |errors| {
@@ -1419,7 +792,7 @@ pub async fn add_time(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = add_time_action(&app, &ctx, &id, &f)
+    let result = add_time_action(&app.store, &ctx.caller(), &id, &f)
         .await
         .map(|()| format!("/beschikkingen/{id}#monitoring"));
     answer_form(result, |errors| {
@@ -1446,14 +819,19 @@ pub async fn decision_letter(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let d = load_decision(&app, &id).await?;
+    let d = load_decision(&app.store, &id).await?;
     let grant = case_access::open(&app.store, &ctx.caller(), &d.case_id).await?;
-    if !sees_access_object(&ctx, &grant, d.provider_id.as_deref()) {
+    if !sees_access_object(&ctx.caller(), &grant, d.provider_id.as_deref()) {
         eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), &d.case_id).await?;
         return Err(AppError::Forbidden);
     }
     // The letter names the youth and the parents: the family's clients.
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
+    let mut conn = app
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(eenplan_store::Error::from)?;
     let clients = eenplan_store::cases::client_ids(&mut conn, &d.family_id).await?;
     drop(conn);
     let mut event = Event::new("decision.letter", Action::Print)
@@ -1461,7 +839,7 @@ pub async fn decision_letter(
         .clients(clients);
     event.break_glass = grant.basis() == Basis::BreakGlass;
     audit::record(&app.store, &ctx.actor(), &event).await?;
-    let request = load_request(&app, &d.request_id).await?;
+    let request = load_request(&app.store, &d.request_id).await?;
     let parents = eenplan_store::cases::persons(&app.store, &grant)
         .await?
         .into_iter()
@@ -1477,7 +855,7 @@ pub async fn decision_letter(
             app.config.demo_mode,
             &format!("/beschikkingen/{id}"),
         ),
-        results: RequestView::new(request, lang, &plan_goals(&app, &grant).await?).results,
+        results: RequestView::new(request, lang, &plan_goals(&app.store, &grant).await?).results,
         reason,
         parents,
         v: DecisionView::new(d, Lang::Nl),
@@ -1527,10 +905,10 @@ async fn evaluation_page(
     f: Fields,
     errors: Vec<Problem>,
 ) -> Result<EvaluationPage, AppError> {
-    let d = load_decision(app, decision_id).await?;
+    let d = load_decision(&app.store, decision_id).await?;
     let grant = open_access_object(
-        app,
-        ctx,
+        &app.store,
+        &ctx.caller(),
         &d.case_id,
         d.provider_id.as_deref(),
         &d.family_id,
@@ -1538,7 +916,12 @@ async fn evaluation_page(
         ("evaluation", evaluation_id),
     )
     .await?;
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
+    let mut conn = app
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(eenplan_store::Error::from)?;
     let e = monitoring::evaluations(&mut conn, decision_id)
         .await?
         .into_iter()
@@ -1622,9 +1005,10 @@ pub async fn record_evaluation(
     Path((decision_id, evaluation_id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = record_evaluation_action(&app, &ctx, &decision_id, &evaluation_id, &f)
-        .await
-        .map(|()| format!("/beschikkingen/{decision_id}"));
+    let result =
+        record_evaluation_action(&app.store, &ctx.caller(), &decision_id, &evaluation_id, &f)
+            .await
+            .map(|()| format!("/beschikkingen/{decision_id}"));
     answer_form(result, |errors| {
         evaluation_page(&app, &ctx, lang, &decision_id, &evaluation_id, f, errors)
     })
@@ -1724,7 +1108,7 @@ pub async fn review_queue(
     for r in requests {
         // The reviewer holds the case through the team; the goals come with that grant.
         let grant = case_access::open(&app.store, &ctx.caller(), &r.case_id).await?;
-        let goals = plan_goals(&app, &grant).await?;
+        let goals = plan_goals(&app.store, &grant).await?;
         rows.push(RequestView::new(r, lang, &goals));
     }
     page(&ReviewQueuePage {
@@ -1736,37 +1120,6 @@ pub async fn review_queue(
 }
 
 // ------------------------------------------------------------------ the provider's view
-
-/// Decisions that ended longer ago than this drop off the provider's view.
-pub const PROVIDER_WINDOW_DAYS: i64 = 90;
-
-/// What is addressed to the user's own organisation: the open requests and a page of the
-/// decisions still running (or ended within 90 days), with their total. Audited as a read
-/// of the listed youths.
-pub async fn assignments(
-    app: &AppState,
-    ctx: &AuthContext,
-    page: i64,
-) -> Result<(Vec<AccessRequest>, Vec<Decision>, i64), AppError> {
-    let org = &ctx.principal.organisation_id;
-    let requests = store_access::provider_requests(&app.store, org).await?;
-    let since = today() - chrono::Duration::days(PROVIDER_WINDOW_DAYS);
-    let (decisions, total) = store_access::provider_decisions(&app.store, org, since, page).await?;
-    audit::record(
-        &app.store,
-        &ctx.actor(),
-        &Event::new("provider.list", Action::Read)
-            .object("organisation", org)
-            .clients(
-                requests
-                    .iter()
-                    .map(|r| r.youth_id.clone())
-                    .chain(decisions.iter().map(|d| d.youth_id.clone())),
-            ),
-    )
-    .await?;
-    Ok((requests, decisions, total))
-}
 
 #[derive(Debug, serde::Deserialize, Default)]
 pub struct PageQuery {
@@ -1793,7 +1146,7 @@ pub async fn provider_home(
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     let page_no = q.pagina.unwrap_or(1).max(1);
-    let (requests, decisions, total) = assignments(&app, &ctx, page_no - 1).await?;
+    let (requests, decisions, total) = assignments(&app.store, &ctx.caller(), page_no - 1).await?;
     let mut views = Vec::new();
     for r in requests {
         views.push(RequestView::new(r, lang, &[]));
@@ -1837,10 +1190,10 @@ async fn provider_request_page(
     f: Option<Fields>,
     errors: Vec<Problem>,
 ) -> Result<ProviderRequestPage, AppError> {
-    let r = load_request(app, id).await?;
+    let r = load_request(&app.store, id).await?;
     own_provider(
-        app,
-        ctx,
+        &app.store,
+        &ctx.caller(),
         r.provider_id
             .as_deref()
             .filter(|_| reached_provider(r.status)),
@@ -1862,7 +1215,12 @@ async fn provider_request_page(
             let mut f = request_fields(&r);
             if r.effort.unit.is_none() {
                 // The product's own unit and frequency as a start.
-                let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
+                let mut conn = app
+                    .store
+                    .pool()
+                    .acquire()
+                    .await
+                    .map_err(eenplan_store::Error::from)?;
                 let product = catalogue::product(&mut conn, &r.product_id).await?;
                 f.set("unit", product.unit.as_str());
                 f.set("frequency", product.frequency.as_str());
@@ -1910,7 +1268,7 @@ pub async fn provider_effort(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = provider_effort_action(&app, &ctx, &id, &f)
+    let result = provider_effort_action(&app.store, &ctx.caller(), &id, &f)
         .await
         .map(|()| "/aanbieder".to_owned());
     answer_form(result, |errors| {
@@ -1944,8 +1302,14 @@ async fn provider_decision_page(
     f: Option<Fields>,
     errors: Vec<Problem>,
 ) -> Result<ProviderDecisionPage, AppError> {
-    let d = load_decision(app, id).await?;
-    own_provider(app, ctx, d.provider_id.as_deref(), ("decision", id)).await?;
+    let d = load_decision(&app.store, id).await?;
+    own_provider(
+        &app.store,
+        &ctx.caller(),
+        d.provider_id.as_deref(),
+        ("decision", id),
+    )
+    .await?;
     store_access::record_read(
         &app.store,
         &ctx.actor(),
@@ -1955,7 +1319,7 @@ async fn provider_decision_page(
         false,
     )
     .await?;
-    let request = load_request(app, &d.request_id).await?;
+    let request = load_request(&app.store, &d.request_id).await?;
     let f = f.unwrap_or_else(|| {
         let mut f = Fields::default();
         f.set(
@@ -1995,7 +1359,7 @@ pub async fn provider_report(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = provider_report_action(&app, &ctx, &id, &f)
+    let result = provider_report_action(&app.store, &ctx.caller(), &id, &f)
         .await
         .map(|()| "/aanbieder".to_owned());
     answer_form(result, |errors| {
@@ -2027,52 +1391,13 @@ pub struct CostsPage {
     pub report: Option<eenplan_store::costs::CostReport>,
 }
 
-/// A policy officer sees the figures of their own municipality only (403 otherwise); an
-/// unknown municipality is a 422.
-pub async fn check_cost_municipality(
-    app: &AppState,
-    ctx: &AuthContext,
-    code: &str,
-) -> Result<(), AppError> {
-    let allowed = match own_municipality(app, ctx).await? {
-        Some(own) => own == code,
-        // A policy officer outside a municipality's organisation sees no municipality.
-        None => ctx.principal.role != Role::PolicyOfficer,
-    };
-    if !allowed {
-        return Err(super::refuse(app, ctx, "access.refused", ("costs", code)).await);
-    }
-    let known = eenplan_store::codelists::municipalities(&app.store)
-        .await?
-        .iter()
-        .any(|m| m.code == code);
-    if known {
-        Ok(())
-    } else {
-        Err(AppError::invalid(choose("municipality")))
-    }
-}
-
-/// The municipality a policy officer is restricted to (their own organisation's); `None`
-/// for other roles and for a policy officer whose organisation has none.
-async fn own_municipality(app: &AppState, ctx: &AuthContext) -> Result<Option<String>, AppError> {
-    if ctx.principal.role != Role::PolicyOfficer {
-        return Ok(None);
-    }
-    Ok(eenplan_store::costs::municipality_of_organisation(
-        &app.store,
-        &ctx.principal.organisation_id,
-    )
-    .await?)
-}
-
 pub async fn costs(
     State(app): State<AppState>,
     lang: Lang,
     Auth(ctx): Auth,
     Query(mut q): Query<CostQuery>,
 ) -> Result<Response, AppError> {
-    let own = own_municipality(&app, &ctx).await?;
+    let own = own_municipality(&app.store, &ctx.caller()).await?;
     let mut municipalities = eenplan_store::codelists::municipalities(&app.store)
         .await?
         .into_iter()
@@ -2105,9 +1430,9 @@ pub async fn costs(
     }
     let mut report = None;
     if !q.gemeente.is_empty() {
-        match check_cost_municipality(&app, &ctx, &q.gemeente).await {
-            Err(AppError::Invalid(_)) => errors.push(choose("gemeente")),
-            Err(e) => return Err(e),
+        match check_cost_municipality(&app.store, &ctx.caller(), &q.gemeente).await {
+            Err(eenplan_app::Error::Invalid(_)) => errors.push(choose("gemeente")),
+            Err(e) => return Err(e.into()),
             Ok(()) => {
                 if let (Some(from), Some(to), true) = (from, to, errors.is_empty()) {
                     report = Some(

@@ -440,7 +440,13 @@ async fn case_page(
         access_requests: eenplan_store::access::requests_of_case(store, grant)
             .await?
             .into_iter()
-            .filter(|r| super::access::sees_access_object(ctx, grant, r.provider_id.as_deref()))
+            .filter(|r| {
+                eenplan_app::access::sees_access_object(
+                    &ctx.caller(),
+                    grant,
+                    r.provider_id.as_deref(),
+                )
+            })
             .map(|r| {
                 let status = lang.pick(r.status.label_nl(), r.status.label_en());
                 (
@@ -454,7 +460,13 @@ async fn case_page(
         decisions: eenplan_store::access::decisions_of_case(store, grant)
             .await?
             .into_iter()
-            .filter(|d| super::access::sees_access_object(ctx, grant, d.provider_id.as_deref()))
+            .filter(|d| {
+                eenplan_app::access::sees_access_object(
+                    &ctx.caller(),
+                    grant,
+                    d.provider_id.as_deref(),
+                )
+            })
             .map(|d| {
                 let period = format!(
                     "{} – {}",
