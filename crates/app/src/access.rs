@@ -738,3 +738,23 @@ pub async fn own_municipality(store: &Store, caller: &Caller) -> Result<Option<S
         .await?,
     )
 }
+
+/// The evaluations of a decision (its schedule and what was recorded).
+pub async fn evaluations(store: &Store, decision_id: &str) -> Result<Vec<monitoring::Evaluation>> {
+    let mut conn = store.acquire().await?;
+    Ok(monitoring::evaluations(&mut conn, decision_id).await?)
+}
+
+/// The catalogue's variants (2018/2020) by the date they took effect.
+pub async fn variants(
+    store: &Store,
+) -> Result<Vec<(chrono::NaiveDate, eenplan_domain::access::Variant)>> {
+    let mut conn = store.acquire().await?;
+    Ok(eenplan_store::catalogue::variants(&mut conn).await?)
+}
+
+/// A product of the catalogue.
+pub async fn product(store: &Store, id: &str) -> Result<eenplan_store::catalogue::Product> {
+    let mut conn = store.acquire().await?;
+    Ok(eenplan_store::catalogue::product(&mut conn, id).await?)
+}

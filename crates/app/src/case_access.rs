@@ -67,6 +67,17 @@ pub async fn coordinate(store: &Store, caller: &Caller, grant: &CaseGrant) -> Re
     }
 }
 
+/// Appends `event` about the case (a print, an export) with the family's clients, flagged
+/// when the glass was broken.
+pub async fn record(store: &Store, caller: &Caller, grant: &CaseGrant, event: Event) -> Result<()> {
+    let mut conn = store.acquire().await?;
+    let clients = cases::client_ids(&mut conn, grant.family_id()).await?;
+    drop(conn);
+    let mut event = event.clients(clients);
+    event.break_glass = grant.basis() == eenplan_store::grant::Basis::BreakGlass;
+    Ok(audit::record(store, &caller.actor(), &event).await?)
+}
+
 /// Records that the caller read `what` of the case (as the grant says).
 pub async fn record_read(
     store: &Store,
@@ -84,11 +95,7 @@ pub async fn refuse<T>(store: &Store, caller: &Caller, case_id: &str) -> Result<
 }
 
 async fn ask(store: &Store, caller: &Caller, case_id: &str) -> Result<Opened> {
-    let mut conn = store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
+    let mut conn = store.acquire().await?;
     Ok(cases::open(&mut conn, caller.user_id(), case_id).await?)
 }
 

@@ -84,3 +84,9 @@ pub async fn open(
     .await?;
     Ok(d)
 }
+
+/// The hourly rate the declarations are made at, in cents.
+pub async fn hourly_rate(store: &Store) -> Result<i64> {
+    let mut conn = store.acquire().await?;
+    Ok(store_declarations::hourly_rate_cents(&mut conn).await?)
+}

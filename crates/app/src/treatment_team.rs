@@ -467,3 +467,20 @@ pub async fn hours_action(
     tx.commit().await?;
     Ok(id)
 }
+
+/// The consultation requests of a case with what the team did, for the case's holding
+/// team (the notes are shared with it); nothing for anyone else.
+pub async fn case_consultations(
+    store: &Store,
+    grant: &eenplan_store::grant::CaseGrant,
+) -> Result<Vec<Consultation>> {
+    if !grant.may_run() {
+        return Ok(Vec::new());
+    }
+    let mut conn = store.acquire().await?;
+    let mut out = Vec::new();
+    for c in store_lbt::case_requests(store, grant).await? {
+        out.push(store_lbt::request(&mut conn, &c.id).await?);
+    }
+    Ok(out)
+}

@@ -69,10 +69,7 @@ pub async fn metrics() -> Response {
 
 /// Liveness and database reachability; no data.
 pub async fn healthz(State(app): State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(app.store.pool())
-        .await
-    {
+    match app.store.ping().await {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!("health check: {e}");

@@ -227,14 +227,7 @@ pub struct DecisionDetail {
 }
 
 async fn decision_detail(app: &AppState, decision: Decision) -> ApiResult<DecisionDetail> {
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let evaluations = monitoring::evaluations(&mut conn, &decision.id).await?;
-    drop(conn);
+    let evaluations = eenplan_app::access::evaluations(&app.store, &decision.id).await?;
     Ok(DecisionDetail {
         versions: store_access::decision_versions(&app.store, &decision.id).await?,
         monitoring_minutes: monitoring::minutes_spent(&app.store, &decision.id).await?,
@@ -528,13 +521,9 @@ pub async fn provider_care(
         ("actual_end_on", opt(&b.actual_end_on)),
     ]);
     provider_report_action(&app.store, &ctx.caller(), &id, &f).await?;
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    Ok(Json(store_access::decision(&mut conn, &id).await?))
+    Ok(Json(
+        eenplan_app::access::load_decision(&app.store, &id).await?,
+    ))
 }
 
 // ---- costs ----

@@ -122,7 +122,8 @@ pub async fn set_budget(
     Path(year): Path<String>,
     ApiJson(b): ApiJson<BudgetBody>,
 ) -> ApiResult<Json<Vec<Budget>>> {
-    reports::set_budget_action(&app.store, &ctx.caller(), &year, &b.amount, b.version, true).await?;
+    reports::set_budget_action(&app.store, &ctx.caller(), &year, &b.amount, b.version, true)
+        .await?;
     let municipality = reports::own_municipality(&app.store, &ctx.caller()).await?;
     Ok(Json(budgets::list(&app.store, Some(&municipality)).await?))
 }

@@ -30,8 +30,8 @@ use eenplan_domain::access::{
 };
 use eenplan_domain::{Permission, policy};
 use eenplan_store::access::{self as store_access, AccessRequest, Decision};
-use eenplan_store::audit::{self, Action, Event};
-use eenplan_store::grant::{Basis, CaseGrant};
+use eenplan_store::audit::{Action, Event};
+use eenplan_store::grant::CaseGrant;
 use eenplan_store::monitoring::{self, Scope};
 use eenplan_store::{catalogue, plans};
 
@@ -228,13 +228,8 @@ async fn request_form(
             )
         })
         .collect();
-    let mut conn = store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let variant = eenplan_domain::access::variant_on(&catalogue::variants(&mut conn).await?, today);
-    drop(conn);
+    let variant =
+        eenplan_domain::access::variant_on(&eenplan_app::access::variants(store).await?, today);
     Ok(RequestFormPage {
         t: Tr(lang),
         chrome: Chrome::for_user(
@@ -666,13 +661,7 @@ async fn decision_page(
     .await?;
     let request = load_request(&app.store, &d.request_id).await?;
     let today = today();
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let evaluations = monitoring::evaluations(&mut conn, id)
+    let evaluations = eenplan_app::access::evaluations(&app.store, id)
         .await?
         .into_iter()
         .map(|e| EvaluationRow {
@@ -686,7 +675,6 @@ async fn decision_page(
             e,
         })
         .collect();
-    drop(conn);
     let versions = store_access::decision_versions(&app.store, id)
         .await?
         .into_iter()
@@ -826,19 +814,8 @@ pub async fn decision_letter(
         return Err(AppError::Forbidden);
     }
     // The letter names the youth and the parents: the family's clients.
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let clients = eenplan_store::cases::client_ids(&mut conn, &d.family_id).await?;
-    drop(conn);
-    let mut event = Event::new("decision.letter", Action::Print)
-        .object("decision", &id)
-        .clients(clients);
-    event.break_glass = grant.basis() == Basis::BreakGlass;
-    audit::record(&app.store, &ctx.actor(), &event).await?;
+    let event = Event::new("decision.letter", Action::Print).object("decision", &id);
+    case_access::record(&app.store, &ctx.caller(), &grant, event).await?;
     let request = load_request(&app.store, &d.request_id).await?;
     let parents = eenplan_store::cases::persons(&app.store, &grant)
         .await?
@@ -916,19 +893,12 @@ async fn evaluation_page(
         ("evaluation", evaluation_id),
     )
     .await?;
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let e = monitoring::evaluations(&mut conn, decision_id)
+    let e = eenplan_app::access::evaluations(&app.store, decision_id)
         .await?
         .into_iter()
         .find(|e| e.id == evaluation_id)
         .ok_or(AppError::NotFound)?;
-    let request = store_access::request(&mut conn, &d.request_id).await?;
-    drop(conn);
+    let request = load_request(&app.store, &d.request_id).await?;
     let today = today();
     Ok(EvaluationPage {
         t: Tr(lang),
@@ -1215,13 +1185,7 @@ async fn provider_request_page(
             let mut f = request_fields(&r);
             if r.effort.unit.is_none() {
                 // The product's own unit and frequency as a start.
-                let mut conn = app
-                    .store
-                    .pool()
-                    .acquire()
-                    .await
-                    .map_err(eenplan_store::Error::from)?;
-                let product = catalogue::product(&mut conn, &r.product_id).await?;
+                let product = eenplan_app::access::product(&app.store, &r.product_id).await?;
                 f.set("unit", product.unit.as_str());
                 f.set("frequency", product.frequency.as_str());
             }

@@ -482,16 +482,10 @@ async fn case_page(
                 )
             })
             .collect(),
-        consultations: if grant.may_run() {
+        consultations: {
             let mut out = Vec::new();
-            let mut conn = store
-                .pool()
-                .acquire()
-                .await
-                .map_err(eenplan_store::Error::from)?;
-            for c in eenplan_store::treatment_team::case_requests(store, grant).await? {
-                let full = eenplan_store::treatment_team::request(&mut conn, &c.id).await?;
-                let work = full
+            for c in eenplan_app::treatment_team::case_consultations(store, grant).await? {
+                let work = c
                     .activities
                     .into_iter()
                     .map(|a| {
@@ -511,8 +505,6 @@ async fn case_page(
                 ));
             }
             out
-        } else {
-            Vec::new()
         },
         h: CaseHeader::new(grant, lang),
     })

@@ -68,13 +68,7 @@ async fn catalogue_page(
             (p, format!("{current} — {prices}"))
         })
         .collect();
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let variants = catalogue::variants(&mut conn)
+    let variants = eenplan_app::access::variants(&app.store)
         .await?
         .into_iter()
         .map(|(from, v)| {
@@ -84,7 +78,6 @@ async fn catalogue_page(
             )
         })
         .collect();
-    drop(conn);
     Ok(CataloguePage {
         t: Tr(lang),
         chrome: Chrome::for_user(ctx, lang, app.config.demo_mode, "/catalogus"),
@@ -433,14 +426,7 @@ async fn product_page(
     f: Option<Fields>,
     errors: Vec<Problem>,
 ) -> Result<ProductPage, AppError> {
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let product = catalogue::product(&mut conn, id).await?;
-    drop(conn);
+    let product = eenplan_app::access::product(&app.store, id).await?;
     let f = f.unwrap_or_else(|| {
         let mut f = Fields::default();
         f.set("code", &product.code);

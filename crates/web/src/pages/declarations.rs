@@ -25,12 +25,8 @@ use eenplan_app::declarations::{
 use eenplan_domain::access::format_euros_nl;
 use eenplan_domain::treatment_team::{HourActivity, hours_text};
 use eenplan_store::audit::Action;
-use eenplan_store::declarations::{self as store, Declaration};
+use eenplan_store::declarations::Declaration;
 use serde::Deserialize;
-
-fn conn_err(e: sqlx::Error) -> AppError {
-    eenplan_store::Error::from(e).into()
-}
 
 // ------------------------------------------------------------------ overview page
 
@@ -96,9 +92,7 @@ async fn overview_page(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut conn = app.store.pool().acquire().await.map_err(conn_err)?;
-    let rate = store::hourly_rate_cents(&mut conn).await?;
-    drop(conn);
+    let rate = eenplan_app::declarations::hourly_rate(&app.store).await?;
     let rows = match year {
         Some(y) => overview_action(&app.store, &ctx.caller(), y).await?,
         None => Vec::new(),

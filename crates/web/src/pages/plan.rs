@@ -189,19 +189,9 @@ pub async fn print_plan(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let grant = case_access::open(&app.store, &ctx.caller(), &id).await?;
-    let case = grant.case().clone();
-    let mut conn = app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let clients = cases::client_ids(&mut conn, &case.family_id).await?;
-    drop(conn);
     let event = eenplan_store::audit::Event::new("plan.print", eenplan_store::audit::Action::Print)
-        .object("case", &case.id)
-        .clients(clients);
-    eenplan_store::audit::record(&app.store, &ctx.actor(), &event).await?;
+        .object("case", grant.case_id());
+    case_access::record(&app.store, &ctx.caller(), &grant, event).await?;
     page(&plan_page(&app, &ctx, lang, &grant, None, true, Vec::new()).await?)
 }
 
