@@ -299,6 +299,12 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
         (M::GET, "/api/v1/evaluations/due", Roles(CJG_TEAM)),
         (M::GET, "/api/v1/provider/assignments", Roles(PROVIDER)),
         (
+            M::GET,
+            "/api/v1/provider/access-requests/{none}",
+            Roles(PROVIDER),
+        ),
+        (M::GET, "/api/v1/provider/decisions/{none}", Roles(PROVIDER)),
+        (
             M::POST,
             "/api/v1/provider/access-requests/{none}/effort",
             Roles(PROVIDER),

@@ -392,3 +392,126 @@ async fn a_treatment_team_member_with_consent_reaches_the_case_and_only_reads() 
     .await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn a_provider_sees_its_assignments_in_the_provider_view_only() {
+    let app = TestApp::spawn().await;
+    // A request of the provider (JW315), decided with four eyes and assigned.
+    let today = eenplan_store::today();
+    let a = crate::ijw::assigned(&app, today, today + chrono::Duration::days(90)).await;
+    let (provider, pcsrf) = (a.provider, a.pcsrf);
+    let (status, mine) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        "/api/v1/provider/assignments",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{mine}");
+    let decisions = mine["decisions"].as_array().unwrap();
+    assert!(
+        !decisions.is_empty(),
+        "the demo provider has decisions: {mine}"
+    );
+    let text = mine.to_string();
+    for internal in [
+        "\"reviews\"",
+        "\"author_name\"",
+        "\"author_id\"",
+        "\"family_id\"",
+        "\"case_id\"",
+        "\"decided_by_name\"",
+        "\"youth_id\"",
+    ] {
+        assert!(
+            !text.contains(internal),
+            "{internal} in the provider's view: {text}"
+        );
+    }
+    let decision = decisions[0]["id"].as_str().unwrap().to_owned();
+    let (status, d) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        &format!("/api/v1/provider/decisions/{decision}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    assert!(
+        d["decided_by_name"].is_null() && d["case_id"].is_null() && d["family_id"].is_null(),
+        "{d}"
+    );
+    assert!(d["youth_name"].is_string() && d["start_on"].is_string());
+    // The full decision and its request are the CJG's: refused, audited.
+    let refusals = app.audit_count("case.refused").await;
+    let (status, _) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        &format!("/api/v1/decisions/{decision}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let request: String = sqlx::query_scalar("SELECT request_id FROM decisions WHERE id = $1")
+        .bind(&decision)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let (status, _) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        &format!("/api/v1/access-requests/{request}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(app.audit_count("case.refused").await >= refusals + 2);
+    let (status, r) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        &format!("/api/v1/provider/access-requests/{request}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{r}");
+    assert!(r["reviews"].is_null() && r["author_name"].is_null(), "{r}");
+    // Another provider's staff: refused, audited, nothing told.
+    sqlx::query("UPDATE users SET organisation_id = (SELECT id FROM organisations WHERE name = 'Koraal') WHERE username = 'demo.aanbieder'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (other, ocsrf) = app.login("demo.aanbieder").await;
+    let refused = app.audit_count("provider.refused").await;
+    let (status, body) = api(
+        &app,
+        &other,
+        &ocsrf,
+        M::GET,
+        &format!("/api/v1/provider/decisions/{decision}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(!body.to_string().contains("youth_name"));
+    let (status, _) = api(
+        &app,
+        &other,
+        &ocsrf,
+        M::GET,
+        &format!("/api/v1/provider/access-requests/{request}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(app.audit_count("provider.refused").await, refused + 2);
+}

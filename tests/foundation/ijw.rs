@@ -973,18 +973,19 @@ async fn the_folder_exchange_receives_the_inbox_and_writes_the_outbox() {
 /// Lotte's assignment at PSW through the API: a JW315, the access request made from it,
 /// four eyes. Answers the provider's client, its CSRF token, the CJG's, the assignment
 /// number, the decision, its tariff and its first and last day.
-struct Assigned {
-    provider: reqwest::Client,
-    pcsrf: String,
+pub(crate) struct Assigned {
+    pub(crate) provider: reqwest::Client,
+    pub(crate) pcsrf: String,
     cjg: reqwest::Client,
     ccsrf: String,
     number: i64,
-    decision: String,
+    pub(crate) decision: String,
     tariff: i64,
     start: NaiveDate,
 }
 
-async fn assigned(app: &TestApp, start: NaiveDate, end: NaiveDate) -> Assigned {
+/// A JW315 of PSW decided and assigned (the demo's reviewers approve it).
+pub(crate) async fn assigned(app: &TestApp, start: NaiveDate, end: NaiveDate) -> Assigned {
     let (provider, pcsrf) = app.login("demo.aanbieder").await;
     let (status, body) = deliver(app, &provider, &pcsrf, &jw315("A1", "PSW-A", start, end)).await;
     answered(status, &body, true, &[]);

@@ -46,17 +46,13 @@ pub async fn load_decision(store: &Store, id: &str) -> Result<Decision, Error> {
     Ok(store_access::decision(&mut conn, id).await?)
 }
 
-/// Whether a user who may open the case sees its requests and decisions: the holding team
-/// and the CJG's professionals do; a provider's staff only what is addressed to their own
-/// organisation; anyone else involved in the case (a treatment-team member, a chain
-/// partner) does not.
-pub fn sees_access_object(caller: &Caller, grant: &CaseGrant, provider_id: Option<&str>) -> bool {
-    grant.may_run()
-        || match caller.principal.role {
-            Role::FamilyWorker | Role::Reviewer => true,
-            Role::ProviderStaff => provider_id == Some(caller.principal.organisation_id.as_str()),
-            _ => false,
-        }
+/// Whether a user who may open the case sees its requests and decisions in full: the
+/// holding team and the CJG's professionals do; a provider's staff reach what is
+/// addressed to their organisation only through the provider's view
+/// ([`request_for_provider`]); anyone else involved in the case (a treatment-team
+/// member, a chain partner) does not.
+pub fn sees_access_object(caller: &Caller, grant: &CaseGrant) -> bool {
+    grant.may_run() || matches!(caller.principal.role, Role::FamilyWorker | Role::Reviewer)
 }
 
 /// Opens a request, decision, letter or evaluation through its case: 403 (audited) for
@@ -66,13 +62,12 @@ pub async fn open_access_object(
     store: &Store,
     caller: &Caller,
     case_id: &str,
-    provider_id: Option<&str>,
     family_id: &str,
     what: &str,
     object: (&str, &str),
 ) -> Result<CaseGrant, Error> {
-    let grant = case_access::open(store, &caller.clone(), case_id).await?;
-    if !sees_access_object(caller, &grant, provider_id) {
+    let grant = case_access::open(store, caller, case_id).await?;
+    if !sees_access_object(caller, &grant) {
         eenplan_store::cases::record_refusal(store, &caller.actor(), case_id).await?;
         return Err(Error::Forbidden);
     }
@@ -99,7 +94,6 @@ pub async fn open_request(
         store,
         caller,
         &r.case_id,
-        r.provider_id.as_deref(),
         &r.family_id,
         "access.request.read",
         ("access_request", id),
@@ -115,7 +109,6 @@ pub async fn open_decision(store: &Store, caller: &Caller, id: &str) -> Result<D
         store,
         caller,
         &d.case_id,
-        d.provider_id.as_deref(),
         &d.family_id,
         "decision.read",
         ("decision", id),
@@ -695,6 +688,20 @@ pub async fn assignments(
             ),
     )
     .await?;
+    let requests = requests
+        .into_iter()
+        .map(|mut r| {
+            redact_for_provider(&mut r);
+            r
+        })
+        .collect();
+    let decisions = decisions
+        .into_iter()
+        .map(|mut d| {
+            redact_decision_for_provider(&mut d);
+            d
+        })
+        .collect();
     Ok((requests, decisions, total))
 }
 
@@ -757,4 +764,190 @@ pub async fn variants(
 pub async fn product(store: &Store, id: &str) -> Result<eenplan_store::catalogue::Product> {
     let mut conn = store.acquire().await?;
     Ok(eenplan_store::catalogue::product(&mut conn, id).await?)
+}
+
+// ---------------------------------------------------------------- the provider's view
+
+/// An access request as its provider sees it: what the assignment needs, not the CJG's
+/// review comments, its authors, or the family's and case's ids.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ProviderAccessRequest)]
+pub struct RequestForProvider {
+    pub id: String,
+    pub youth_name: String,
+    pub youth_birth_date: Option<String>,
+    pub municipality_code: String,
+    pub variant: eenplan_domain::access::Variant,
+    pub status: RequestStatus,
+    pub referrer_type: ReferrerType,
+    pub referrer_code: Option<String>,
+    /// The question the care answers.
+    pub reason: String,
+    pub product_code: String,
+    pub product_name: String,
+    pub product_category: String,
+    pub funding: Funding,
+    pub effort: EffortInput,
+    pub intake_on: Option<chrono::NaiveDate>,
+    /// The results the care aims at.
+    pub results: Vec<String>,
+    pub decision_id: Option<String>,
+    pub version: i64,
+}
+
+impl From<AccessRequest> for RequestForProvider {
+    fn from(r: AccessRequest) -> Self {
+        RequestForProvider {
+            id: r.id,
+            youth_name: r.youth_name,
+            youth_birth_date: r.youth_birth_date,
+            municipality_code: r.municipality_code,
+            variant: r.variant,
+            status: r.status,
+            referrer_type: r.referrer_type,
+            referrer_code: r.referrer_code,
+            reason: r.reason,
+            product_code: r.product_code,
+            product_name: r.product_name,
+            product_category: r.product_category,
+            funding: r.funding,
+            effort: r.effort,
+            intake_on: r.intake_on,
+            results: r.results.into_iter().map(|x| x.text).collect(),
+            decision_id: r.decision_id,
+            version: r.version,
+        }
+    }
+}
+
+/// A decision as its provider sees it: the assignment (youth, product, volume, period,
+/// price) and the care reported, not who decided or the family's and case's ids.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ProviderDecision)]
+pub struct DecisionForProvider {
+    pub id: String,
+    pub number: String,
+    pub request_id: String,
+    pub youth_name: String,
+    pub youth_birth_date: Option<String>,
+    pub youth_bsn: Option<String>,
+    pub municipality_code: String,
+    pub municipality_name: String,
+    pub product_code: String,
+    pub product_name: String,
+    pub product_category: String,
+    pub funding: Funding,
+    pub volume: Option<i64>,
+    pub unit: Option<Unit>,
+    pub frequency: Option<Frequency>,
+    pub start_on: chrono::NaiveDate,
+    pub end_on: chrono::NaiveDate,
+    pub ended_on: Option<chrono::NaiveDate>,
+    pub end_reason: Option<EndReason>,
+    pub unit_price_cents: Option<i64>,
+    pub actual_start_on: Option<chrono::NaiveDate>,
+    pub actual_end_on: Option<chrono::NaiveDate>,
+    pub decided_on: chrono::NaiveDate,
+    pub version: i64,
+}
+
+impl From<Decision> for DecisionForProvider {
+    fn from(d: Decision) -> Self {
+        DecisionForProvider {
+            id: d.id,
+            number: d.number,
+            request_id: d.request_id,
+            youth_name: d.youth_name,
+            youth_birth_date: d.youth_birth_date,
+            youth_bsn: d.youth_bsn,
+            municipality_code: d.municipality_code,
+            municipality_name: d.municipality_name,
+            product_code: d.product_code,
+            product_name: d.product_name,
+            product_category: d.product_category,
+            funding: d.funding,
+            volume: d.volume,
+            unit: d.unit,
+            frequency: d.frequency,
+            start_on: d.start_on,
+            end_on: d.end_on,
+            ended_on: d.ended_on,
+            end_reason: d.end_reason,
+            unit_price_cents: d.unit_price_cents,
+            actual_start_on: d.actual_start_on,
+            actual_end_on: d.actual_end_on,
+            decided_on: d.decided_on,
+            version: d.version,
+        }
+    }
+}
+
+/// Blanks in a request what the provider's pages must not show (see
+/// [`RequestForProvider`]): review comments, authors, the family's and case's ids.
+pub fn redact_for_provider(r: &mut AccessRequest) {
+    r.reviews.clear();
+    r.author_id.clear();
+    r.author_name.clear();
+    r.effort_by_name = None;
+    r.case_id.clear();
+    r.family_id.clear();
+    r.youth_id.clear();
+}
+
+/// Blanks in a decision what the provider's pages must not show (see
+/// [`DecisionForProvider`]).
+pub fn redact_decision_for_provider(d: &mut Decision) {
+    d.decided_by_name.clear();
+    d.case_id.clear();
+    d.family_id.clear();
+    d.youth_id.clear();
+}
+
+/// A request addressed to the caller's own organisation (and sent on to it), redacted
+/// for the provider (see [`redact_for_provider`]); 403, audited, for any other. The read
+/// is audited with the youth.
+pub async fn request_for_provider(
+    store: &Store,
+    caller: &Caller,
+    id: &str,
+) -> Result<AccessRequest> {
+    let mut r = load_request(store, id).await?;
+    own_provider(
+        store,
+        caller,
+        r.provider_id
+            .as_deref()
+            .filter(|_| reached_provider(r.status)),
+        ("access_request", id),
+    )
+    .await?;
+    store_access::record_read(
+        store,
+        &caller.actor(),
+        &r.family_id,
+        "provider.request.read",
+        ("access_request", id),
+        false,
+    )
+    .await?;
+    redact_for_provider(&mut r);
+    Ok(r)
+}
+
+/// A decision addressed to the caller's own organisation, redacted for the provider (see
+/// [`redact_decision_for_provider`]); 403, audited, for any other. The read is audited.
+pub async fn decision_for_provider(store: &Store, caller: &Caller, id: &str) -> Result<Decision> {
+    let mut d = load_decision(store, id).await?;
+    own_provider(store, caller, d.provider_id.as_deref(), ("decision", id)).await?;
+    store_access::record_read(
+        store,
+        &caller.actor(),
+        &d.family_id,
+        "provider.decision.read",
+        ("decision", id),
+        false,
+    )
+    .await?;
+    redact_decision_for_provider(&mut d);
+    Ok(d)
 }

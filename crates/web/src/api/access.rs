@@ -11,6 +11,7 @@ use crate::extract::{ApiJson, Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use eenplan_app::access::{DecisionForProvider, RequestForProvider};
 use eenplan_app::access::{
     add_time_action, change_decision_action, create_request_action, open_decision, open_request,
     provider_effort_action, provider_report_action, record_evaluation_action, request_step_action,
@@ -418,10 +419,11 @@ pub async fn due(
 
 #[derive(Serialize, ToSchema)]
 pub struct Assignments {
-    /// Requests not decided yet.
-    pub requests: Vec<AccessRequest>,
-    /// A page of the decisions still running or ended within 90 days, newest first.
-    pub decisions: Vec<Decision>,
+    /// Requests not decided yet, in the provider's view.
+    pub requests: Vec<RequestForProvider>,
+    /// A page of the decisions still running or ended within 90 days, newest first, in
+    /// the provider's view.
+    pub decisions: Vec<DecisionForProvider>,
     /// All such decisions, over every page.
     pub total_decisions: i64,
     pub page: i64,
@@ -447,8 +449,8 @@ pub async fn assignments(
     let (requests, decisions, total_decisions) =
         eenplan_app::access::assignments(&app.store, &ctx.caller(), page - 1).await?;
     Ok(Json(Assignments {
-        requests,
-        decisions,
+        requests: requests.into_iter().map(Into::into).collect(),
+        decisions: decisions.into_iter().map(Into::into).collect(),
         total_decisions,
         page,
         per_page: store_access::PROVIDER_PAGE,
@@ -508,7 +510,7 @@ pub struct CareBody {
 /// The actual start and end of the care, reported by the provider.
 #[utoipa::path(post, path = "/api/v1/provider/decisions/{id}/care", tag = "access",
     params(("id" = String, Path)), request_body = CareBody,
-    responses((status = 200, body = Decision), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = DecisionForProvider), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn provider_care(
     State(app): State<AppState>,
     Auth(ctx): Auth,
@@ -521,9 +523,34 @@ pub async fn provider_care(
         ("actual_end_on", opt(&b.actual_end_on)),
     ]);
     provider_report_action(&app.store, &ctx.caller(), &id, &f).await?;
-    Ok(Json(
-        eenplan_app::access::load_decision(&app.store, &id).await?,
-    ))
+    let d = eenplan_app::access::decision_for_provider(&app.store, &ctx.caller(), &id).await?;
+    Ok(Json(d.into()))
+}
+
+/// An access request addressed to the caller's organisation, in the provider's view (no
+/// review comments, authors, or family and case ids). Audited.
+#[utoipa::path(get, path = "/api/v1/provider/access-requests/{id}", tag = "access", params(("id" = String, Path)),
+    responses((status = 200, body = RequestForProvider), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn provider_request(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RequestForProvider>> {
+    let r = eenplan_app::access::request_for_provider(&app.store, &ctx.caller(), &id).await?;
+    Ok(Json(r.into()))
+}
+
+/// A decision addressed to the caller's organisation, in the provider's view (the
+/// assignment, not who decided, no family or case ids). Audited.
+#[utoipa::path(get, path = "/api/v1/provider/decisions/{id}", tag = "access", params(("id" = String, Path)),
+    responses((status = 200, body = DecisionForProvider), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn provider_decision(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DecisionForProvider>> {
+    let d = eenplan_app::access::decision_for_provider(&app.store, &ctx.caller(), &id).await?;
+    Ok(Json(d.into()))
 }
 
 // ---- costs ----

@@ -193,7 +193,9 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(access::assignments))
                 .routes(routes!(access::provider_effort))
-                .routes(routes!(access::provider_care)),
+                .routes(routes!(access::provider_care))
+                .routes(routes!(access::provider_request))
+                .routes(routes!(access::provider_decision)),
         ))
         .merge(guarded(
             app,

@@ -20,8 +20,8 @@ use chrono::NaiveDate;
 use eenplan_app::access::{
     MAX_RESULTS, add_time_action, assignments, change_decision_action, check_cost_municipality,
     create_request_action, load_decision, load_request, open_access_object, own_municipality,
-    own_provider, plan_goals, provider_effort_action, provider_report_action, reached_provider,
-    record_evaluation_action, request_step_action, sees_access_object, update_request_action,
+    plan_goals, provider_effort_action, provider_report_action, record_evaluation_action,
+    request_step_action, sees_access_object, update_request_action,
 };
 use eenplan_app::case_access;
 use eenplan_domain::access::{
@@ -477,7 +477,6 @@ async fn request_page(
         &app.store,
         &ctx.caller(),
         &r.case_id,
-        r.provider_id.as_deref(),
         &r.family_id,
         "access.request.read",
         ("access_request", id),
@@ -653,7 +652,6 @@ async fn decision_page(
         &app.store,
         &ctx.caller(),
         &d.case_id,
-        d.provider_id.as_deref(),
         &d.family_id,
         "decision.read",
         ("decision", id),
@@ -809,7 +807,7 @@ pub async fn decision_letter(
 ) -> Result<Html<String>, AppError> {
     let d = load_decision(&app.store, &id).await?;
     let grant = case_access::open(&app.store, &ctx.caller(), &d.case_id).await?;
-    if !sees_access_object(&ctx.caller(), &grant, d.provider_id.as_deref()) {
+    if !sees_access_object(&ctx.caller(), &grant) {
         eenplan_store::cases::record_refusal(&app.store, &ctx.actor(), &d.case_id).await?;
         return Err(AppError::Forbidden);
     }
@@ -887,7 +885,6 @@ async fn evaluation_page(
         &app.store,
         &ctx.caller(),
         &d.case_id,
-        d.provider_id.as_deref(),
         &d.family_id,
         "evaluation.read",
         ("evaluation", evaluation_id),
@@ -1160,25 +1157,7 @@ async fn provider_request_page(
     f: Option<Fields>,
     errors: Vec<Problem>,
 ) -> Result<ProviderRequestPage, AppError> {
-    let r = load_request(&app.store, id).await?;
-    own_provider(
-        &app.store,
-        &ctx.caller(),
-        r.provider_id
-            .as_deref()
-            .filter(|_| reached_provider(r.status)),
-        ("access_request", id),
-    )
-    .await?;
-    store_access::record_read(
-        &app.store,
-        &ctx.actor(),
-        &r.family_id,
-        "provider.request.read",
-        ("access_request", id),
-        false,
-    )
-    .await?;
+    let r = eenplan_app::access::request_for_provider(&app.store, &ctx.caller(), id).await?;
     let f = match f {
         Some(f) => f,
         None => {
@@ -1266,23 +1245,7 @@ async fn provider_decision_page(
     f: Option<Fields>,
     errors: Vec<Problem>,
 ) -> Result<ProviderDecisionPage, AppError> {
-    let d = load_decision(&app.store, id).await?;
-    own_provider(
-        &app.store,
-        &ctx.caller(),
-        d.provider_id.as_deref(),
-        ("decision", id),
-    )
-    .await?;
-    store_access::record_read(
-        &app.store,
-        &ctx.actor(),
-        &d.family_id,
-        "provider.decision.read",
-        ("decision", id),
-        false,
-    )
-    .await?;
+    let d = eenplan_app::access::decision_for_provider(&app.store, &ctx.caller(), id).await?;
     let request = load_request(&app.store, &d.request_id).await?;
     let f = f.unwrap_or_else(|| {
         let mut f = Fields::default();

@@ -437,51 +437,44 @@ async fn case_page(
         may_run: grant.may_run(),
         may_coordinate,
         today: today().to_string(),
-        access_requests: eenplan_store::access::requests_of_case(store, grant)
-            .await?
-            .into_iter()
-            .filter(|r| {
-                eenplan_app::access::sees_access_object(
-                    &ctx.caller(),
-                    grant,
-                    r.provider_id.as_deref(),
-                )
-            })
-            .map(|r| {
-                let status = lang.pick(r.status.label_nl(), r.status.label_en());
-                (
-                    r.id,
-                    r.youth_name,
-                    format!("{} {}", r.product_code, r.product_name),
-                    status,
-                )
-            })
-            .collect(),
-        decisions: eenplan_store::access::decisions_of_case(store, grant)
-            .await?
-            .into_iter()
-            .filter(|d| {
-                eenplan_app::access::sees_access_object(
-                    &ctx.caller(),
-                    grant,
-                    d.provider_id.as_deref(),
-                )
-            })
-            .map(|d| {
-                let period = format!(
-                    "{} – {}",
-                    d.start_on.format("%d-%m-%Y"),
-                    d.last_day().format("%d-%m-%Y")
-                );
-                (
-                    d.id,
-                    d.number,
-                    d.youth_name,
-                    format!("{} {}", d.product_code, d.product_name),
-                    period,
-                )
-            })
-            .collect(),
+        // The case page lists requests and decisions only for those who see them in full.
+        access_requests: if eenplan_app::access::sees_access_object(&ctx.caller(), grant) {
+            eenplan_store::access::requests_of_case(store, grant).await?
+        } else {
+            Vec::new()
+        }
+        .into_iter()
+        .map(|r| {
+            let status = lang.pick(r.status.label_nl(), r.status.label_en());
+            (
+                r.id,
+                r.youth_name,
+                format!("{} {}", r.product_code, r.product_name),
+                status,
+            )
+        })
+        .collect(),
+        decisions: if eenplan_app::access::sees_access_object(&ctx.caller(), grant) {
+            eenplan_store::access::decisions_of_case(store, grant).await?
+        } else {
+            Vec::new()
+        }
+        .into_iter()
+        .map(|d| {
+            let period = format!(
+                "{} – {}",
+                d.start_on.format("%d-%m-%Y"),
+                d.last_day().format("%d-%m-%Y")
+            );
+            (
+                d.id,
+                d.number,
+                d.youth_name,
+                format!("{} {}", d.product_code, d.product_name),
+                period,
+            )
+        })
+        .collect(),
         consultations: {
             let mut out = Vec::new();
             for c in eenplan_app::treatment_team::case_consultations(store, grant).await? {
