@@ -516,7 +516,7 @@ pub async fn provider_care(
     Auth(ctx): Auth,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<CareBody>,
-) -> ApiResult<Json<Decision>> {
+) -> ApiResult<Json<DecisionForProvider>> {
     let f = fields(vec![
         ("version", opt(&b.version)),
         ("actual_start_on", opt(&b.actual_start_on)),
