@@ -448,14 +448,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                     )
                 })?;
             let mut tx = store.begin().await?;
-            settings::set(&mut tx, &name, &n.to_string()).await?;
-            audit::append(
-                &mut tx,
-                &Actor::system("cli"),
-                &audit::Event::new("setting.update", audit::Action::Update)
-                    .object("setting", &name),
-            )
-            .await?;
+            settings::set(&mut tx, &Actor::system("cli"), &name, &n.to_string()).await?;
             tx.commit().await?;
             println!("{name} = {n}");
         }

@@ -206,6 +206,7 @@ async fn the_declaration_is_the_approved_hours_at_the_rate_and_a_correction_is_a
     let mut tx = app.store.begin().await.unwrap();
     eenplan_store::settings::set(
         &mut tx,
+        &eenplan_store::audit::Actor::system("test"),
         eenplan_store::declarations::HOURLY_RATE_SETTING,
         "9500",
     )

@@ -146,3 +146,58 @@ async fn concurrent_writes_keep_one_unbroken_chain() {
     let v = audit::verify(&app.store).await.unwrap();
     assert!(v.broken.is_none(), "{:?}", v.broken);
 }
+
+#[tokio::test]
+async fn a_write_without_an_audit_record_is_refused_unless_it_names_why() {
+    let app = TestApp::spawn().await;
+    let phone = || async {
+        sqlx::query_scalar::<_, Option<String>>(
+            "SELECT phone FROM persons WHERE name = 'Anouk Jansen'",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+    };
+    let before = phone().await;
+    let write = |store: eenplan_store::Store, why: Option<&'static str>, audited: bool| async move {
+        let mut tx = store.begin().await.unwrap();
+        sqlx::query("UPDATE persons SET phone = '0600000001' WHERE name = 'Anouk Jansen'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        if let Some(why) = why {
+            tx.without_audit(why);
+        }
+        if audited {
+            eenplan_store::audit::append(
+                &mut tx,
+                &eenplan_store::audit::Actor::system("test"),
+                &eenplan_store::audit::Event::new(
+                    "person.update",
+                    eenplan_store::audit::Action::Update,
+                ),
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await
+    };
+    // Changed client data, no audit record: refused (a failed assertion in a debug build,
+    // the error in a release build), and nothing changed.
+    let refused = tokio::spawn(write(app.store.clone(), None, false)).await;
+    match refused {
+        Err(e) => assert!(e.is_panic() && cfg!(debug_assertions)),
+        Ok(r) => assert!(matches!(r, Err(eenplan_store::Error::Unaudited)), "{r:?}"),
+    }
+    assert_eq!(phone().await, before);
+    // With its audit record, or with the reason it needs none, the write goes through.
+    tokio::spawn(write(app.store.clone(), None, true))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(phone().await.as_deref(), Some("0600000001"));
+    tokio::spawn(write(app.store.clone(), Some("a test of the rule"), false))
+        .await
+        .unwrap()
+        .unwrap();
+}

@@ -219,6 +219,7 @@ pub(crate) async fn append_many(tx: &mut Tx, events: &[(Actor, Event)]) -> Resul
     if events.is_empty() {
         return Ok(());
     }
+    tx.mark_audited();
     // A no-op update takes the row lock on PostgreSQL (SQLite holds the write lock).
     let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **tx)

@@ -48,6 +48,7 @@ fn parse_csv<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
 
 /// Loads the default municipalities and code lists into the database.
 pub async fn load_defaults(tx: &mut Tx) -> Result<()> {
+    tx.without_audit("the code lists: public reference data, loaded at every start");
     for m in parse_csv::<Municipality>(MUNICIPALITIES_CSV)? {
         sqlx::query(
             "INSERT INTO municipalities (code, name, subregion, region) VALUES ($1, $2, $3, $4)

@@ -225,7 +225,7 @@ pub async fn load(store: &Store) -> Result<()> {
     )
     .await?;
     provider_request(&mut tx, &actor).await?;
-    settings::set(&mut tx, settings::DEMO_LOADED, "true").await?;
+    settings::set(&mut tx, &actor, settings::DEMO_LOADED, "true").await?;
     tx.commit().await
 }
 

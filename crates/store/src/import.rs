@@ -255,6 +255,9 @@ async fn run<I: Import>(
         settings.apply(&mut tx).await?;
     }
     let summary = result?;
+    if summary.imported == 0 {
+        tx.without_audit("nothing new imported: every row was imported before");
+    }
     tx.commit().await?;
     Ok(summary)
 }

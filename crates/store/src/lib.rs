@@ -101,6 +101,9 @@ pub enum Error {
     /// Work run apart (on a blocking thread) panicked; the process goes on.
     #[error("internal failure: {0}")]
     Panic(String),
+    /// A write transaction that changes data committed without an audit record.
+    #[error("a write without an audit record was refused")]
+    Unaudited,
     /// The database is busy with another writer for longer than the wait allows (SQLite's
     /// lock held by another process, no free connection); the caller may try again.
     #[error("the database is busy")]
@@ -167,12 +170,37 @@ pub struct Store {
 pub struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
     _write: Option<OwnedMutexGuard<()>>,
+    /// An audit record was appended in this transaction.
+    audited: bool,
+    /// Why this transaction needs no audit record, when it needs none.
+    unaudited: Option<&'static str>,
 }
 
 impl Tx {
+    /// Commits. A write without an audit record is refused ([`Error::Unaudited`], and a
+    /// failed debug assertion in tests) unless [`Tx::without_audit`] named why: every
+    /// change of client data leaves its record in the same transaction.
     pub async fn commit(self) -> Result<()> {
+        if !self.audited && self.unaudited.is_none() {
+            debug_assert!(
+                false,
+                "a write transaction committed without an audit record; \
+                 append one, or name why it needs none with Tx::without_audit"
+            );
+            return Err(Error::Unaudited);
+        }
         self.inner.commit().await?;
         Ok(())
+    }
+
+    /// Names why this write needs no audit record: it changes no client data (a session,
+    /// an idempotency key, the code lists) or records its own account elsewhere.
+    pub fn without_audit(&mut self, why: &'static str) {
+        self.unaudited = Some(why);
+    }
+
+    pub(crate) fn mark_audited(&mut self) {
+        self.audited = true;
     }
 }
 
@@ -337,6 +365,8 @@ impl Store {
         Ok(Tx {
             inner,
             _write: guard,
+            audited: false,
+            unaudited: None,
         })
     }
 

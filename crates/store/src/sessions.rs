@@ -122,11 +122,20 @@ pub async fn find(store: &Store, token: &str) -> Result<Option<Session>> {
 /// Marks the session as used now (the idle timeout counts from here).
 pub async fn touch(store: &Store, token_hash: &str) -> Result<()> {
     let mut tx = store.begin().await?;
+    tx.without_audit("a session's last use: no client data");
     sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
         .bind(now())
         .bind(token_hash)
         .execute(&mut *tx)
         .await?;
+    tx.commit().await
+}
+
+/// Ends a session that timed out (no one acted, so there is nothing to audit).
+pub async fn expire(store: &Store, token_hash: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    tx.without_audit("a session timed out: no one acted");
+    end(&mut tx, token_hash).await?;
     tx.commit().await
 }
 
@@ -149,6 +158,7 @@ pub async fn end_all_for_user(tx: &mut Tx, user_id: &str) -> Result<()> {
 /// Removes sessions idle since before `idle_before` or started before `started_before`.
 pub async fn purge_expired(store: &Store, idle_before: &str, started_before: &str) -> Result<u64> {
     let mut tx = store.begin().await?;
+    tx.without_audit("expired sessions: no client data");
     let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
         .bind(idle_before)
         .bind(started_before)

@@ -14,7 +14,16 @@ pub async fn get(store: &Store, key: &str) -> Result<Option<String>> {
     )
 }
 
-pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+/// Sets an installation setting, with its audit record (what was set, by whom).
+pub async fn set(tx: &mut Tx, actor: &crate::audit::Actor, key: &str, value: &str) -> Result<()> {
+    crate::audit::append(
+        tx,
+        actor,
+        &crate::audit::Event::new("settings.set", crate::audit::Action::Update)
+            .object("setting", key)
+            .purpose(value.chars().take(200).collect::<String>()),
+    )
+    .await?;
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES ($1, $2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -152,10 +152,8 @@ pub async fn load_session(State(app): State<AppState>, mut req: Request, next: N
     let seen = eenplan_store::parse_time(&session.last_seen_at).unwrap_or(now);
     let created = eenplan_store::parse_time(&session.created_at).unwrap_or(now);
     if now - seen > app.config.idle_timeout || now - created > app.config.absolute_timeout {
-        if let Ok(mut tx) = app.store.begin().await {
-            let _ = sessions::end(&mut tx, &session.token_hash).await;
-            let _ = tx.commit().await;
-        }
+        // The request goes on as anonymous whether or not the row could be removed.
+        let _ = sessions::expire(&app.store, &session.token_hash).await;
         req.extensions_mut().insert(SessionExpired);
         return next.run(req).await;
     }

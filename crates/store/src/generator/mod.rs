@@ -280,7 +280,13 @@ async fn fill(
         "seed": opts.seed, "scale": opts.scale.as_str(), "years": opts.years,
         "until": opts.until, "cases": summary.cases,
     });
-    settings::set(tx, GENERATED_SETTING, &marker.to_string()).await?;
+    settings::set(
+        tx,
+        &Actor::system("generator"),
+        GENERATED_SETTING,
+        &marker.to_string(),
+    )
+    .await?;
     audit::append(
         tx,
         &Actor::system("generator"),

@@ -299,7 +299,9 @@ pub async fn mark_sent(tx: &mut Tx, actor: &Actor, ids: &[String]) -> Result<u64
             clients.extend(youth);
         }
     }
-    if n > 0 {
+    if n == 0 {
+        tx.without_audit("no message was marked");
+    } else {
         let event = Event::new("ijw.outbox.sent", Action::Update)
             .object("ijw_messages", ids.join(","))
             .clients(clients);
