@@ -193,14 +193,8 @@ pub fn parse_effort(f: &Fields, errors: &mut Vec<Problem>) -> EffortInput {
     let frequency = parse_code(errors, "frequency", f.get("frequency"), Frequency::parse);
     let start_on = optional_date(errors, "start_on", f.get("start_on"));
     let end_on = optional_date(errors, "end_on", f.get("end_on"));
-    if let (Some(s), Some(e)) = (start_on, end_on)
-        && e < s
-    {
-        errors.push(Problem::new(
-            "end_on",
-            "De einddatum ligt vóór de begindatum.",
-            "The end date lies before the start date.",
-        ));
+    if let Err(e) = eenplan_domain::DateRange::check("end_on", start_on, end_on) {
+        errors.push(e.into());
     }
     let pgb_cents = match f.get("pgb_amount").trim() {
         "" => None,

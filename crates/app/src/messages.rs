@@ -346,14 +346,8 @@ impl ReconcileQuery {
         };
         let from = date("van", &self.van, today - chrono::Duration::days(92))?;
         let to = date("tot", &self.tot, today + chrono::Duration::days(365))?;
-        if to < from {
-            return Err(Error::invalid(Problem::new(
-                "tot",
-                "De einddatum ligt vóór de begindatum.",
-                "The end date lies before the start date.",
-            )));
-        }
-        Ok((from, to))
+        let period = eenplan_domain::DateRange::new("tot", from, to)?;
+        Ok((period.start(), period.end()))
     }
 }
 

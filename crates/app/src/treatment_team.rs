@@ -386,14 +386,8 @@ pub async fn add_member_action(
     };
     let from = required_date(&mut errors, "valid_from", f.get("valid_from"));
     let to = optional_date(&mut errors, "valid_to", f.get("valid_to"));
-    if let (Some(a), Some(b)) = (from, to)
-        && b < a
-    {
-        errors.push(Problem::new(
-            "valid_to",
-            "De einddatum ligt vóór de begindatum.",
-            "The end date lies before the start date.",
-        ));
+    if let Err(e) = eenplan_domain::DateRange::check("valid_to", from, to) {
+        errors.push(e.into());
     }
     let (Some(committed), Some(from)) = (committed, from) else {
         return Err(Error::Invalid(errors));

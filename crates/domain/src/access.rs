@@ -186,12 +186,8 @@ impl Effort {
                 "Choose the frequency.",
             ));
         }
-        if end < start {
-            errors.push(FieldError::new(
-                "end_on",
-                "De einddatum ligt vóór de begindatum.",
-                "The end date lies before the start date.",
-            ));
+        if let Err(e) = crate::DateRange::new("end_on", start, end) {
+            errors.push(e);
         }
         match (volume, unit, frequency) {
             (Some(volume), Some(unit), Some(frequency)) if errors.is_empty() => Ok(Effort {

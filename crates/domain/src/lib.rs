@@ -7,6 +7,7 @@ pub mod case;
 pub mod cbs;
 pub mod codes;
 pub mod credentials;
+pub mod date_range;
 pub mod declaration;
 pub mod family;
 pub mod organisation;
@@ -18,6 +19,7 @@ pub mod text;
 pub mod treatment_team;
 
 pub use bsn::Bsn;
+pub use date_range::DateRange;
 pub use organisation::{AgbCode, MunicipalityCode, OrganisationType, TeamType};
 pub use policy::Permission;
 pub use role::Role;

@@ -105,13 +105,7 @@ impl Params {
                 ));
             }
         };
-        if to < from {
-            return Err(FieldError::new(
-                "to",
-                "De einddatum ligt voor de begindatum.",
-                "The last day is before the first day.",
-            ));
-        }
+        eenplan_domain::DateRange::new("to", from, to)?;
         if let Some(y) = year
             && (from.year() != y || to.year() != y)
         {

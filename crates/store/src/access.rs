@@ -1284,12 +1284,8 @@ pub async fn change_decision(
             },
             Funding::Pgb,
         ) => {
-            if *end_on < d.start_on {
-                return Err(Error::Invalid(FieldError::new(
-                    "end_on",
-                    "De einddatum ligt vóór de begindatum.",
-                    "The end date lies before the start date.",
-                )));
+            if let Err(e) = eenplan_domain::DateRange::new("end_on", d.start_on, *end_on) {
+                return Err(Error::Invalid(e));
             }
             let amount = pgb_cents.ok_or_else(|| {
                 Error::Invalid(FieldError::new(

@@ -580,15 +580,11 @@ pub async fn cost_report(
     let from = required_date(&mut errors, "from", &q.from);
     let to = required_date(&mut errors, "to", &q.to);
     match (from, to) {
-        (Some(f), Some(t)) if errors.is_empty() && t >= f => Ok(Json(
-            costs::report(&app.store, &q.municipality, f, t).await?,
-        )),
-        (Some(_), Some(_)) if errors.is_empty() => {
-            Err(AppError::invalid(crate::error::Problem::new(
-                "to",
-                "De einddatum ligt vóór de begindatum.",
-                "The end date lies before the start date.",
-            )))
+        (Some(f), Some(t)) if errors.is_empty() => {
+            let period = eenplan_domain::DateRange::new("to", f, t)?;
+            Ok(Json(
+                costs::report(&app.store, &q.municipality, period.start(), period.end()).await?,
+            ))
         }
         _ => Err(AppError::Invalid(errors)),
     }

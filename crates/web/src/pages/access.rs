@@ -1346,14 +1346,8 @@ pub async fn costs(
     let mut errors = Vec::new();
     let from = required_date(&mut errors, "van", &q.van);
     let to = required_date(&mut errors, "tot", &q.tot);
-    if let (Some(f), Some(t)) = (from, to)
-        && t < f
-    {
-        errors.push(Problem::new(
-            "tot",
-            "De einddatum ligt vóór de begindatum.",
-            "The end date lies before the start date.",
-        ));
+    if let Err(e) = eenplan_domain::DateRange::check("tot", from, to) {
+        errors.push(e.into());
     }
     let mut report = None;
     if !q.gemeente.is_empty() {

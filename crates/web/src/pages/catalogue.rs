@@ -279,14 +279,8 @@ pub async fn create_contract(
         }
         let from = required_date(&mut errors, "contract_from", f.get("contract_from"));
         let to = optional_date(&mut errors, "contract_to", f.get("contract_to"));
-        if let (Some(a), Some(b)) = (from, to)
-            && b < a
-        {
-            errors.push(Problem::new(
-                "contract_to",
-                "De einddatum ligt vóór de begindatum.",
-                "The end date lies before the start date.",
-            ));
+        if let Err(e) = eenplan_domain::DateRange::check("contract_to", from, to) {
+            errors.push(e.into());
         }
         match from {
             Some(from) if errors.is_empty() => {
@@ -334,14 +328,8 @@ pub async fn update_contract(
             parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
         let from = required_date(&mut errors, "valid_from", f.get("valid_from"));
         let to = optional_date(&mut errors, "valid_to", f.get("valid_to"));
-        if let (Some(a), Some(b)) = (from, to)
-            && b < a
-        {
-            errors.push(Problem::new(
-                "valid_to",
-                "De einddatum ligt vóór de begindatum.",
-                "The end date lies before the start date.",
-            ));
+        if let Err(e) = eenplan_domain::DateRange::check("valid_to", from, to) {
+            errors.push(e.into());
         }
         match from {
             Some(from) if errors.is_empty() => {

@@ -133,15 +133,13 @@ pub async fn dashboard(
     let from = required_date(&mut errors, "van", &q.van);
     let to = required_date(&mut errors, "tot", &q.tot);
     let (from, to) = match (from, to) {
-        (Some(f), Some(t)) if t >= f => (f, t),
-        (Some(_), Some(_)) => {
-            errors.push(Problem::new(
-                "tot",
-                "De einddatum ligt vóór de begindatum.",
-                "The end date lies before the start date.",
-            ));
-            (today, today)
-        }
+        (Some(f), Some(t)) => match eenplan_domain::DateRange::new("tot", f, t) {
+            Ok(period) => (period.start(), period.end()),
+            Err(e) => {
+                errors.push(e.into());
+                (today, today)
+            }
+        },
         _ => (today, today),
     };
     let mut requests = store::team_requests(&app.store, &team).await?;
