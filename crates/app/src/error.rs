@@ -126,7 +126,7 @@ pub fn duplicate(constraint: &str) -> Problem {
 
 impl From<eenplan_store::Error> for Error {
     fn from(e: eenplan_store::Error) -> Self {
-        use eenplan_store::Error as E;
+        use eenplan_store::{Error as E, Misfit};
         match e {
             E::NotFound => Error::NotFound,
             E::Conflict => Error::Conflict,
@@ -161,20 +161,27 @@ impl From<eenplan_store::Error> for Error {
                 "Another team closed this family's case recently; the family is still that team's. Ask that team to reopen the case, or give a reason to break the glass (this is recorded and reviewed by that team).",
             )),
             E::NotApplicable(what) => Error::invalid(match what {
-                "existing youth" | "youths of two families" => Problem::new(
+                Misfit::UnknownYouth | Misfit::YouthsOfTwoFamilies => Problem::new(
                     "youths.0.existing_id",
                     "De gekozen bekende jeugdigen horen niet bij één gezin; meld ze apart aan of zoek opnieuw.",
                     "The known youths chosen do not belong to one family; register them apart or search again.",
                 ),
-                "user" | "user role" | "coordinator" => Problem::new(
-                    "user_id",
-                    "Kies een actieve professional die aan deze casus kan werken.",
-                    "Choose an active professional who can work on this case.",
+                Misfit::UnknownUser | Misfit::RoleNotOnCases | Misfit::NotACoordinator => {
+                    Problem::new(
+                        "user_id",
+                        "Kies een actieve professional die aan deze casus kan werken.",
+                        "Choose an active professional who can work on this case.",
+                    )
+                }
+                Misfit::NotTeamMembers => Problem::new(
+                    "to_user_id",
+                    "Kies twee medewerkers van dit team.",
+                    "Choose two workers of this team.",
                 ),
-                _ => Problem::new(
-                    "",
-                    "Dit is hier niet mogelijk.",
-                    "This is not possible here.",
+                Misfit::NotAProvider => Problem::new(
+                    "provider_id",
+                    "Kies een zorgaanbieder.",
+                    "Choose a care provider.",
                 ),
             }),
             other => Error::Internal(other.to_string()),

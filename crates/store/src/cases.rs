@@ -531,10 +531,12 @@ pub async fn register(
             .bind(pid)
             .fetch_optional(&mut **tx)
             .await?;
-            let fid = fid.ok_or(Error::NotApplicable("existing youth"))?;
+            let fid = fid.ok_or(Error::NotApplicable(crate::Misfit::UnknownYouth))?;
             match &family_id {
                 None => family_id = Some(fid),
-                Some(f) if *f != fid => return Err(Error::NotApplicable("youths of two families")),
+                Some(f) if *f != fid => {
+                    return Err(Error::NotApplicable(crate::Misfit::YouthsOfTwoFamilies));
+                }
                 Some(_) => {}
             }
         }
@@ -1202,9 +1204,9 @@ pub async fn add_involvement(
     let role = role
         .as_deref()
         .and_then(eenplan_domain::Role::parse)
-        .ok_or(Error::NotApplicable("user"))?;
+        .ok_or(Error::NotApplicable(crate::Misfit::UnknownUser))?;
     if !eenplan_domain::policy::allows(role, eenplan_domain::Permission::ViewCases) {
-        return Err(Error::NotApplicable("user role"));
+        return Err(Error::NotApplicable(crate::Misfit::RoleNotOnCases));
     }
     sqlx::query(
         "INSERT INTO case_involvements (case_id, user_id, reason, added_by, added_at) VALUES ($1, $2, $3, $4, $5)",
@@ -1600,7 +1602,7 @@ pub async fn transfer_caseload(
             eenplan_domain::policy::allows(r, eenplan_domain::Permission::RegisterCases)
         });
     if from == to || members != distinct || !to_works_cases {
-        return Err(Error::NotApplicable("team members"));
+        return Err(Error::NotApplicable(crate::Misfit::NotTeamMembers));
     }
     // The open cases of the team that `from` works on or coordinates.
     let cases = sqlx::query(

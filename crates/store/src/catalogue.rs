@@ -348,7 +348,7 @@ async fn check_provider(tx: &mut Tx, provider_id: &str) -> Result<()> {
     match kind.as_deref() {
         Some("provider") => Ok(()),
         // Not a provider, or no organisation at all: the field is the provider.
-        _ => Err(Error::NotApplicable("provider")),
+        _ => Err(Error::NotApplicable(crate::Misfit::NotAProvider)),
     }
 }
 

@@ -79,8 +79,8 @@ pub enum Error {
     #[error("case transition refused: {0:?}")]
     Transition(eenplan_domain::case::TransitionError),
     /// A person or user named in the input does not belong where it should.
-    #[error("not allowed here: {0}")]
-    NotApplicable(&'static str),
+    #[error("not allowed here: {0:?}")]
+    NotApplicable(Misfit),
     /// The family has an open case held by another team.
     #[error("the family has an open case with another team")]
     CaseElsewhere,
@@ -144,6 +144,25 @@ impl From<sqlx::Error> for Error {
 
 fn is_sqlite_busy(code: &str) -> bool {
     code.len() < 5 && code.parse::<i32>().is_ok_and(|c| c & 0xff == 5)
+}
+
+/// What a person or user named in the input is not, where it was named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Misfit {
+    /// The known youth to link does not exist (or is no youth).
+    UnknownYouth,
+    /// The known youths to link belong to two families.
+    YouthsOfTwoFamilies,
+    /// No active account by that id.
+    UnknownUser,
+    /// The account's role does not work on cases.
+    RoleNotOnCases,
+    /// The workers of a caseload transfer are not both of the team.
+    NotTeamMembers,
+    /// The coordinator chosen is not an active professional who works on cases.
+    NotACoordinator,
+    /// The organisation is no care provider.
+    NotAProvider,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

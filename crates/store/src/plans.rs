@@ -269,7 +269,7 @@ pub async fn set_coordinator(
         .fetch_one(&mut **tx)
         .await?;
         if !allowed || close == 0 {
-            return Err(Error::NotApplicable("coordinator"));
+            return Err(Error::NotApplicable(crate::Misfit::NotACoordinator));
         }
     }
     let kind = if coordinator.is_some() {

@@ -101,7 +101,7 @@ pub async fn add_membership(
         .bind(&input.user_id)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or(Error::NotApplicable("user"))?;
+        .ok_or(Error::NotApplicable(crate::Misfit::UnknownUser))?;
     let id = new_id();
     let at = now();
     sqlx::query(
