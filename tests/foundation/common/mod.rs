@@ -51,7 +51,7 @@ async fn build_template(admin_url: Option<String>) -> String {
                 .expect("connect to PostgreSQL");
             // Templates of earlier runs whose process is gone.
             let stale: Vec<String> = sqlx::query_scalar(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'eenplan_tmpl_%'",
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'eenplan_tmpl_%'",
             )
             .fetch_all(admin.pool())
             .await
