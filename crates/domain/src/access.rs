@@ -670,3 +670,21 @@ mod tests {
         assert_eq!(decision_number("1640", 2026, 7), "1640-2026-00007");
     }
 }
+
+/// A decision as issued or changed: what every version of it keeps (the store writes it
+/// for each change; the demo generator writes the same for the histories it makes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionSnapshot {
+    pub volume: Option<i64>,
+    pub unit: Option<Unit>,
+    pub frequency: Option<Frequency>,
+    pub pgb_cents: Option<i64>,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<EndReason>,
+    pub unit_price_cents: Option<i64>,
+    pub estimated_cents: i64,
+    pub provider_id: Option<String>,
+    pub product_code: String,
+}

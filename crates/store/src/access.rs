@@ -1127,19 +1127,28 @@ pub async fn decision_versions(store: &Store, id: &str) -> Result<Vec<DecisionVe
 
 async fn snapshot(tx: &mut Tx, id: &str, reason: &str, user_id: &str) -> Result<()> {
     let d = decision(tx, id).await?;
-    let json = serde_json::json!({
-        "volume": d.volume, "unit": d.unit, "frequency": d.frequency, "pgb_cents": d.pgb_cents,
-        "start_on": d.start_on, "end_on": d.end_on, "ended_on": d.ended_on, "end_reason": d.end_reason,
-        "unit_price_cents": d.unit_price_cents, "estimated_cents": d.estimated_cents,
-        "provider_id": d.provider_id, "product_code": d.product_code,
-    });
+    let json = serde_json::to_string(&eenplan_domain::access::DecisionSnapshot {
+        volume: d.volume,
+        unit: d.unit,
+        frequency: d.frequency,
+        pgb_cents: d.pgb_cents,
+        start_on: d.start_on,
+        end_on: d.end_on,
+        ended_on: d.ended_on,
+        end_reason: d.end_reason,
+        unit_price_cents: d.unit_price_cents,
+        estimated_cents: d.estimated_cents,
+        provider_id: d.provider_id.clone(),
+        product_code: d.product_code.clone(),
+    })
+    .map_err(|e| Error::Corrupt(e.to_string()))?;
     sqlx::query(
         "INSERT INTO decision_versions (decision_id, version, snapshot, reason, changed_by, changed_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id)
     .bind(d.version)
-    .bind(json.to_string())
+    .bind(json)
     .bind(reason)
     .bind(user_id)
     .bind(now())

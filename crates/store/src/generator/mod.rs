@@ -2075,18 +2075,21 @@ impl Generator {
         // The decision as issued; then the provider's reports of start and end and the
         // early end (a new version).
         let snapshot = |estimated: i64, ended: Option<(NaiveDate, EndReason)>| {
-            serde_json::json!({
-                "volume": zin.then_some(volume),
-                "unit": zin.then_some(product.unit),
-                "frequency": zin.then_some(product.frequency),
-                "pgb_cents": pgb,
-                "start_on": start, "end_on": end,
-                "ended_on": ended.map(|(d, _)| d), "end_reason": ended.map(|(_, r)| r),
-                "unit_price_cents": zin.then_some(price),
-                "estimated_cents": estimated,
-                "provider_id": provider, "product_code": product.code,
+            serde_json::to_string(&eenplan_domain::access::DecisionSnapshot {
+                volume: zin.then_some(volume),
+                unit: zin.then_some(product.unit),
+                frequency: zin.then_some(product.frequency),
+                pgb_cents: pgb,
+                start_on: start,
+                end_on: end,
+                ended_on: ended.map(|(d, _)| d),
+                end_reason: ended.map(|(_, r)| r),
+                unit_price_cents: zin.then_some(price),
+                estimated_cents: estimated,
+                provider_id: provider.as_ref().map(|p| p.to_string()),
+                product_code: product.code.to_owned(),
             })
-            .to_string()
+            .expect("a decision snapshot always serialises")
         };
         rows.push((
             T::DecisionVersions,
