@@ -688,3 +688,167 @@ pub struct DecisionSnapshot {
     pub provider_id: Option<String>,
     pub product_code: String,
 }
+
+/// The in-kind effort of a decision in force: what a change is priced against. A change
+/// takes effect from a date; the effort before it is settled (`prior_*`), the new one
+/// runs from `segment_start`, all at the unit price of the decision's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EffortInForce {
+    pub volume: Option<i64>,
+    pub unit: Option<Unit>,
+    pub frequency: Option<Frequency>,
+    pub segment_start: NaiveDate,
+    pub prior_units_x100: i64,
+    pub prior_cents: i64,
+    pub end_on: NaiveDate,
+    pub unit_price_cents: i64,
+}
+
+/// A decision's figures after a change: where the current effort starts, what was used
+/// before it, and the total units and cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repriced {
+    pub segment_start: NaiveDate,
+    pub prior_units_x100: i64,
+    pub prior_cents: i64,
+    pub units_x100: i64,
+    pub cost_cents: i64,
+}
+
+/// "This date lies between `from` and `to`", on `field`.
+fn outside(field: &'static str, from: NaiveDate, to: NaiveDate) -> FieldError {
+    FieldError::new(
+        field,
+        format!(
+            "Deze datum ligt tussen {} en {}.",
+            from.format("%d-%m-%Y"),
+            to.format("%d-%m-%Y")
+        ),
+        format!("This date lies between {from} and {to}."),
+    )
+}
+
+impl EffortInForce {
+    /// A change or an end takes effect within the current effort (the effort before it
+    /// is settled): refused on `field` otherwise.
+    pub fn check_within(&self, field: &'static str, day: NaiveDate) -> Result<(), FieldError> {
+        if day < self.segment_start || day > self.end_on {
+            return Err(outside(field, self.segment_start, self.end_on));
+        }
+        Ok(())
+    }
+
+    /// Units and cost of the current effort from its start through `to` (none before).
+    fn over(&self, to: NaiveDate) -> Result<(i64, i64), FieldError> {
+        if to < self.segment_start {
+            return Ok((0, 0));
+        }
+        let e = Effort::new(
+            self.volume,
+            self.unit,
+            self.frequency,
+            self.segment_start,
+            to,
+        )
+        .map_err(|mut e| e.remove(0))?;
+        Ok((e.total_units_x100(), e.cost_cents(self.unit_price_cents)))
+    }
+
+    /// A new volume, frequency and end from `from` (within the current effort): what was
+    /// used before `from` is settled, the new effort is priced on, and the total must
+    /// stay an amount iJw can carry.
+    pub fn amend(
+        &self,
+        volume: Option<i64>,
+        frequency: Option<Frequency>,
+        from: NaiveDate,
+        end_on: NaiveDate,
+    ) -> Result<Repriced, FieldError> {
+        self.check_within("effective_on", from)?;
+        let new =
+            Effort::new(volume, self.unit, frequency, from, end_on).map_err(|mut e| e.remove(0))?;
+        let (before_units, before_cents) = match from.pred_opt() {
+            Some(day) => self.over(day)?,
+            None => (0, 0),
+        };
+        let prior_units_x100 = self.prior_units_x100 + before_units;
+        let prior_cents = self.prior_cents + before_cents;
+        let cost_cents = prior_cents + new.cost_cents(self.unit_price_cents);
+        check_cost(cost_cents)?;
+        Ok(Repriced {
+            segment_start: from,
+            prior_units_x100,
+            prior_cents,
+            units_x100: prior_units_x100 + new.total_units_x100(),
+            cost_cents,
+        })
+    }
+
+    /// The care ends early on `on` (not before the current effort took effect): the
+    /// units and cost through that day.
+    pub fn end(&self, on: NaiveDate) -> Result<Repriced, FieldError> {
+        self.check_within("ended_on", on)?;
+        let (units, cents) = self.over(on)?;
+        Ok(Repriced {
+            segment_start: self.segment_start,
+            prior_units_x100: self.prior_units_x100,
+            prior_cents: self.prior_cents,
+            units_x100: self.prior_units_x100 + units,
+            cost_cents: self.prior_cents + cents,
+        })
+    }
+}
+
+#[cfg(test)]
+mod repricing {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn weekly_hours() -> EffortInForce {
+        EffortInForce {
+            volume: Some(3),
+            unit: Some(Unit::Hour),
+            frequency: Some(Frequency::PerWeek),
+            segment_start: d("2026-01-01"),
+            prior_units_x100: 0,
+            prior_cents: 0,
+            end_on: d("2026-03-31"),
+            unit_price_cents: 8050,
+        }
+    }
+
+    #[test]
+    fn a_change_settles_the_effort_before_it_and_prices_the_new_one() {
+        let e = weekly_hours();
+        let ended = e.end(d("2026-01-31")).unwrap();
+        let amended = e
+            .amend(
+                Some(1),
+                Some(Frequency::PerWeek),
+                d("2026-02-01"),
+                d("2026-03-31"),
+            )
+            .unwrap();
+        assert_eq!(amended.segment_start, d("2026-02-01"));
+        assert_eq!(amended.prior_cents, ended.cost_cents, "January as it was");
+        assert!(
+            amended.cost_cents < e.end(d("2026-03-31")).unwrap().cost_cents,
+            "less care, less cost"
+        );
+        assert_eq!(
+            e.amend(
+                Some(1),
+                Some(Frequency::PerWeek),
+                d("2025-12-31"),
+                d("2026-03-31")
+            )
+            .unwrap_err()
+            .field,
+            "effective_on"
+        );
+        assert_eq!(e.end(d("2026-04-01")).unwrap_err().field, "ended_on");
+    }
+}

@@ -1194,54 +1194,34 @@ pub async fn change_decision(
             "This decision has already ended.",
         )));
     }
-    let outside = |field: &'static str, from: NaiveDate, to: NaiveDate| {
-        Error::Invalid(FieldError::new(
-            field,
-            format!(
-                "Deze datum ligt tussen {} en {}.",
-                from.format("%d-%m-%Y"),
-                to.format("%d-%m-%Y")
-            ),
-            format!("This date lies between {from} and {to}."),
-        ))
-    };
     let seg_start = d.segment_start;
-    let price = d.unit_price_cents.unwrap_or(0);
-    // The current effort over [seg_start, to]: its cost and units.
-    let current_over = |to: NaiveDate| -> Result<(i64, i64)> {
-        if to < seg_start {
-            return Ok((0, 0));
-        }
-        let e = Effort::new(d.volume, d.unit, d.frequency, seg_start, to)
-            .map_err(|mut e| Error::Invalid(e.remove(0)))?;
-        Ok((e.total_units_x100(), e.cost_cents(price)))
+    let in_force = rules::EffortInForce {
+        volume: d.volume,
+        unit: d.unit,
+        frequency: d.frequency,
+        segment_start: seg_start,
+        prior_units_x100: d.prior_units_x100,
+        prior_cents: d.prior_cents,
+        end_on: d.end_on,
+        unit_price_cents: d.unit_price_cents.unwrap_or(0),
     };
-    // (volume, frequency, pgb, end_on, ended, segment start, prior units, prior cents,
-    //  units, cost)
-    #[allow(clippy::type_complexity)]
-    let (
+    // What the change makes of the decision: its effort, end, early end and figures.
+    struct Changed {
+        volume: Option<i64>,
+        frequency: Option<Frequency>,
+        pgb: Option<i64>,
+        end_on: NaiveDate,
+        ended: Option<(NaiveDate, EndReason)>,
+        priced: rules::Repriced,
+    }
+    let Changed {
         volume,
         frequency,
         pgb,
         end_on,
         ended,
-        segment,
-        prior_units,
-        prior_cents,
-        units_x100,
-        estimated,
-    ): (
-        Option<i64>,
-        Option<Frequency>,
-        Option<i64>,
-        NaiveDate,
-        Option<(NaiveDate, EndReason)>,
-        NaiveDate,
-        i64,
-        i64,
-        i64,
-        i64,
-    ) = match (change, d.funding) {
+        priced,
+    } = match (change, d.funding) {
         (
             DecisionChange::Amend {
                 volume,
@@ -1253,19 +1233,9 @@ pub async fn change_decision(
             Funding::InKind,
         ) => {
             let from = from.unwrap_or_else(|| crate::today().clamp(seg_start, d.end_on));
-            if from < seg_start || from > d.end_on {
-                return Err(outside("effective_on", seg_start, d.end_on));
-            }
-            let new = Effort::new(*volume, d.unit, *frequency, from, *end_on)
-                .map_err(|mut e| Error::Invalid(e.remove(0)))?;
-            let (before_units, before_cents) = match from.pred_opt() {
-                Some(day) => current_over(day)?,
-                None => (0, 0),
-            };
-            let prior_units = d.prior_units_x100 + before_units;
-            let prior_cents = d.prior_cents + before_cents;
-            let total = prior_cents + new.cost_cents(price);
-            rules::check_cost(total).map_err(Error::Invalid)?;
+            let priced = in_force
+                .amend(*volume, *frequency, from, *end_on)
+                .map_err(Error::Invalid)?;
             if let Some(provider) = &d.provider_id
                 && !catalogue::has_contract(tx, provider, &d.product_id, *end_on).await?
             {
@@ -1274,18 +1244,14 @@ pub async fn change_decision(
                     ..no_contract(*end_on)
                 }));
             }
-            (
-                *volume,
-                *frequency,
-                None,
-                *end_on,
-                None,
-                from,
-                prior_units,
-                prior_cents,
-                prior_units + new.total_units_x100(),
-                total,
-            )
+            Changed {
+                volume: *volume,
+                frequency: *frequency,
+                pgb: None,
+                end_on: *end_on,
+                ended: None,
+                priced,
+            }
         }
         (
             DecisionChange::Amend {
@@ -1303,48 +1269,60 @@ pub async fn change_decision(
                     "Enter the amount of the personal budget.",
                 ))
             })?;
-            (
-                None,
-                None,
-                Some(amount),
-                *end_on,
-                None,
-                seg_start,
-                0,
-                0,
-                0,
-                amount,
-            )
+            Changed {
+                volume: None,
+                frequency: None,
+                pgb: Some(amount),
+                end_on: *end_on,
+                ended: None,
+                priced: rules::Repriced {
+                    segment_start: seg_start,
+                    prior_units_x100: 0,
+                    prior_cents: 0,
+                    units_x100: 0,
+                    cost_cents: amount,
+                },
+            }
         }
         (DecisionChange::End { on, reason }, funding) => {
             // Not before the last change took effect: that effort's cost is settled.
-            if *on < seg_start || *on > d.end_on {
-                return Err(outside("ended_on", seg_start, d.end_on));
-            }
-            let (units, cost) = match funding {
-                Funding::InKind => {
-                    let (u, c) = current_over(*on)?;
-                    (d.prior_units_x100 + u, d.prior_cents + c)
+            let priced = match funding {
+                Funding::InKind => in_force.end(*on).map_err(Error::Invalid)?,
+                Funding::Pgb => {
+                    in_force
+                        .check_within("ended_on", *on)
+                        .map_err(Error::Invalid)?;
+                    rules::Repriced {
+                        segment_start: seg_start,
+                        prior_units_x100: d.prior_units_x100,
+                        prior_cents: d.prior_cents,
+                        units_x100: 0,
+                        cost_cents: rules::pgb_ended_cents(
+                            d.pgb_cents.unwrap_or(0),
+                            d.start_on,
+                            d.end_on,
+                            *on,
+                        ),
+                    }
                 }
-                Funding::Pgb => (
-                    0,
-                    rules::pgb_ended_cents(d.pgb_cents.unwrap_or(0), d.start_on, d.end_on, *on),
-                ),
             };
-            (
-                d.volume,
-                d.frequency,
-                d.pgb_cents,
-                d.end_on,
-                Some((*on, *reason)),
-                seg_start,
-                d.prior_units_x100,
-                d.prior_cents,
-                units,
-                cost,
-            )
+            Changed {
+                volume: d.volume,
+                frequency: d.frequency,
+                pgb: d.pgb_cents,
+                end_on: d.end_on,
+                ended: Some((*on, *reason)),
+                priced,
+            }
         }
     };
+    let (segment, prior_units, prior_cents, units_x100, estimated) = (
+        priced.segment_start,
+        priced.prior_units_x100,
+        priced.prior_cents,
+        priced.units_x100,
+        priced.cost_cents,
+    );
     let last = ended.map_or(end_on, |(on, _)| on);
     let done = sqlx::query(
         "UPDATE decisions SET volume = $1, frequency = $2, pgb_cents = $3, end_on = $4, ended_on = $5,
