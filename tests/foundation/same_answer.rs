@@ -207,6 +207,82 @@ async fn every_write_with_a_page_and_an_api_answers_the_same_field_and_message()
         .await,
     );
 
+    // An access request without a youth, reason, product or result.
+    same(
+        "access request",
+        page_answer(
+            &app,
+            &w,
+            &format!("/casussen/{case}/toegang/nieuw"),
+            &[("csrf", &form_csrf), ("funding", "zin")],
+        )
+        .await,
+        api_answer(
+            &app,
+            &w,
+            &csrf,
+            M::POST,
+            &format!("/api/v1/cases/{case}/access-requests"),
+            json!({"youth_id": "", "reason": "", "product_id": "", "funding": "zin", "results": []}),
+        )
+        .await,
+    );
+    // A consultation request without its kind, reason or question.
+    same(
+        "consultation request",
+        page_answer(
+            &app,
+            &w,
+            &format!("/casussen/{case}/consultatie"),
+            &[("csrf", &form_csrf)],
+        )
+        .await,
+        api_answer(
+            &app,
+            &w,
+            &csrf,
+            M::POST,
+            &format!("/api/v1/cases/{case}/consultations"),
+            json!({"kind": "", "reason": "", "question": "", "anonymised_question": ""}),
+        )
+        .await,
+    );
+    // A budget that is no amount.
+    let (officer, ocsrf) = app.login("demo.beleid").await;
+    let officer_csrf = csrf_of(
+        &officer
+            .get(app.url("/rapportages/budgetten"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    same(
+        "budget",
+        page_answer(
+            &app,
+            &officer,
+            "/rapportages/budgetten",
+            &[
+                ("csrf", &officer_csrf),
+                ("year", "2026"),
+                ("amount", "veel"),
+            ],
+        )
+        .await,
+        api_answer(
+            &app,
+            &officer,
+            &ocsrf,
+            M::PUT,
+            "/api/v1/budgets/2026",
+            json!({"amount": "veel"}),
+        )
+        .await,
+    );
+
     // An organisation whose name exists: page, API and command line.
     let (admin, acsrf) = app.login("demo.beheerder").await;
     let existing: String = app
@@ -261,5 +337,5 @@ async fn every_write_with_a_page_and_an_api_answers_the_same_field_and_message()
         stderr.contains("name: An organisation with this name already exists."),
         "{stderr}"
     );
-    assert_eq!(checked, 6);
+    assert_eq!(checked, 9);
 }
