@@ -1,6 +1,6 @@
 //! The API of the local treatment teams: consultation requests, intake, activities,
 //! outcome, members, hours and the evaluation table. Writes go through the actions of
-//! `pages::treatment_team` (the JSON body handed in as the form's fields).
+//! `eenplan_app::treatment_team` (the JSON body handed in as the form's fields).
 
 use super::{fields, opt};
 use crate::AppState;

@@ -1,7 +1,7 @@
 //! The local treatment team's work: consultation requests (from a case, or from another
 //! referrer), the intake with the contra-indication screen, activities, the outcome,
-//! members, hours, and the evaluation table. Each write is one `*_action` over the
-//! posted fields, shared with the API (`api::treatment_team`), as in `pages::access`.
+//! members, hours, and the evaluation table. Each write is one `*_action` of
+//! `eenplan_app::treatment_team` over the posted fields, shared with the API.
 //!
 //! Access: the CJG asks from a case it holds (`case_access::run`); the team's members and its
 //! coordinator see the team's requests, the question and the case only with the family's

@@ -2,9 +2,10 @@
 //! request with support plan parts 1 and 2, the four-eyes review, the decision and its
 //! letter, evaluations and the work lists of due evaluations, and the provider's view.
 //!
-//! Access: a request, decision or evaluation is opened through its case
-//! (`case_access::open` to read, `case_access::run` to write: the holding team), except in the provider's
-//! view, which shows only what is addressed to the user's own organisation.
+//! The use cases are `eenplan_app::access`: a request, decision or evaluation is opened
+//! through its case (`case_access::open` to read, `case_access::run` to write: the
+//! holding team), except in the provider's view, which shows only what is addressed to
+//! the user's own organisation, redacted. The pages are split by use case below.
 
 use super::cases::{Labelled, choose, labels, required_date, today};
 use super::{Chrome, Fields, answer_form, form_page, has_error, invalid_form, page, render};

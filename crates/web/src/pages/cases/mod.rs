@@ -1,6 +1,7 @@
-//! Registration, the case page, the family around it, and the work lists. The parsing
-//! of each input lives here once and serves both the pages and the JSON API; who may open
-//! a case is asked of `eenplan_app::case_access`, which answers the grant every read takes.
+//! The case page, and (in the modules below) registration, the family around it, the
+//! work lists and supervision. The use cases and their parsing are `eenplan_app`'s
+//! (`registration`, `cases`); who may open a case is asked of `eenplan_app::case_access`,
+//! which answers the grant every read takes.
 
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
