@@ -210,7 +210,7 @@ pub async fn add_person(
     })?;
     let input = p.input(kind)?;
     let mut tx = store.begin().await?;
-    let id = cases::add_person(&mut tx, &caller.actor(), grant.family_id(), kind, &input)
+    let id = cases::add_person(&mut tx, &caller.actor(), &grant, kind, &input)
         .await
         .map_err(person_write_error)?;
     tx.commit().await?;
@@ -243,16 +243,9 @@ pub async fn update_person(
     let version = version_required(p.version)?;
     let input = p.input(known.kind)?;
     let mut tx = store.begin().await?;
-    cases::update_person(
-        &mut tx,
-        &caller.actor(),
-        grant.family_id(),
-        person_id,
-        version,
-        &input,
-    )
-    .await
-    .map_err(person_write_error)?;
+    cases::update_person(&mut tx, &caller.actor(), &grant, person_id, version, &input)
+        .await
+        .map_err(person_write_error)?;
     tx.commit().await?;
     Ok(())
 }
@@ -304,7 +297,7 @@ pub async fn add_network_member(
     let grant = case_access::write(store, caller, case_id).await?;
     let input = n.input()?;
     let mut tx = store.begin().await?;
-    let id = cases::add_network_member(&mut tx, &caller.actor(), grant.family_id(), &input).await?;
+    let id = cases::add_network_member(&mut tx, &caller.actor(), &grant, &input).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -335,15 +328,8 @@ pub async fn update_network_member(
     let version = version_required(n.version)?;
     let input = n.input()?;
     let mut tx = store.begin().await?;
-    cases::update_network_member(
-        &mut tx,
-        &caller.actor(),
-        grant.family_id(),
-        member_id,
-        version,
-        &input,
-    )
-    .await?;
+    cases::update_network_member(&mut tx, &caller.actor(), &grant, member_id, version, &input)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -177,10 +177,11 @@ pub async fn audit_family(tx: &mut Tx, actor: &Actor, family_id: &str, event: Ev
 pub async fn add_person(
     tx: &mut Tx,
     actor: &Actor,
-    family_id: &str,
+    grant: &CaseGrant,
     kind: PersonKind,
     p: &PersonInput,
 ) -> Result<String> {
+    let family_id = grant.writable()?.family_id();
     let id = insert_person(tx, family_id, kind, p).await?;
     audit_family(
         tx,
@@ -195,11 +196,12 @@ pub async fn add_person(
 pub async fn update_person(
     tx: &mut Tx,
     actor: &Actor,
-    family_id: &str,
+    grant: &CaseGrant,
     id: &str,
     version: i64,
     p: &PersonInput,
 ) -> Result<()> {
+    let family_id = grant.writable()?.family_id();
     let done = sqlx::query(
         "UPDATE persons SET name = $1, name_key = $2, birth_date = $3, bsn = $4, municipality_code = $5,
                 has_authority = $6, phone = $7, version = version + 1, updated_at = $8
@@ -278,9 +280,10 @@ pub async fn network(store: &Store, grant: &CaseGrant) -> Result<Vec<NetworkMemb
 pub async fn add_network_member(
     tx: &mut Tx,
     actor: &Actor,
-    family_id: &str,
+    grant: &CaseGrant,
     m: &NetworkMemberInput,
 ) -> Result<String> {
+    let family_id = grant.writable()?.family_id();
     let id = new_id();
     let at = now();
     sqlx::query(
@@ -309,11 +312,12 @@ pub async fn add_network_member(
 pub async fn update_network_member(
     tx: &mut Tx,
     actor: &Actor,
-    family_id: &str,
+    grant: &CaseGrant,
     id: &str,
     version: i64,
     m: &NetworkMemberInput,
 ) -> Result<()> {
+    let family_id = grant.writable()?.family_id();
     let done = sqlx::query(
         "UPDATE network_members SET name = $1, relation = $2, contact = $3, contribution = $4,
                 version = version + 1, updated_at = $5

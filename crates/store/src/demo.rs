@@ -356,10 +356,15 @@ async fn families(
         cases::DEFAULT_REOPEN_DAYS,
     )
     .await?;
+    // The worker writes on the family's case as its team does: through the grant.
+    let grant = match cases::open(&mut **tx, iris, &bakker.case_id).await? {
+        cases::Opened::Granted(g) => g,
+        cases::Opened::Refused(_) => return Err(crate::Error::Forbidden),
+    };
     cases::add_network_member(
         tx,
         actor,
-        &bakker.family_id,
+        &grant,
         &cases::NetworkMemberInput {
             name: "Ria Bakker".into(),
             relation: "Oma (vaders kant)".into(),
@@ -401,21 +406,12 @@ async fn families(
         ],
         goals: vec![goal],
     };
-    let v = plans::save(
-        tx,
-        actor,
-        iris,
-        &bakker.family_id,
-        1,
-        &content,
-        date("2026-10-14"),
-    )
-    .await?;
+    let v = plans::save(tx, actor, iris, &grant, 1, &content, date("2026-10-14")).await?;
     plans::agree(
         tx,
         actor,
         iris,
-        &bakker.family_id,
+        &grant,
         v,
         "Anouk Jansen",
         // An agreement cannot predate the version it agrees to.

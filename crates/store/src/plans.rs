@@ -117,11 +117,12 @@ pub async fn save(
     tx: &mut Tx,
     actor: &Actor,
     user_id: &str,
-    family_id: &str,
+    grant: &CaseGrant,
     version: i64,
     content: &PlanContent,
     on: NaiveDate,
 ) -> Result<i64> {
+    let family_id = grant.writable()?.family_id();
     let at = now();
     let number: Option<i64> = sqlx::query_scalar(
         "UPDATE family_plans SET current_version = current_version + 1, version = version + 1,
@@ -172,11 +173,12 @@ pub async fn agree(
     tx: &mut Tx,
     actor: &Actor,
     user_id: &str,
-    family_id: &str,
+    grant: &CaseGrant,
     number: i64,
     agreed_by: &str,
     agreed_on: NaiveDate,
 ) -> Result<()> {
+    let family_id = grant.writable()?.family_id();
     // Only the current version, checked and marked in one statement so a save running at
     // the same time cannot slip in between.
     let marked = sqlx::query(
@@ -241,11 +243,16 @@ pub async fn set_coordinator(
     tx: &mut Tx,
     actor: &Actor,
     by_user: &str,
-    family_id: &str,
+    grant: &CaseGrant,
     version: i64,
     coordinator: Option<&str>,
     on: NaiveDate,
 ) -> Result<()> {
+    // Choosing the coordinator: the holding team and the coordinating professional.
+    if !grant.may_coordinate() {
+        return Err(Error::Forbidden);
+    }
+    let family_id = grant.family_id();
     if let Some(uid) = coordinator {
         let role: Option<String> =
             sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND active = 1")
