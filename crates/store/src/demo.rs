@@ -357,7 +357,7 @@ async fn families(
     )
     .await?;
     // The worker writes on the family's case as its team does: through the grant.
-    let grant = match cases::open(&mut **tx, iris, &bakker.case_id).await? {
+    let grant = match cases::open(tx, iris, &bakker.case_id).await? {
         cases::Opened::Granted(g) => g,
         cases::Opened::Refused(_) => return Err(crate::Error::Forbidden),
     };
