@@ -146,7 +146,14 @@ pub async fn deliver_form(
     Auth(ctx): Auth,
 ) -> Result<Response, AppError> {
     if !is_provider(&ctx.caller()) {
-        return Err(super::refuse(&app, &ctx, "access.refused", ("ijw", "deliver")).await);
+        return Err(eenplan_app::refuse(
+            &app.store,
+            &ctx.caller(),
+            "access.refused",
+            ("ijw", "deliver"),
+        )
+        .await
+        .into());
     }
     Ok(render(&DeliveredPage {
         t: Tr(lang),
@@ -166,7 +173,14 @@ pub async fn deliver(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     if !is_provider(&ctx.caller()) {
-        return Err(super::refuse(&app, &ctx, "access.refused", ("ijw", "deliver")).await);
+        return Err(eenplan_app::refuse(
+            &app.store,
+            &ctx.caller(),
+            "access.refused",
+            ("ijw", "deliver"),
+        )
+        .await
+        .into());
     }
     let xml = f.get("xml").trim().to_owned();
     let chrome = Chrome::for_user(&ctx, lang, app.config.demo_mode, "/berichten");

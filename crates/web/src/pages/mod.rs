@@ -159,24 +159,6 @@ impl Chrome {
     }
 }
 
-/// Records that the user was refused `object` (403, audited like the route guard's
-/// refusals) and answers with the error to return.
-pub async fn refuse(
-    app: &crate::AppState,
-    ctx: &AuthContext,
-    event: &str,
-    object: (&str, &str),
-) -> AppError {
-    use eenplan_store::audit::{self, Action, Event, Outcome};
-    let e = Event::new(event.to_owned(), Action::Refuse)
-        .outcome(Outcome::Refused)
-        .object(object.0, object.1);
-    match audit::record(&app.store, &ctx.actor(), &e).await {
-        Ok(()) => AppError::Forbidden,
-        Err(e) => e.into(),
-    }
-}
-
 /// The page of an error (see `error::render_errors`).
 #[derive(Template)]
 #[template(path = "error.html")]
