@@ -2,11 +2,9 @@
 //! recorded as a delivery (a correction of the whole period when delivered before), as
 //! the administrator's page and the API do. Audited as an export by the operator.
 
-use anyhow::{Context, Result, bail};
-use eenplan_domain::cbs::Period;
+use anyhow::{Context, Result};
+use eenplan_app::cbs;
 use eenplan_store::Store;
-use eenplan_store::audit::Actor;
-use eenplan_store::cbs::{self, Producer};
 
 #[derive(clap::Args)]
 pub struct CbsExportArgs {
@@ -23,41 +21,30 @@ pub struct CbsExportArgs {
     output: Option<std::path::PathBuf>,
 }
 
-fn invalid(e: eenplan_domain::FieldError) -> anyhow::Error {
-    anyhow::anyhow!("--{}: {}", e.field, e.message_en)
+/// A problem named as the option it came from: `--period: ...`.
+fn invalid(e: eenplan_app::Error) -> anyhow::Error {
+    match e {
+        eenplan_app::Error::Invalid(problems) => anyhow::anyhow!(
+            "{}",
+            problems
+                .iter()
+                .map(|p| format!("--{}: {}", p.field, p.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
 }
 
 pub async fn run(store: &Store, args: CbsExportArgs) -> Result<()> {
-    let period = Period::parse("period", &args.period).map_err(invalid)?;
-    let mut tx = store.begin().await?;
-    let scope = match cbs::scope(
-        &mut tx,
-        "municipality",
-        args.municipality.as_deref().unwrap_or(""),
-    )
-    .await
-    {
-        Err(eenplan_store::Error::Invalid(e)) => return Err(invalid(e)),
-        other => other?,
-    };
-    let name = "system:cbs-export";
-    let delivery = match cbs::deliver(
-        &mut tx,
-        &Actor::system("cbs-export"),
-        Producer {
-            user_id: None,
-            name,
-        },
-        period,
-        &scope,
-        eenplan_store::today(),
-    )
-    .await
-    {
-        Err(eenplan_store::Error::Invalid(e)) => bail!("--{}: {}", e.field, e.message_en),
-        other => other?,
-    };
-    tx.commit().await?;
+    let municipality = args.municipality.as_deref().unwrap_or("");
+    let (period, scope) =
+        cbs::parse_request(store, "period", &args.period, "municipality", municipality)
+            .await
+            .map_err(invalid)?;
+    let delivery = cbs::deliver(store, None, period, &scope)
+        .await
+        .map_err(invalid)?;
     let s = &delivery.summary;
     match &args.output {
         Some(path) => std::fs::write(path, &delivery.content).with_context(|| {

@@ -5,11 +5,11 @@ mod cbs;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use eenplan_domain::{Role, credentials, password};
+use eenplan_domain::{Role, credentials};
 use eenplan_store::audit::{self, Actor};
 use eenplan_store::{
     Store, access, cases, catalogue, codelists, declarations, demo, directory, generator, ijw,
-    monitoring, sessions, settings, users,
+    monitoring, sessions, users,
 };
 use eenplan_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -374,10 +374,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 .into_iter()
                 .find(|u| u.username == username)
                 .with_context(|| format!("no user named {username}"))?;
-            let mut tx = store.begin().await?;
-            let (_, secret) =
-                sessions::create_api_token(&mut tx, &Actor::system("cli"), &user.id, &name).await?;
-            tx.commit().await?;
+            let secret =
+                eenplan_app::account::create_token(&store, &Actor::system("cli"), &user.id, &name)
+                    .await
+                    .map_err(cli_error)?;
             println!("{secret}");
         }
         Some(Command::Setting(SettingCommand::Show)) => {
@@ -412,44 +412,9 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             }
         }
         Some(Command::Setting(SettingCommand::Set { name, value })) => {
-            // (allowed range, what it counts)
-            let (range, unit) = match name.as_str() {
-                cases::REOPEN_DAYS_SETTING => (0..=3650, "a number of days"),
-                access::EVALUATION_MONTHS_SETTING => (1..=6, "a number of months"),
-                declarations::HOURLY_RATE_SETTING => {
-                    (0..=10_000_000, "an hourly rate in cents (10000 = EUR 100)")
-                }
-                eenplan_reports::MIN_COUNT_SETTING => {
-                    (1..=100, "the smallest count policy officers see in reports")
-                }
-                ijw::reconcile::START_WEEKS_SETTING => (
-                    1..=52,
-                    "the weeks after an assignment's first day without a start before the reconciliation names it",
-                ),
-                _ => bail!(
-                    "unknown setting {name}; known: {}, {}, {}, {}, {}",
-                    cases::REOPEN_DAYS_SETTING,
-                    access::EVALUATION_MONTHS_SETTING,
-                    declarations::HOURLY_RATE_SETTING,
-                    eenplan_reports::MIN_COUNT_SETTING,
-                    ijw::reconcile::START_WEEKS_SETTING
-                ),
-            };
-            let n: i64 = value
-                .trim()
-                .parse()
-                .ok()
-                .filter(|d| range.contains(d))
-                .with_context(|| {
-                    format!(
-                        "{name} takes {unit} from {} to {}",
-                        range.start(),
-                        range.end()
-                    )
-                })?;
-            let mut tx = store.begin().await?;
-            settings::set(&mut tx, &Actor::system("cli"), &name, &n.to_string()).await?;
-            tx.commit().await?;
+            let n = eenplan_app::settings::set(&store, &Actor::system("cli"), &name, &value)
+                .await
+                .map_err(cli_error)?;
             println!("{name} = {n}");
         }
         Some(Command::Ijw(IjwCommand::Receive { file })) => {
@@ -848,8 +813,6 @@ async fn add_user(
         let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
         bail!("unknown role {role}; choose one of: {}", all.join(", "));
     };
-    let username = eenplan_app::users::parse_username("username", username)
-        .map_err(|p| cli_error(eenplan_app::Error::Invalid(vec![p])))?;
     let organisation = directory::organisations(store)
         .await?
         .into_iter()
@@ -864,39 +827,31 @@ async fn add_user(
             .with_context(|| format!("no team named {t}"))?;
         team_ids.push(team.id.clone());
     }
-    let display_name = display_name.unwrap_or_else(|| username.clone());
+    let display_name = display_name.unwrap_or_else(|| username.to_owned());
     eprintln!("Password for {username} (one line on standard input):");
     let mut line = String::new();
     tokio::io::BufReader::new(tokio::io::stdin())
         .read_line(&mut line)
         .await?;
-    let pw = line.trim_end_matches(['\r', '\n']);
-    if let Err(e) = password::check("password", pw, &[&username, &display_name]) {
-        bail!("password refused: {}", e.message_en);
-    }
-    let secret = credentials::new_totp_secret();
-    let new = users::NewUser {
-        username: username.clone(),
+    // The same account, checks and answers as the administration pages and the API.
+    let account = eenplan_app::users::NewAccount {
+        username: username.to_owned(),
         display_name,
-        role,
+        role: role.as_str().into(),
         organisation_id: organisation.id,
-        password_hash: credentials::hash_password(pw),
-        totp_secret: secret.clone(),
-        totp_confirmed: false,
         team_ids,
+        password: line.trim_end_matches(['\r', '\n']).to_owned(),
     };
-    let mut tx = store.begin().await?;
-    match users::create_user(&mut tx, &Actor::system("cli"), &new).await {
-        Err(eenplan_store::Error::Duplicate { .. }) => {
-            bail!("a user named {username} already exists")
-        }
-        other => other?,
-    };
-    tx.commit().await?;
+    let id = eenplan_app::users::create_user(store, &Actor::system("cli"), &account)
+        .await
+        .map_err(cli_error)?;
+    let creds = users::credentials_by_id(store, &id).await?;
+    let username = users::user(store, &id).await?.username;
     println!("user {username} added as {}", role.as_str());
     println!(
         "{}",
-        credentials::totp_uri(&secret, &username).context("building the enrolment URI")?
+        credentials::totp_uri(&creds.totp_secret, &username)
+            .context("building the enrolment URI")?
     );
     Ok(())
 }

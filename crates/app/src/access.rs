@@ -7,9 +7,10 @@
 //! to its own organisation, in the provider's view.
 
 use crate::case_access;
+use crate::cases::{form_version, version_required};
 use crate::input::{
-    Fields, choose, has_error, not_in_future, optional_date, optional_text, parse_version,
-    required_date, required_text, today,
+    Fields, Whole, choose, has_error, not_in_future, optional_date, optional_text, required_date,
+    required_text, today,
 };
 use crate::{Caller, Error, Problem, Result};
 use eenplan_domain::AgbCode;
@@ -27,6 +28,8 @@ use eenplan_store::audit::{self, Action, Event};
 use eenplan_store::grant::{Basis, CaseGrant};
 use eenplan_store::monitoring::{self, EvaluationInput};
 use eenplan_store::plans;
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 pub async fn load_request(store: &Store, id: &str) -> Result<AccessRequest, Error> {
     let mut conn = store
@@ -173,16 +176,36 @@ fn parse_code<T>(
     v
 }
 
+fn text(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+/// A form's optional field: `None` when empty.
+fn form_opt(f: &Fields, name: &str) -> Option<String> {
+    let v = f.get(name);
+    (!v.trim().is_empty()).then(|| v.to_owned())
+}
+
+/// Support plan part 2 as given, before it is read: every field optional.
+struct EffortText<'a> {
+    volume: &'a str,
+    unit: &'a str,
+    frequency: &'a str,
+    start_on: &'a str,
+    end_on: &'a str,
+    pgb_amount: &'a str,
+}
+
 /// Part 2 as typed: every field optional, each checked on its own; the completeness
 /// rules are the store's (a draft may be incomplete).
-pub fn parse_effort(f: &Fields, errors: &mut Vec<Problem>) -> EffortInput {
+fn parse_effort(e: EffortText, errors: &mut Vec<Problem>) -> EffortInput {
     let volume = parse_int(
         errors,
         "volume",
-        f.get("volume"),
+        e.volume,
         eenplan_domain::access::MAX_VOLUME,
     );
-    let unit = parse_code(errors, "unit", f.get("unit"), Unit::parse);
+    let unit = parse_code(errors, "unit", e.unit, Unit::parse);
     if volume.is_some() && unit.is_none() && !has_error(errors, "unit") {
         errors.push(Problem::new(
             "unit",
@@ -190,13 +213,13 @@ pub fn parse_effort(f: &Fields, errors: &mut Vec<Problem>) -> EffortInput {
             "A volume needs a unit; choose the unit.",
         ));
     }
-    let frequency = parse_code(errors, "frequency", f.get("frequency"), Frequency::parse);
-    let start_on = optional_date(errors, "start_on", f.get("start_on"));
-    let end_on = optional_date(errors, "end_on", f.get("end_on"));
+    let frequency = parse_code(errors, "frequency", e.frequency, Frequency::parse);
+    let start_on = optional_date(errors, "start_on", e.start_on);
+    let end_on = optional_date(errors, "end_on", e.end_on);
     if let Err(e) = eenplan_domain::DateRange::check("end_on", start_on, end_on) {
         errors.push(e.into());
     }
-    let pgb_cents = match f.get("pgb_amount").trim() {
+    let pgb_cents = match e.pgb_amount.trim() {
         "" => None,
         s => match parse_euros("pgb_amount", s) {
             Ok(0) => {
@@ -224,103 +247,205 @@ pub fn parse_effort(f: &Fields, errors: &mut Vec<Problem>) -> EffortInput {
     }
 }
 
-pub fn parse_request(f: &Fields) -> Result<RequestInput, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let youth_id = f.get("youth_id").trim().to_owned();
-    if youth_id.is_empty() {
-        errors.push(choose("youth_id"));
+// ---------------------------------------------------------------- the request
+
+/// One result the care must reach, in the family's words.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = ResultBody)]
+pub struct ResultText {
+    /// In the family's words.
+    pub text: String,
+    /// The id of the family plan's goal this result serves.
+    #[serde(default)]
+    pub goal_id: Option<String>,
+}
+
+/// Write an access request (a new draft, or a draft or sent-back request changed):
+/// support plan part 1 and, where the CJG records it, part 2.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = RequestBody)]
+pub struct WriteRequest {
+    /// Required when changing a request.
+    pub version: Option<i64>,
+    pub youth_id: String,
+    /// cjg (default), or a legal referrer of COD327: 02 GP, 03 youth doctor, 04 GI,
+    /// 05 medical specialist.
+    #[serde(default)]
+    pub referrer_type: Option<String>,
+    /// The referrer's AGB code (8 digits) when not cjg.
+    #[serde(default)]
+    pub referrer_code: Option<String>,
+    pub reason: String,
+    pub product_id: String,
+    /// zin or pgb.
+    pub funding: String,
+    /// The contracted provider (zin only).
+    #[serde(default)]
+    pub provider_id: Option<String>,
+    pub results: Vec<ResultText>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub volume: Whole,
+    /// WJ756 code, e.g. 04 (hour).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// WMO757 code: 1 per day, 2 per week, 4 per month, 6 total.
+    #[serde(default)]
+    pub frequency: Option<String>,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub start_on: Option<String>,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub end_on: Option<String>,
+    /// Euros, e.g. "1250,00" (pgb only).
+    #[serde(default)]
+    pub pgb_amount: Option<String>,
+}
+
+impl WriteRequest {
+    /// From the request form: results as `result.N` with `result.N.goal`.
+    pub fn from_form(f: &Fields) -> WriteRequest {
+        WriteRequest {
+            version: form_version(f),
+            youth_id: f.get("youth_id").into(),
+            referrer_type: form_opt(f, "referrer_type"),
+            referrer_code: form_opt(f, "referrer_code"),
+            reason: f.get("reason").into(),
+            product_id: f.get("product_id").into(),
+            funding: f.get("funding").into(),
+            provider_id: form_opt(f, "provider_id"),
+            results: (0..MAX_RESULTS)
+                .map(|i| ResultText {
+                    text: f.get(&format!("result.{i}")).into(),
+                    goal_id: form_opt(f, &format!("result.{i}.goal")),
+                })
+                .collect(),
+            volume: Whole::from_form(f.get("volume")),
+            unit: form_opt(f, "unit"),
+            frequency: form_opt(f, "frequency"),
+            start_on: form_opt(f, "start_on"),
+            end_on: form_opt(f, "end_on"),
+            pgb_amount: form_opt(f, "pgb_amount"),
+        }
     }
-    let referrer_type = match f.get("referrer_type").trim() {
-        "" => ReferrerType::Cjg,
-        s => ReferrerType::parse(s).unwrap_or_else(|| {
-            errors.push(choose("referrer_type"));
-            ReferrerType::Cjg
-        }),
-    };
-    let referrer_code = if referrer_type == ReferrerType::Cjg {
-        None
-    } else {
-        match AgbCode::parse("referrer_code", f.get("referrer_code")) {
-            Ok(c) => Some(c.as_str().to_owned()),
-            Err(e) => {
-                errors.push(e.into());
+
+    fn parse(&self) -> Result<RequestInput, Vec<Problem>> {
+        let mut errors = Vec::new();
+        let youth_id = self.youth_id.trim().to_owned();
+        if youth_id.is_empty() {
+            errors.push(choose("youth_id"));
+        }
+        let referrer_type = match text(&self.referrer_type).trim() {
+            "" => ReferrerType::Cjg,
+            s => ReferrerType::parse(s).unwrap_or_else(|| {
+                errors.push(choose("referrer_type"));
+                ReferrerType::Cjg
+            }),
+        };
+        let referrer_code = if referrer_type == ReferrerType::Cjg {
+            None
+        } else {
+            match AgbCode::parse("referrer_code", text(&self.referrer_code)) {
+                Ok(c) => Some(c.as_str().to_owned()),
+                Err(e) => {
+                    errors.push(e.into());
+                    None
+                }
+            }
+        };
+        let reason = required_text(&mut errors, "reason", &self.reason, 4000);
+        let product_id = self.product_id.trim().to_owned();
+        if product_id.is_empty() {
+            errors.push(choose("product_id"));
+        }
+        let funding = Funding::parse(&self.funding);
+        if funding.is_none() {
+            errors.push(choose("funding"));
+        }
+        let provider = text(&self.provider_id).trim();
+        let provider_id = match (funding, provider.is_empty()) {
+            (Some(Funding::InKind), true) => {
+                errors.push(Problem::new(
+                    "provider_id",
+                    "Zorg in natura heeft een gecontracteerde aanbieder; kies de aanbieder.",
+                    "In-kind care needs a contracted provider; choose the provider.",
+                ));
                 None
             }
-        }
-    };
-    let reason = required_text(&mut errors, "reason", f.get("reason"), 4000);
-    let product_id = f.get("product_id").trim().to_owned();
-    if product_id.is_empty() {
-        errors.push(choose("product_id"));
-    }
-    let funding = Funding::parse(f.get("funding"));
-    if funding.is_none() {
-        errors.push(choose("funding"));
-    }
-    let provider = f.get("provider_id").trim();
-    let provider_id = match (funding, provider.is_empty()) {
-        (Some(Funding::InKind), true) => {
+            (Some(Funding::Pgb), false) => {
+                errors.push(Problem::new(
+                    "provider_id",
+                    "Bij een PGB kiest het gezin zelf de zorg; laat de aanbieder leeg.",
+                    "With a personal budget the family chooses the care itself; leave the provider empty.",
+                ));
+                None
+            }
+            (_, false) => Some(provider.to_owned()),
+            _ => None,
+        };
+        if self.results.len() > MAX_RESULTS {
             errors.push(Problem::new(
-                "provider_id",
-                "Zorg in natura heeft een gecontracteerde aanbieder; kies de aanbieder.",
-                "In-kind care needs a contracted provider; choose the provider.",
+                &format!("result.{MAX_RESULTS}"),
+                &format!("Ten hoogste {MAX_RESULTS} resultaten per aanvraag."),
+                &format!("At most {MAX_RESULTS} results per request."),
             ));
-            None
         }
-        (Some(Funding::Pgb), false) => {
+        let mut results = Vec::new();
+        for (i, r) in self.results.iter().take(MAX_RESULTS).enumerate() {
+            let field = format!("result.{i}");
+            if let Some(result) = optional_text(&mut errors, &field, &r.text, 1000) {
+                let goal = text(&r.goal_id).trim();
+                results.push(ResultInput {
+                    text: result,
+                    goal_id: (!goal.is_empty()).then(|| goal.to_owned()),
+                });
+            }
+        }
+        if results.is_empty() {
             errors.push(Problem::new(
-                "provider_id",
-                "Bij een PGB kiest het gezin zelf de zorg; laat de aanbieder leeg.",
-                "With a personal budget the family chooses the care itself; leave the provider empty.",
+                "result.0",
+                "Beschrijf ten minste één resultaat dat met de zorg bereikt moet worden.",
+                "Describe at least one result the care must reach.",
             ));
-            None
         }
-        (_, false) => Some(provider.to_owned()),
-        _ => None,
-    };
-    let mut results = Vec::new();
-    for i in 0..MAX_RESULTS {
-        let field = format!("result.{i}");
-        if let Some(text) = optional_text(&mut errors, &field, f.get(&field), 1000) {
-            let goal = f.get(&format!("result.{i}.goal")).trim();
-            results.push(ResultInput {
-                text,
-                goal_id: (!goal.is_empty()).then(|| goal.to_owned()),
-            });
+        let effort = parse_effort(
+            EffortText {
+                volume: self.volume.as_str(),
+                unit: text(&self.unit),
+                frequency: text(&self.frequency),
+                start_on: text(&self.start_on),
+                end_on: text(&self.end_on),
+                pgb_amount: text(&self.pgb_amount),
+            },
+            &mut errors,
+        );
+        match funding {
+            Some(funding) if errors.is_empty() => Ok(RequestInput {
+                youth_id,
+                referrer_type,
+                referrer_code,
+                reason,
+                product_id,
+                funding,
+                provider_id,
+                results,
+                effort,
+            }),
+            _ => Err(errors),
         }
-    }
-    if results.is_empty() {
-        errors.push(Problem::new(
-            "result.0",
-            "Beschrijf ten minste één resultaat dat met de zorg bereikt moet worden.",
-            "Describe at least one result the care must reach.",
-        ));
-    }
-    let effort = parse_effort(f, &mut errors);
-    match funding {
-        Some(funding) if errors.is_empty() => Ok(RequestInput {
-            youth_id,
-            referrer_type,
-            referrer_code,
-            reason,
-            product_id,
-            funding,
-            provider_id,
-            results,
-            effort,
-        }),
-        _ => Err(errors),
     }
 }
 
-pub async fn create_request_action(
+/// A new draft request for one youth on a case (the holding team); answers its id.
+pub async fn create_request(
     store: &Store,
     caller: &Caller,
     case_id: &str,
-    f: &Fields,
+    c: &WriteRequest,
 ) -> Result<String, Error> {
-    case_access::run(store, &caller.clone(), case_id).await?;
-    let input = parse_request(f).map_err(Error::Invalid)?;
+    case_access::run(store, caller, case_id).await?;
+    let input = c.parse().map_err(Error::Invalid)?;
     let mut tx = store.begin().await?;
     let id = store_access::create_request(
         &mut tx,
@@ -335,17 +460,17 @@ pub async fn create_request_action(
     Ok(id)
 }
 
-pub async fn update_request_action(
+/// Changes a draft or sent-back request (the holding team).
+pub async fn update_request(
     store: &Store,
     caller: &Caller,
     id: &str,
-    f: &Fields,
+    c: &WriteRequest,
 ) -> Result<(), Error> {
     let r = load_request(store, id).await?;
-    case_access::run(store, &caller.clone(), &r.case_id).await?;
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| Error::Invalid(vec![p]))?;
-    let input = parse_request(f).map_err(Error::Invalid)?;
+    case_access::run(store, caller, &r.case_id).await?;
+    let version = version_required(c.version)?;
+    let input = c.parse().map_err(Error::Invalid)?;
     let mut tx = store.begin().await?;
     store_access::update_request(
         &mut tx,
@@ -361,37 +486,188 @@ pub async fn update_request_action(
     Ok(())
 }
 
-pub async fn change_decision_action(
+/// Move a request on: submit or withdraw (the holding team), approve or send back (a
+/// reviewer of the team who did not write it).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = StepBody)]
+pub struct TakeStep {
+    pub version: Option<i64>,
+    /// submit, withdraw (the holding team), approve or send_back (a reviewer who did not
+    /// write the request).
+    pub step: String,
+    /// Required for send_back.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// The steps a person takes by name (the provider's part 2 is its own command).
+const STEPS: &[(&str, RequestStep)] = &[
+    ("submit", RequestStep::Submit),
+    ("withdraw", RequestStep::Withdraw),
+    ("approve", RequestStep::Approve),
+    ("send_back", RequestStep::SendBack),
+];
+
+impl TakeStep {
+    /// From the request page: each step is its own button and route.
+    pub fn from_form(step: RequestStep, f: &Fields) -> TakeStep {
+        TakeStep {
+            version: form_version(f),
+            step: STEPS
+                .iter()
+                .find(|(_, s)| *s == step)
+                .map_or("", |(name, _)| name)
+                .into(),
+            comment: form_opt(f, "comment"),
+        }
+    }
+}
+
+/// Takes the step; answers the decision taken on approval.
+pub async fn take_step(
     store: &Store,
     caller: &Caller,
     id: &str,
-    f: &Fields,
+    c: &TakeStep,
+) -> Result<Option<String>, Error> {
+    let Some(&(_, step)) = STEPS.iter().find(|(name, _)| *name == c.step) else {
+        return Err(Error::invalid(Problem::new(
+            "step",
+            "Kies submit, withdraw, approve of send_back.",
+            "Choose submit, withdraw, approve or send_back.",
+        )));
+    };
+    let r = load_request(store, id).await?;
+    case_access::run(store, caller, &r.case_id).await?;
+    if matches!(step, RequestStep::Approve | RequestStep::SendBack)
+        && !policy::allows(caller.principal.role, Permission::ReviewAccess)
+    {
+        eenplan_store::cases::record_refusal(store, &caller.actor(), &r.case_id).await?;
+        return Err(Error::Forbidden);
+    }
+    let version = version_required(c.version)?;
+    let mut errors = Vec::new();
+    let comment = optional_text(&mut errors, "comment", text(&c.comment), 4000).unwrap_or_default();
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let mut tx = store.begin().await?;
+    let (_, decision) = store_access::request_step(
+        &mut tx,
+        &caller.actor(),
+        caller.user_id(),
+        id,
+        version,
+        step,
+        &comment,
+        today(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(decision)
+}
+
+// ---------------------------------------------------------------- the decision
+
+/// A new version of a decision (volume, frequency, end date or PGB amount) or its early
+/// end (the holding team).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = ChangeBody)]
+pub struct ChangeDecision {
+    pub version: Option<i64>,
+    /// amend (volume, frequency, end date or PGB amount) or end (early end).
+    pub kind: String,
+    /// Why: kept with the new version.
+    pub reason: String,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub volume: Whole,
+    #[serde(default)]
+    pub frequency: Option<String>,
+    #[serde(default)]
+    pub pgb_amount: Option<String>,
+    /// YYYY-MM-DD (amend)
+    #[serde(default)]
+    pub end_on: Option<String>,
+    /// YYYY-MM-DD (amend, in kind): the change takes effect on this day; today when empty.
+    #[serde(default)]
+    pub effective_on: Option<String>,
+    /// YYYY-MM-DD (end)
+    #[serde(default)]
+    pub ended_on: Option<String>,
+    /// goals_reached, care_stopped, moved, other_care, other (end)
+    #[serde(default)]
+    pub end_reason: Option<String>,
+}
+
+impl ChangeDecision {
+    /// From the decision page's change or end form (`change_reason` there: the page holds
+    /// more than one form).
+    pub fn from_form(f: &Fields) -> ChangeDecision {
+        ChangeDecision {
+            version: form_version(f),
+            kind: f.get("kind").into(),
+            reason: f.get("change_reason").into(),
+            volume: Whole::from_form(f.get("volume")),
+            frequency: form_opt(f, "frequency"),
+            pgb_amount: form_opt(f, "pgb_amount"),
+            end_on: form_opt(f, "end_on"),
+            effective_on: form_opt(f, "effective_on"),
+            ended_on: form_opt(f, "ended_on"),
+            end_reason: form_opt(f, "end_reason"),
+        }
+    }
+}
+
+pub async fn change_decision(
+    store: &Store,
+    caller: &Caller,
+    id: &str,
+    c: &ChangeDecision,
 ) -> Result<(), Error> {
     let d = load_decision(store, id).await?;
-    case_access::run(store, &caller.clone(), &d.case_id).await?;
+    case_access::run(store, caller, &d.case_id).await?;
+    let version = version_required(c.version)?;
     let mut errors = Vec::new();
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| Error::Invalid(vec![p]))?;
-    let reason = required_text(&mut errors, "change_reason", f.get("change_reason"), 1000);
-    let change = if f.get("kind") == "end" {
-        let on = required_date(&mut errors, "ended_on", f.get("ended_on"));
-        let why = EndReason::parse(f.get("end_reason"));
-        if why.is_none() {
-            errors.push(choose("end_reason"));
+    let reason = required_text(&mut errors, "reason", &c.reason, 1000);
+    let change = match c.kind.as_str() {
+        "end" => {
+            let on = required_date(&mut errors, "ended_on", text(&c.ended_on));
+            let why = EndReason::parse(text(&c.end_reason));
+            if why.is_none() {
+                errors.push(choose("end_reason"));
+            }
+            on.zip(why)
+                .map(|(on, reason)| DecisionChange::End { on, reason })
         }
-        on.zip(why)
-            .map(|(on, reason)| DecisionChange::End { on, reason })
-    } else {
-        let effort = parse_effort(f, &mut errors);
-        let end_on = required_date(&mut errors, "end_on", f.get("end_on"));
-        let from = optional_date(&mut errors, "effective_on", f.get("effective_on"));
-        end_on.map(|end_on| DecisionChange::Amend {
-            volume: effort.volume,
-            frequency: effort.frequency,
-            pgb_cents: effort.pgb_cents,
-            end_on,
-            from,
-        })
+        "amend" | "" => {
+            // The unit is the decision's: a change does not change what is counted.
+            let unit = d.unit.map(|u| u.as_str()).unwrap_or_default();
+            let effort = parse_effort(
+                EffortText {
+                    volume: c.volume.as_str(),
+                    unit,
+                    frequency: text(&c.frequency),
+                    start_on: "",
+                    end_on: "",
+                    pgb_amount: text(&c.pgb_amount),
+                },
+                &mut errors,
+            );
+            let end_on = required_date(&mut errors, "end_on", text(&c.end_on));
+            let from = optional_date(&mut errors, "effective_on", text(&c.effective_on));
+            end_on.map(|end_on| DecisionChange::Amend {
+                volume: effort.volume,
+                frequency: effort.frequency,
+                pgb_cents: effort.pgb_cents,
+                end_on,
+                from,
+            })
+        }
+        _ => {
+            errors.push(choose("kind"));
+            None
+        }
     };
     match change {
         Some(change) if errors.is_empty() => {
@@ -413,18 +689,41 @@ pub async fn change_decision_action(
     }
 }
 
-pub async fn add_time_action(
+/// Time spent on monitoring a decision (a call, a visit) outside an evaluation.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = TimeBody)]
+pub struct SpendTime {
+    /// YYYY-MM-DD
+    pub on: String,
+    #[schema(value_type = i64)]
+    pub minutes: Whole,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl SpendTime {
+    /// From the decision page's time form (`time_on`, `time_note` there).
+    pub fn from_form(f: &Fields) -> SpendTime {
+        SpendTime {
+            on: f.get("time_on").into(),
+            minutes: Whole::from_form(f.get("minutes")),
+            note: form_opt(f, "time_note"),
+        }
+    }
+}
+
+pub async fn spend_time(
     store: &Store,
     caller: &Caller,
     id: &str,
-    f: &Fields,
+    c: &SpendTime,
 ) -> Result<(), Error> {
     let d = load_decision(store, id).await?;
-    case_access::run(store, &caller.clone(), &d.case_id).await?;
+    case_access::run(store, caller, &d.case_id).await?;
     let mut errors = Vec::new();
-    let on = required_date(&mut errors, "time_on", f.get("time_on"));
-    not_in_future(&mut errors, "time_on", on);
-    let minutes = parse_int(&mut errors, "minutes", f.get("minutes"), 1440);
+    let on = required_date(&mut errors, "on", &c.on);
+    not_in_future(&mut errors, "on", on);
+    let minutes = parse_int(&mut errors, "minutes", c.minutes.as_str(), 1440);
     if minutes.is_none() && !has_error(&errors, "minutes") {
         errors.push(Problem::new(
             "minutes",
@@ -432,7 +731,7 @@ pub async fn add_time_action(
             "Enter the number of minutes.",
         ));
     }
-    let note = optional_text(&mut errors, "time_note", f.get("time_note"), 500).unwrap_or_default();
+    let note = optional_text(&mut errors, "note", text(&c.note), 500).unwrap_or_default();
     match (on, minutes) {
         (Some(on), Some(minutes)) if errors.is_empty() => {
             let mut tx = store.begin().await?;
@@ -453,36 +752,64 @@ pub async fn add_time_action(
     }
 }
 
-pub async fn record_evaluation_action(
+/// An evaluation held with the family: its view, the outcome, and a score per result of
+/// the request.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = EvaluationBody)]
+pub struct RecordEvaluation {
+    pub version: Option<i64>,
+    /// YYYY-MM-DD
+    pub done_on: String,
+    pub family_view: String,
+    /// continue, scale_down, scale_up or end.
+    pub outcome: String,
+    /// One score per result of the request, in the request's order: reached, partly or
+    /// not_reached.
+    pub scores: Vec<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub minutes: Whole,
+}
+
+impl RecordEvaluation {
+    /// From the evaluation form: scores as `score.N`.
+    pub fn from_form(f: &Fields) -> RecordEvaluation {
+        RecordEvaluation {
+            version: form_version(f),
+            done_on: f.get("done_on").into(),
+            family_view: f.get("family_view").into(),
+            outcome: f.get("outcome").into(),
+            scores: (0..MAX_RESULTS)
+                .map(|i| f.get(&format!("score.{i}")).to_owned())
+                .collect(),
+            minutes: Whole::from_form(f.get("minutes")),
+        }
+    }
+}
+
+pub async fn record_evaluation(
     store: &Store,
     caller: &Caller,
     decision_id: &str,
     evaluation_id: &str,
-    f: &Fields,
+    c: &RecordEvaluation,
 ) -> Result<(), Error> {
     let d = load_decision(store, decision_id).await?;
-    case_access::run(store, &caller.clone(), &d.case_id).await?;
+    case_access::run(store, caller, &d.case_id).await?;
+    let version = version_required(c.version)?;
     let mut errors = Vec::new();
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| Error::Invalid(vec![p]))?;
-    let done_on = required_date(&mut errors, "done_on", f.get("done_on"));
+    let done_on = required_date(&mut errors, "done_on", &c.done_on);
     not_in_future(&mut errors, "done_on", done_on);
-    let family_view = required_text(&mut errors, "family_view", f.get("family_view"), 4000);
-    let outcome = EvaluationOutcome::parse(f.get("outcome"));
+    let family_view = required_text(&mut errors, "family_view", &c.family_view, 4000);
+    let outcome = EvaluationOutcome::parse(&c.outcome);
     if outcome.is_none() {
         errors.push(choose("outcome"));
     }
-    let minutes = parse_int(&mut errors, "minutes", f.get("minutes"), 1440);
-    let mut conn = store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
-    let request = store_access::request(&mut conn, &d.request_id).await?;
-    drop(conn);
+    let minutes = parse_int(&mut errors, "minutes", c.minutes.as_str(), 1440);
+    let request = load_request(store, &d.request_id).await?;
     let mut scores = Vec::new();
     for (i, r) in request.results.iter().enumerate() {
-        match ResultScore::parse(f.get(&format!("score.{i}"))) {
+        match c.scores.get(i).and_then(|s| ResultScore::parse(s)) {
             Some(s) => scores.push((r.id.clone(), s)),
             None => errors.push(Problem::new(
                 &format!("score.{i}"),
@@ -517,11 +844,47 @@ pub async fn record_evaluation_action(
     }
 }
 
-pub async fn provider_effort_action(
+// ---------------------------------------------------------------- the provider's part
+
+/// Support plan part 2 by the provider after its intake (variant 2018).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = EffortBody)]
+pub struct ProviderEffort {
+    pub version: Option<i64>,
+    /// YYYY-MM-DD
+    pub intake_on: String,
+    #[schema(value_type = i64)]
+    pub volume: Whole,
+    /// WJ756 code
+    pub unit: String,
+    /// WMO757 code
+    pub frequency: String,
+    /// YYYY-MM-DD
+    pub start_on: String,
+    /// YYYY-MM-DD
+    pub end_on: String,
+}
+
+impl ProviderEffort {
+    pub fn from_form(f: &Fields) -> ProviderEffort {
+        ProviderEffort {
+            version: form_version(f),
+            intake_on: f.get("intake_on").into(),
+            volume: Whole::from_form(f.get("volume")),
+            unit: f.get("unit").into(),
+            frequency: f.get("frequency").into(),
+            start_on: f.get("start_on").into(),
+            end_on: f.get("end_on").into(),
+        }
+    }
+}
+
+/// Records part 2 on a request addressed to the caller's own organisation.
+pub async fn provider_effort(
     store: &Store,
     caller: &Caller,
     id: &str,
-    f: &Fields,
+    c: &ProviderEffort,
 ) -> Result<(), Error> {
     let r = load_request(store, id).await?;
     own_provider(
@@ -533,12 +896,21 @@ pub async fn provider_effort_action(
         ("access_request", id),
     )
     .await?;
+    let version = version_required(c.version)?;
     let mut errors = Vec::new();
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| Error::Invalid(vec![p]))?;
-    let intake = required_date(&mut errors, "intake_on", f.get("intake_on"));
+    let intake = required_date(&mut errors, "intake_on", &c.intake_on);
     not_in_future(&mut errors, "intake_on", intake);
-    let effort = parse_effort(f, &mut errors);
+    let effort = parse_effort(
+        EffortText {
+            volume: c.volume.as_str(),
+            unit: &c.unit,
+            frequency: &c.frequency,
+            start_on: &c.start_on,
+            end_on: &c.end_on,
+            pgb_amount: "",
+        },
+        &mut errors,
+    );
     let effort = if errors.is_empty() {
         effort
             .effort()
@@ -563,27 +935,50 @@ pub async fn provider_effort_action(
             Ok(())
         }
         (Err(errors), _) => Err(Error::Invalid(errors)),
-        (Ok(_), None) => Err(Error::Invalid(vec![Problem::new(
+        (Ok(_), None) => Err(Error::invalid(Problem::new(
             "intake_on",
             "Vul een datum in.",
             "Enter a date.",
-        )])),
+        ))),
     }
 }
 
-pub async fn provider_report_action(
+/// The actual start and end of the care, reported by the provider.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = CareBody)]
+pub struct ReportCare {
+    pub version: Option<i64>,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub actual_start_on: Option<String>,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub actual_end_on: Option<String>,
+}
+
+impl ReportCare {
+    pub fn from_form(f: &Fields) -> ReportCare {
+        ReportCare {
+            version: form_version(f),
+            actual_start_on: form_opt(f, "actual_start_on"),
+            actual_end_on: form_opt(f, "actual_end_on"),
+        }
+    }
+}
+
+/// Reports the care's start and end on a decision for the caller's own organisation.
+pub async fn report_care(
     store: &Store,
     caller: &Caller,
     id: &str,
-    f: &Fields,
+    c: &ReportCare,
 ) -> Result<(), Error> {
     let d = load_decision(store, id).await?;
     own_provider(store, caller, d.provider_id.as_deref(), ("decision", id)).await?;
+    let version = version_required(c.version)?;
     let mut errors = Vec::new();
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| Error::Invalid(vec![p]))?;
-    let start = optional_date(&mut errors, "actual_start_on", f.get("actual_start_on"));
-    let end = optional_date(&mut errors, "actual_end_on", f.get("actual_end_on"));
+    let start = optional_date(&mut errors, "actual_start_on", text(&c.actual_start_on));
+    let end = optional_date(&mut errors, "actual_end_on", text(&c.actual_end_on));
     not_in_future(&mut errors, "actual_start_on", start);
     not_in_future(&mut errors, "actual_end_on", end);
     if !errors.is_empty() {
@@ -595,6 +990,7 @@ pub async fn provider_report_action(
     Ok(())
 }
 
+/// The goals of the family's current plan, for linking a request's results to them.
 pub async fn plan_goals(store: &Store, grant: &CaseGrant) -> Result<Vec<(String, String)>, Error> {
     let state = plans::state(store, grant).await?;
     if state.current_version == 0 {
@@ -607,51 +1003,6 @@ pub async fn plan_goals(store: &Store, grant: &CaseGrant) -> Result<Vec<(String,
         .into_iter()
         .map(|g| (g.id, g.text))
         .collect())
-}
-
-/// Submit or withdraw (the holding team), approve or send back (a reviewer of the team,
-/// not the author).
-/// Submit or withdraw (the holding team), approve or send back (a reviewer of the team,
-/// not the author). Returns the decision taken on approval.
-pub async fn request_step_action(
-    store: &Store,
-    caller: &Caller,
-    id: &str,
-    step: RequestStep,
-    f: &Fields,
-) -> Result<Option<String>, Error> {
-    let r = load_request(store, id).await?;
-    case_access::run(store, &caller.clone(), &r.case_id).await?;
-    if matches!(step, RequestStep::Approve | RequestStep::SendBack)
-        && !policy::allows(caller.principal.role, Permission::ReviewAccess)
-    {
-        eenplan_store::cases::record_refusal(store, &caller.actor(), &r.case_id).await?;
-        return Err(Error::Forbidden);
-    }
-    let version =
-        parse_version("version", f.get("version")).map_err(|p| Error::Invalid(vec![p]))?;
-    let comment = f.get("comment").trim();
-    if comment.chars().count() > 4000 {
-        return Err(Error::invalid(Problem::new(
-            "comment",
-            "Dit veld mag hoogstens 4000 tekens bevatten.",
-            "This field may hold at most 4000 characters.",
-        )));
-    }
-    let mut tx = store.begin().await?;
-    let (_, decision) = store_access::request_step(
-        &mut tx,
-        &caller.actor(),
-        caller.user_id(),
-        id,
-        version,
-        step,
-        comment,
-        today(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(decision)
 }
 
 /// Decisions that ended longer ago than this drop off the provider's view.

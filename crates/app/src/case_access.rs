@@ -128,3 +128,12 @@ pub async fn break_glass_accesses(store: &Store, caller: &Caller) -> Result<Vec<
     .await?;
     Ok(rows)
 }
+
+/// The reviewer marks a break-the-glass access reviewed (the store refuses an access
+/// outside the reviewer's teams).
+pub async fn mark_reviewed(store: &Store, caller: &Caller, access_id: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    cases::review_break_glass(&mut tx, &caller.actor(), caller.user_id(), access_id).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -5,6 +5,7 @@
 use crate::{Caller, Error, Problem, Result};
 use eenplan_domain::cbs::Period;
 use eenplan_store::Store;
+use eenplan_store::audit::Actor;
 use eenplan_store::cbs::{self, Delivery, Producer};
 
 /// Parses the period and municipality as given (the form's or the API's fields, both
@@ -20,11 +21,7 @@ pub async fn parse_request(
     let period = Period::parse(period_field, period)
         .map_err(|e| errors.push(e.into()))
         .ok();
-    let mut conn = store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
+    let mut conn = store.acquire().await?;
     let scope = match cbs::scope(&mut conn, municipality_field, municipality).await {
         Ok(s) => Some(s),
         Err(eenplan_store::Error::Invalid(f)) => {
@@ -40,21 +37,35 @@ pub async fn parse_request(
 }
 
 /// Produces and records the delivery of a period and scope (a correction when delivered
-/// before): one transaction with its audit record.
+/// before): one transaction with its audit record. Without a caller it is the command
+/// line's operator's.
 pub async fn deliver(
     store: &Store,
-    caller: &Caller,
+    caller: Option<&Caller>,
     period: Period,
     scope: &cbs::Scope,
 ) -> Result<Delivery, Error> {
+    let (actor, producer) = match caller {
+        Some(c) => (
+            c.actor(),
+            Producer {
+                user_id: Some(c.user_id()),
+                name: &c.principal.username,
+            },
+        ),
+        None => (
+            Actor::system("cbs-export"),
+            Producer {
+                user_id: None,
+                name: "system:cbs-export",
+            },
+        ),
+    };
     let mut tx = store.begin().await?;
     let d = cbs::deliver(
         &mut tx,
-        &caller.actor(),
-        Producer {
-            user_id: Some(caller.user_id()),
-            name: &caller.principal.username,
-        },
+        &actor,
+        producer,
         period,
         scope,
         eenplan_store::today(),

@@ -1,13 +1,15 @@
 //! The yearly declarations of the treatment teams' hours: the overview of a year, issuing
 //! (a correction is the next version), and reading an issued one, each audited.
 
-use crate::input::{Fields, choose, today};
+use crate::input::{Fields, Whole, choose, today};
 use crate::{Caller, Error, Result};
 use chrono::Datelike;
 use eenplan_domain::declaration::parse_year;
 use eenplan_store::Store;
 use eenplan_store::audit::{self, Action, Event};
 use eenplan_store::declarations::{self as store_declarations, Declaration, OverviewRow};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 /// The year of a query: the current year when none is given.
 pub fn year_of(field: &'static str, s: &str) -> Result<i32, Error> {
@@ -33,15 +35,35 @@ pub async fn overview(
     Ok(rows)
 }
 
-/// Issues the declaration of `organisation_id` for `year` (a new version when one was
-/// issued before). Returns its id.
-pub async fn issue(store: &Store, caller: &Caller, f: &Fields) -> Result<String, Error> {
+/// Issue the declaration of an organisation for a year from its approved hours at the
+/// configured hourly rate (issued before: a correction, the next version).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = IssueBody)]
+pub struct IssueDeclaration {
+    /// The provider organisation.
+    pub organisation_id: String,
+    /// The calendar year (not after the current one).
+    #[schema(value_type = i32)]
+    pub year: Whole,
+}
+
+impl IssueDeclaration {
+    pub fn from_form(f: &Fields) -> IssueDeclaration {
+        IssueDeclaration {
+            organisation_id: f.get("organisation_id").into(),
+            year: Whole::from_form(f.get("year")),
+        }
+    }
+}
+
+/// Issues the declaration; answers its id.
+pub async fn issue(store: &Store, caller: &Caller, c: &IssueDeclaration) -> Result<String, Error> {
     let mut errors = Vec::new();
-    let organisation = f.get("organisation_id").trim().to_owned();
+    let organisation = c.organisation_id.trim().to_owned();
     if organisation.is_empty() {
         errors.push(choose("organisation_id"));
     }
-    let year = parse_year("year", f.get("year"))
+    let year = parse_year("year", c.year.as_str())
         .map_err(|e| errors.push(e.into()))
         .ok();
     let Some(year) = year.filter(|_| errors.is_empty()) else {
@@ -69,11 +91,7 @@ pub async fn open(
     event: &str,
     action: Action,
 ) -> Result<Declaration, Error> {
-    let mut conn = store
-        .pool()
-        .acquire()
-        .await
-        .map_err(eenplan_store::Error::from)?;
+    let mut conn = store.acquire().await?;
     let d = store_declarations::declaration(&mut conn, id).await?;
     drop(conn);
     audit::record(

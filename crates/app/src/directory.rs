@@ -139,7 +139,47 @@ fn org_write_problem(e: eenplan_store::Error) -> Error {
     }
 }
 
-pub fn parse_team(
+/// A team to add or to change.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = TeamBody)]
+pub struct TeamDetails {
+    pub organisation_id: String,
+    pub name: String,
+    pub team_type: String,
+    #[serde(default)]
+    pub municipalities: Vec<String>,
+    /// Required when changing: the version that was read.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// Adds a team; answers its id.
+pub async fn create_team(store: &Store, actor: &Actor, t: &TeamDetails) -> Result<String> {
+    let input = parse_team(&t.organisation_id, &t.name, &t.team_type, &t.municipalities)
+        .map_err(Error::Invalid)?;
+    let mut tx = store.begin().await?;
+    let id = directory::create_team(&mut tx, actor, &input)
+        .await
+        .map_err(team_write_problem)?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Changes a team (409 on a stale version).
+pub async fn update_team(store: &Store, actor: &Actor, id: &str, t: &TeamDetails) -> Result<()> {
+    directory::team(store, id).await?;
+    let input = parse_team(&t.organisation_id, &t.name, &t.team_type, &t.municipalities)
+        .map_err(Error::Invalid)?;
+    let version = crate::cases::version_required(t.version)?;
+    let mut tx = store.begin().await?;
+    directory::update_team(&mut tx, actor, id, version, &input)
+        .await
+        .map_err(team_write_problem)?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn parse_team(
     organisation_id: &str,
     name: &str,
     team_type: &str,
@@ -191,7 +231,7 @@ pub fn parse_team(
 }
 
 /// Team writes fail on a foreign key when the organisation or a municipality is unknown.
-pub fn team_write_problem(e: eenplan_store::Error) -> Error {
+fn team_write_problem(e: eenplan_store::Error) -> Error {
     match e {
         eenplan_store::Error::UnknownReference => Error::invalid(Problem::new(
             "organisation_id",

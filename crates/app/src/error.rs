@@ -62,6 +62,27 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The same problems under the names a page's form gives the command's fields (a page
+    /// holding several forms prefixes some of them).
+    pub fn form_names(self, name: impl Fn(&str) -> Option<String>) -> Error {
+        match self {
+            Error::Invalid(problems) => Error::Invalid(
+                problems
+                    .into_iter()
+                    .map(|mut p| {
+                        if let Some(n) = name(&p.field) {
+                            p.field = n;
+                        }
+                        p
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+}
+
 impl From<eenplan_domain::FieldError> for Error {
     fn from(e: eenplan_domain::FieldError) -> Self {
         Error::invalid(e)
@@ -99,6 +120,20 @@ const UNIQUE: &[(&str, &str, &str, &str, &str)] = &[
         "username",
         "Deze gebruikersnaam bestaat al.",
         "This username already exists.",
+    ),
+    (
+        "products_code_key",
+        "products.code",
+        "code",
+        "Er is al een product met deze code.",
+        "A product with this code already exists.",
+    ),
+    (
+        "product_prices_pkey",
+        "product_prices.product_id, product_prices.valid_from",
+        "valid_from",
+        "Op deze datum begint al een prijs.",
+        "A price already starts on this date.",
     ),
     (
         "persons_bsn_key",

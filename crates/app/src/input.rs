@@ -14,6 +14,33 @@ pub use eenplan_store::today;
 #[serde(transparent)]
 pub struct Fields(pub Vec<(String, String)>);
 
+/// A whole number in a command: from JSON a number, from a form its text as typed, so
+/// that "abc" in a form is refused naming its field rather than read as empty. Its
+/// schema is the number's (`#[schema(value_type = i64)]` on the field).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Whole(pub String);
+
+impl Whole {
+    pub fn from_form(s: &str) -> Whole {
+        Whole(s.trim().to_owned())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<i64> for Whole {
+    fn from(n: i64) -> Whole {
+        Whole(n.to_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Whole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Whole, D::Error> {
+        Ok(Option::<i64>::deserialize(d)?.map_or_else(Whole::default, Whole::from))
+    }
+}
+
 /// The version a form was loaded at, for optimistic locking.
 pub fn parse_version(field: &str, v: &str) -> Result<i64, Problem> {
     v.trim().parse().map_err(|_| {

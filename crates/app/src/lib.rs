@@ -7,18 +7,22 @@
 //! crate maps [`Error`] to HTTP and to pages; it does not talk to the database itself.
 
 pub mod access;
+pub mod account;
 pub mod audit;
 pub mod case_access;
 pub mod cases;
+pub mod catalogue;
 pub mod cbs;
 pub mod declarations;
 pub mod directory;
 pub mod error;
 pub mod input;
+pub mod login;
 pub mod messages;
 pub mod plan;
 pub mod registration;
 pub mod reports;
+pub mod settings;
 pub mod treatment_team;
 pub mod users;
 

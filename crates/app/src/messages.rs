@@ -170,26 +170,46 @@ pub async fn request_in_scope(
     Ok(r)
 }
 
-/// Answers a request (JW319): `refuse` with a reason (WJ759) or `investigate`.
-pub async fn answer_action(
+/// Answer a provider's request (JW315) with a JW319: refuse with a reason, or under
+/// investigation (the CJG only).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = AnswerBody)]
+pub struct AnswerRequest {
+    /// `refuse` (with `reason`) or `investigate`.
+    #[serde(default)]
+    pub answer: String,
+    /// The reason of a refusal, code list WJ759 (1 ... 9).
+    pub reason: Option<String>,
+}
+
+impl AnswerRequest {
+    pub fn from_form(f: &crate::input::Fields) -> AnswerRequest {
+        let reason = f.get("reason");
+        AnswerRequest {
+            answer: f.get("answer").into(),
+            reason: (!reason.trim().is_empty()).then(|| reason.to_owned()),
+        }
+    }
+}
+
+/// Sends the answer; answers the JW319's id.
+pub async fn answer(
     store: &Store,
     caller: &Caller,
     id: &str,
-    answer: &str,
-    reason: &str,
+    c: &AnswerRequest,
 ) -> Result<String, Error> {
     cjg_only(store, caller, "ijw_request").await?;
     request_in_scope(store, caller, id).await?;
-    let answer = match answer {
-        "refuse" => Answer::Refused(RedenAfwijzingVerzoek::from_code(reason.trim()).ok_or_else(
-            || {
-                Error::invalid(Problem::new(
-                    "reason",
-                    "Kies de reden van de afwijzing.",
-                    "Choose the reason for the refusal.",
-                ))
-            },
-        )?),
+    let reason = c.reason.as_deref().unwrap_or("").trim();
+    let answer = match c.answer.as_str() {
+        "refuse" => Answer::Refused(RedenAfwijzingVerzoek::from_code(reason).ok_or_else(|| {
+            Error::invalid(Problem::new(
+                "reason",
+                "Kies de reden van de afwijzing.",
+                "Choose the reason for the refusal.",
+            ))
+        })?),
         "investigate" => Answer::Investigating,
         _ => {
             return Err(Error::invalid(Problem::new(

@@ -1,10 +1,92 @@
-//! User accounts: the fields of an account, the password policy, and what a failed
-//! write means for the form.
+//! User accounts, the administrator's use cases for the pages, the API and the command
+//! line alike: the fields of an account, the password policy, adding and changing an
+//! account, and resetting its second factor.
 
 use crate::input::{choose, required_text};
 use crate::{Error, Problem, Result};
 use eenplan_domain::{Role, credentials, password};
-use eenplan_store::users::NewUser;
+use eenplan_store::Store;
+use eenplan_store::audit::Actor;
+use eenplan_store::users::{self, NewUser, UserUpdate};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A new account. The user enrols the second factor at first login.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = NewUserBody)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: String,
+    #[serde(default)]
+    pub team_ids: Vec<String>,
+    /// Initial password: at least 12 characters, not a common password.
+    pub password: String,
+}
+
+/// Adds the account; answers its id.
+pub async fn create_user(store: &Store, actor: &Actor, a: &NewAccount) -> Result<String> {
+    let new = parse_new_user(
+        &a.username,
+        &a.display_name,
+        &a.role,
+        &a.organisation_id,
+        &a.team_ids,
+        &a.password,
+    )
+    .await?;
+    let mut tx = store.begin().await?;
+    let id = users::create_user(&mut tx, actor, &new)
+        .await
+        .map_err(user_write_problem)?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A change of an account (its username stays).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = UserChangeBody)]
+pub struct ChangeAccount {
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: String,
+    #[serde(default)]
+    pub team_ids: Vec<String>,
+    pub active: bool,
+    /// The version that was read.
+    #[schema(value_type = i64, required = true)]
+    pub version: Option<i64>,
+}
+
+/// Changes the account (409 on a stale version).
+pub async fn update_user(store: &Store, actor: &Actor, id: &str, c: &ChangeAccount) -> Result<()> {
+    users::user(store, id).await?;
+    let input = parse_user(&c.display_name, &c.role, &c.organisation_id, &c.team_ids)
+        .map_err(Error::Invalid)?;
+    let version = crate::cases::version_required(c.version)?;
+    let update = UserUpdate {
+        display_name: input.display_name,
+        role: input.role,
+        organisation_id: input.organisation_id,
+        active: c.active,
+        team_ids: input.team_ids,
+    };
+    let mut tx = store.begin().await?;
+    users::update_user(&mut tx, actor, id, version, &update)
+        .await
+        .map_err(user_write_problem)?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A fresh, unconfirmed second factor: the user enrols again at the next login.
+pub async fn reset_mfa(store: &Store, actor: &Actor, id: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    users::reset_mfa(&mut tx, actor, id, &credentials::new_totp_secret()).await?;
+    tx.commit().await?;
+    Ok(())
+}
 
 pub fn parse_username(field: &'static str, s: &str) -> Result<String, Problem> {
     let u = s.trim().to_lowercase();
@@ -22,14 +104,14 @@ pub fn parse_username(field: &'static str, s: &str) -> Result<String, Problem> {
     }
 }
 
-pub struct UserInput {
+struct UserInput {
     pub display_name: String,
     pub role: Role,
     pub organisation_id: String,
     pub team_ids: Vec<String>,
 }
 
-pub fn parse_user(
+fn parse_user(
     display_name: &str,
     role: &str,
     organisation_id: &str,
@@ -89,7 +171,7 @@ pub async fn check_password(
 
 /// The fields of a new account, parsed and checked, with its password hashed and a
 /// fresh, unconfirmed second factor: the user enrols at first login.
-pub async fn parse_new_user(
+async fn parse_new_user(
     username: &str,
     display_name: &str,
     role: &str,
@@ -126,7 +208,7 @@ pub async fn parse_new_user(
     })
 }
 
-pub fn user_write_problem(e: eenplan_store::Error) -> Error {
+fn user_write_problem(e: eenplan_store::Error) -> Error {
     match e {
         eenplan_store::Error::UnknownReference => Error::invalid(Problem::new(
             "organisation_id",

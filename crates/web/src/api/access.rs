@@ -1,9 +1,8 @@
 //! The API of access to specialised care: the catalogue (read), access requests and their
-//! steps, decisions, evaluations, the provider's part and the cost figures. Writes go
-//! through the same actions as the pages (`eenplan_app::access::*_action`): the JSON body is
-//! handed in as the form's fields, so there is one parser and one access rule per input.
+//! steps, decisions, evaluations, the provider's part and the cost figures. Writes are the
+//! application layer's typed commands (`eenplan_app::access`), read from the JSON body as
+//! the pages read them from the form.
 
-use super::{fields, opt};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{AppError, ErrorBody};
@@ -11,15 +10,13 @@ use crate::extract::{ApiJson, Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use eenplan_app::access::{DecisionForProvider, RequestForProvider};
 use eenplan_app::access::{
-    add_time_action, change_decision_action, create_request_action, open_decision, open_request,
-    provider_effort_action, provider_report_action, record_evaluation_action, request_step_action,
-    update_request_action,
+    self, ChangeDecision, ProviderEffort, RecordEvaluation, ReportCare, SpendTime, TakeStep,
+    WriteRequest, open_decision, open_request,
 };
+use eenplan_app::access::{DecisionForProvider, RequestForProvider};
 use eenplan_app::case_access;
-use eenplan_app::input::{Fields, required_date, today};
-use eenplan_domain::access::RequestStep;
+use eenplan_app::input::{required_date, today};
 use eenplan_store::access::{self as store_access, AccessRequest, Decision, DecisionVersion};
 use eenplan_store::catalogue::{self, Contract, Product};
 use eenplan_store::costs::{self, CostReport};
@@ -47,92 +44,17 @@ pub async fn contracts(State(app): State<AppState>) -> ApiResult<Json<Vec<Contra
 
 // ---- requests ----
 
-#[derive(Deserialize, ToSchema)]
-pub struct ResultBody {
-    /// In the family's words.
-    pub text: String,
-    /// The id of the family plan's goal this result serves.
-    #[serde(default)]
-    pub goal_id: Option<String>,
-}
-
-/// Support plan part 1 and, where the CJG records it, part 2.
-#[derive(Deserialize, ToSchema)]
-pub struct RequestBody {
-    /// Required when changing a request.
-    pub version: Option<i64>,
-    pub youth_id: String,
-    /// cjg (default), or a legal referrer of COD327: 02 GP, 03 youth doctor, 04 GI,
-    /// 05 medical specialist.
-    #[serde(default)]
-    pub referrer_type: Option<String>,
-    /// The referrer's AGB code (8 digits) when not cjg.
-    #[serde(default)]
-    pub referrer_code: Option<String>,
-    pub reason: String,
-    pub product_id: String,
-    /// zin or pgb.
-    pub funding: String,
-    /// The contracted provider (zin only).
-    #[serde(default)]
-    pub provider_id: Option<String>,
-    pub results: Vec<ResultBody>,
-    #[serde(default)]
-    pub volume: Option<i64>,
-    /// WJ756 code, e.g. 04 (hour).
-    #[serde(default)]
-    pub unit: Option<String>,
-    /// WMO757 code: 1 per day, 2 per week, 4 per month, 6 total.
-    #[serde(default)]
-    pub frequency: Option<String>,
-    /// YYYY-MM-DD
-    #[serde(default)]
-    pub start_on: Option<String>,
-    /// YYYY-MM-DD
-    #[serde(default)]
-    pub end_on: Option<String>,
-    /// Euros, e.g. "1250,00" (pgb only).
-    #[serde(default)]
-    pub pgb_amount: Option<String>,
-}
-
-impl RequestBody {
-    fn fields(&self) -> Fields {
-        let mut f = fields(vec![
-            ("version", opt(&self.version)),
-            ("youth_id", self.youth_id.clone()),
-            ("referrer_type", opt(&self.referrer_type)),
-            ("referrer_code", opt(&self.referrer_code)),
-            ("reason", self.reason.clone()),
-            ("product_id", self.product_id.clone()),
-            ("funding", self.funding.clone()),
-            ("provider_id", opt(&self.provider_id)),
-            ("volume", opt(&self.volume)),
-            ("unit", opt(&self.unit)),
-            ("frequency", opt(&self.frequency)),
-            ("start_on", opt(&self.start_on)),
-            ("end_on", opt(&self.end_on)),
-            ("pgb_amount", opt(&self.pgb_amount)),
-        ]);
-        for (i, r) in self.results.iter().enumerate() {
-            f.0.push((format!("result.{i}"), r.text.clone()));
-            f.0.push((format!("result.{i}.goal"), opt(&r.goal_id)));
-        }
-        f
-    }
-}
-
 /// A new draft request for one youth on a case (the holding team).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/access-requests", tag = "access", params(("id" = String, Path)),
-    request_body = RequestBody,
+    request_body = WriteRequest,
     responses((status = 201, body = AccessRequest), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_request(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(case_id): Path<String>,
-    ApiJson(b): ApiJson<RequestBody>,
+    ApiJson(c): ApiJson<WriteRequest>,
 ) -> ApiResult<(StatusCode, Json<AccessRequest>)> {
-    let id = create_request_action(&app.store, &ctx.caller(), &case_id, &b.fields()).await?;
+    let id = access::create_request(&app.store, &ctx.caller(), &case_id, &c).await?;
     Ok((
         StatusCode::CREATED,
         Json(open_request(&app.store, &ctx.caller(), &id).await?),
@@ -152,27 +74,16 @@ pub async fn get_request(
 
 /// Changes a draft or sent-back request.
 #[utoipa::path(put, path = "/api/v1/access-requests/{id}", tag = "access", params(("id" = String, Path)),
-    request_body = RequestBody,
+    request_body = WriteRequest,
     responses((status = 200, body = AccessRequest), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_request(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<RequestBody>,
+    ApiJson(c): ApiJson<WriteRequest>,
 ) -> ApiResult<Json<AccessRequest>> {
-    update_request_action(&app.store, &ctx.caller(), &id, &b.fields()).await?;
+    access::update_request(&app.store, &ctx.caller(), &id, &c).await?;
     Ok(Json(open_request(&app.store, &ctx.caller(), &id).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct StepBody {
-    pub version: Option<i64>,
-    /// submit, withdraw (the holding team), approve or send_back (a reviewer who did not
-    /// write the request).
-    pub step: String,
-    /// Required for send_back.
-    #[serde(default)]
-    pub comment: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -184,32 +95,15 @@ pub struct StepDone {
 
 /// Moves a request on; approval takes the decision.
 #[utoipa::path(post, path = "/api/v1/access-requests/{id}/steps", tag = "access", params(("id" = String, Path)),
-    request_body = StepBody,
+    request_body = TakeStep,
     responses((status = 200, body = StepDone), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn request_step(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<StepBody>,
+    ApiJson(c): ApiJson<TakeStep>,
 ) -> ApiResult<Json<StepDone>> {
-    let step = match b.step.as_str() {
-        "submit" => RequestStep::Submit,
-        "withdraw" => RequestStep::Withdraw,
-        "approve" => RequestStep::Approve,
-        "send_back" => RequestStep::SendBack,
-        _ => {
-            return Err(AppError::invalid(crate::error::Problem::new(
-                "step",
-                "Kies submit, withdraw, approve of send_back.",
-                "Choose submit, withdraw, approve or send_back.",
-            )));
-        }
-    };
-    let f = fields(vec![
-        ("version", opt(&b.version)),
-        ("comment", opt(&b.comment)),
-    ]);
-    let decision_id = request_step_action(&app.store, &ctx.caller(), &id, step, &f).await?;
+    let decision_id = access::take_step(&app.store, &ctx.caller(), &id, &c).await?;
     Ok(Json(StepDone {
         request: open_request(&app.store, &ctx.caller(), &id).await?,
         decision_id,
@@ -228,7 +122,7 @@ pub struct DecisionDetail {
 }
 
 async fn decision_detail(app: &AppState, decision: Decision) -> ApiResult<DecisionDetail> {
-    let evaluations = eenplan_app::access::evaluations(&app.store, &decision.id).await?;
+    let evaluations = access::evaluations(&app.store, &decision.id).await?;
     Ok(DecisionDetail {
         versions: store_access::decision_versions(&app.store, &decision.id).await?,
         monitoring_minutes: monitoring::minutes_spent(&app.store, &decision.id).await?,
@@ -249,130 +143,46 @@ pub async fn get_decision(
     Ok(Json(decision_detail(&app, d).await?))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct ChangeBody {
-    pub version: Option<i64>,
-    /// amend (volume, frequency, end date or PGB amount) or end (early end).
-    pub kind: String,
-    /// Why: kept with the new version.
-    pub reason: String,
-    #[serde(default)]
-    pub volume: Option<i64>,
-    #[serde(default)]
-    pub frequency: Option<String>,
-    #[serde(default)]
-    pub pgb_amount: Option<String>,
-    /// YYYY-MM-DD (amend)
-    #[serde(default)]
-    pub end_on: Option<String>,
-    /// YYYY-MM-DD (amend, in kind): the change takes effect on this day; today when empty.
-    #[serde(default)]
-    pub effective_on: Option<String>,
-    /// YYYY-MM-DD (end)
-    #[serde(default)]
-    pub ended_on: Option<String>,
-    /// goals_reached, care_stopped, moved, other_care, other (end)
-    #[serde(default)]
-    pub end_reason: Option<String>,
-}
-
 /// A new version of a decision, or its early end.
 #[utoipa::path(post, path = "/api/v1/decisions/{id}/changes", tag = "access", params(("id" = String, Path)),
-    request_body = ChangeBody,
+    request_body = ChangeDecision,
     responses((status = 200, body = DecisionDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn change_decision(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<ChangeBody>,
+    ApiJson(c): ApiJson<ChangeDecision>,
 ) -> ApiResult<Json<DecisionDetail>> {
-    let unit = open_decision(&app.store, &ctx.caller(), &id)
-        .await?
-        .unit
-        .map(|u| u.as_str().to_owned())
-        .unwrap_or_default();
-    let f = fields(vec![
-        ("version", opt(&b.version)),
-        ("kind", b.kind.clone()),
-        ("change_reason", b.reason.clone()),
-        ("volume", opt(&b.volume)),
-        ("unit", unit),
-        ("frequency", opt(&b.frequency)),
-        ("pgb_amount", opt(&b.pgb_amount)),
-        ("end_on", opt(&b.end_on)),
-        ("effective_on", opt(&b.effective_on)),
-        ("ended_on", opt(&b.ended_on)),
-        ("end_reason", opt(&b.end_reason)),
-    ]);
-    change_decision_action(&app.store, &ctx.caller(), &id, &f).await?;
+    access::change_decision(&app.store, &ctx.caller(), &id, &c).await?;
     let d = open_decision(&app.store, &ctx.caller(), &id).await?;
     Ok(Json(decision_detail(&app, d).await?))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct TimeBody {
-    /// YYYY-MM-DD
-    pub on: String,
-    pub minutes: i64,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
 /// Time spent on monitoring a decision.
 #[utoipa::path(post, path = "/api/v1/decisions/{id}/time", tag = "access", params(("id" = String, Path)),
-    request_body = TimeBody,
+    request_body = SpendTime,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_time(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<TimeBody>,
+    ApiJson(c): ApiJson<SpendTime>,
 ) -> ApiResult<StatusCode> {
-    let f = fields(vec![
-        ("time_on", b.on),
-        ("minutes", b.minutes.to_string()),
-        ("time_note", opt(&b.note)),
-    ]);
-    add_time_action(&app.store, &ctx.caller(), &id, &f).await?;
+    access::spend_time(&app.store, &ctx.caller(), &id, &c).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct EvaluationBody {
-    pub version: Option<i64>,
-    /// YYYY-MM-DD
-    pub done_on: String,
-    pub family_view: String,
-    /// continue, scale_down, scale_up or end.
-    pub outcome: String,
-    /// One score per result of the request, in the request's order: reached, partly or
-    /// not_reached.
-    pub scores: Vec<String>,
-    #[serde(default)]
-    pub minutes: Option<i64>,
 }
 
 /// Records an evaluation held with the family.
 #[utoipa::path(post, path = "/api/v1/decisions/{id}/evaluations/{evaluation}", tag = "access",
-    params(("id" = String, Path), ("evaluation" = String, Path)), request_body = EvaluationBody,
+    params(("id" = String, Path), ("evaluation" = String, Path)), request_body = RecordEvaluation,
     responses((status = 200, body = DecisionDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn record_evaluation(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path((id, evaluation)): Path<(String, String)>,
-    ApiJson(b): ApiJson<EvaluationBody>,
+    ApiJson(c): ApiJson<RecordEvaluation>,
 ) -> ApiResult<Json<DecisionDetail>> {
-    let mut f = fields(vec![
-        ("version", opt(&b.version)),
-        ("done_on", b.done_on),
-        ("family_view", b.family_view),
-        ("outcome", b.outcome),
-        ("minutes", opt(&b.minutes)),
-    ]);
-    for (i, s) in b.scores.into_iter().enumerate() {
-        f.0.push((format!("score.{i}"), s));
-    }
-    record_evaluation_action(&app.store, &ctx.caller(), &id, &evaluation, &f).await?;
+    access::record_evaluation(&app.store, &ctx.caller(), &id, &evaluation, &c).await?;
     let d = open_decision(&app.store, &ctx.caller(), &id).await?;
     Ok(Json(decision_detail(&app, d).await?))
 }
@@ -447,7 +257,7 @@ pub async fn assignments(
 ) -> ApiResult<Json<Assignments>> {
     let page = q.page.unwrap_or(1).max(1);
     let (requests, decisions, total_decisions) =
-        eenplan_app::access::assignments(&app.store, &ctx.caller(), page - 1).await?;
+        access::assignments(&app.store, &ctx.caller(), page - 1).await?;
     Ok(Json(Assignments {
         requests: requests.into_iter().map(Into::into).collect(),
         decisions: decisions.into_iter().map(Into::into).collect(),
@@ -457,73 +267,32 @@ pub async fn assignments(
     }))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct EffortBody {
-    pub version: Option<i64>,
-    /// YYYY-MM-DD
-    pub intake_on: String,
-    pub volume: i64,
-    /// WJ756 code
-    pub unit: String,
-    /// WMO757 code
-    pub frequency: String,
-    /// YYYY-MM-DD
-    pub start_on: String,
-    /// YYYY-MM-DD
-    pub end_on: String,
-}
-
 /// Support plan part 2 by the provider after its intake (variant 2018).
 #[utoipa::path(post, path = "/api/v1/provider/access-requests/{id}/effort", tag = "access",
-    params(("id" = String, Path)), request_body = EffortBody,
+    params(("id" = String, Path)), request_body = ProviderEffort,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn provider_effort(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<EffortBody>,
+    ApiJson(c): ApiJson<ProviderEffort>,
 ) -> ApiResult<StatusCode> {
-    let f = fields(vec![
-        ("version", opt(&b.version)),
-        ("intake_on", b.intake_on),
-        ("volume", b.volume.to_string()),
-        ("unit", b.unit),
-        ("frequency", b.frequency),
-        ("start_on", b.start_on),
-        ("end_on", b.end_on),
-    ]);
-    provider_effort_action(&app.store, &ctx.caller(), &id, &f).await?;
+    access::provider_effort(&app.store, &ctx.caller(), &id, &c).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct CareBody {
-    pub version: Option<i64>,
-    /// YYYY-MM-DD
-    #[serde(default)]
-    pub actual_start_on: Option<String>,
-    /// YYYY-MM-DD
-    #[serde(default)]
-    pub actual_end_on: Option<String>,
 }
 
 /// The actual start and end of the care, reported by the provider.
 #[utoipa::path(post, path = "/api/v1/provider/decisions/{id}/care", tag = "access",
-    params(("id" = String, Path)), request_body = CareBody,
+    params(("id" = String, Path)), request_body = ReportCare,
     responses((status = 200, body = DecisionForProvider), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn provider_care(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<CareBody>,
+    ApiJson(c): ApiJson<ReportCare>,
 ) -> ApiResult<Json<DecisionForProvider>> {
-    let f = fields(vec![
-        ("version", opt(&b.version)),
-        ("actual_start_on", opt(&b.actual_start_on)),
-        ("actual_end_on", opt(&b.actual_end_on)),
-    ]);
-    provider_report_action(&app.store, &ctx.caller(), &id, &f).await?;
-    let d = eenplan_app::access::decision_for_provider(&app.store, &ctx.caller(), &id).await?;
+    access::report_care(&app.store, &ctx.caller(), &id, &c).await?;
+    let d = access::decision_for_provider(&app.store, &ctx.caller(), &id).await?;
     Ok(Json(d.into()))
 }
 
@@ -536,7 +305,7 @@ pub async fn provider_request(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<RequestForProvider>> {
-    let r = eenplan_app::access::request_for_provider(&app.store, &ctx.caller(), &id).await?;
+    let r = access::request_for_provider(&app.store, &ctx.caller(), &id).await?;
     Ok(Json(r.into()))
 }
 
@@ -549,7 +318,7 @@ pub async fn provider_decision(
     Auth(ctx): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<DecisionForProvider>> {
-    let d = eenplan_app::access::decision_for_provider(&app.store, &ctx.caller(), &id).await?;
+    let d = access::decision_for_provider(&app.store, &ctx.caller(), &id).await?;
     Ok(Json(d.into()))
 }
 
@@ -574,8 +343,7 @@ pub async fn cost_report(
     Auth(ctx): Auth,
     Query(q): Query<CostQuery>,
 ) -> ApiResult<Json<CostReport>> {
-    eenplan_app::access::check_cost_municipality(&app.store, &ctx.caller(), &q.municipality)
-        .await?;
+    access::check_cost_municipality(&app.store, &ctx.caller(), &q.municipality).await?;
     let mut errors = Vec::new();
     let from = required_date(&mut errors, "from", &q.from);
     let to = required_date(&mut errors, "to", &q.to);

@@ -4,16 +4,16 @@
 
 use crate::AppState;
 use crate::auth::Auth;
-use crate::error::{AppError, ErrorBody, Problem};
+use crate::error::{AppError, ErrorBody};
 use crate::extract::{ApiJson, Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use eenplan_app::declarations::{
-    issue as issue_action, open as open_declaration, overview as overview_action, year_of,
+    IssueDeclaration, issue as issue_action, open as open_declaration, overview as overview_action,
+    year_of,
 };
-use eenplan_app::input::Fields;
-use eenplan_app::treatment_team::own_team;
+use eenplan_app::treatment_team::{self as lbt, ApproveHours};
 use eenplan_store::audit::Action;
 use eenplan_store::declarations::{Declaration, OverviewRow};
 use serde::{Deserialize, Serialize};
@@ -44,29 +44,17 @@ pub async fn overview(
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct IssueBody {
-    /// The provider organisation.
-    pub organisation_id: String,
-    /// The calendar year (not after the current one).
-    pub year: i32,
-}
-
 /// Issues the organisation's declaration for the year from its approved hours at the
 /// configured hourly rate. Issued before: a correction, the next version, and the
 /// earlier version is marked superseded. Never changed afterwards.
-#[utoipa::path(post, path = "/api/v1/declarations", tag = "treatment_team", request_body = IssueBody,
+#[utoipa::path(post, path = "/api/v1/declarations", tag = "treatment_team", request_body = IssueDeclaration,
     responses((status = 201, body = Declaration), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn issue(
     State(app): State<AppState>,
     Auth(ctx): Auth,
-    ApiJson(b): ApiJson<IssueBody>,
+    ApiJson(c): ApiJson<IssueDeclaration>,
 ) -> ApiResult<(StatusCode, Json<Declaration>)> {
-    let f = Fields(vec![
-        ("organisation_id".into(), b.organisation_id),
-        ("year".into(), b.year.to_string()),
-    ]);
-    let id = issue_action(&app.store, &ctx.caller(), &f).await?;
+    let id = issue_action(&app.store, &ctx.caller(), &c).await?;
     let d = open_declaration(
         &app.store,
         &ctx.caller(),
@@ -99,13 +87,6 @@ pub async fn get_declaration(
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct ApprovalBody {
-    /// The ids of the hours entries to approve (entries of this team not yet approved).
-    #[serde(default)]
-    pub ids: Vec<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct Approved {
     /// How many entries were approved now (already approved ones are left as they are).
@@ -114,45 +95,15 @@ pub struct Approved {
 
 /// The team's coordinator approves registered hours; only approved hours are declared.
 #[utoipa::path(post, path = "/api/v1/treatment-teams/{id}/hours/approval", tag = "treatment_team",
-    params(("id" = String, Path)), request_body = ApprovalBody,
+    params(("id" = String, Path)), request_body = ApproveHours,
     responses((status = 200, body = Approved), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn approve_hours(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(team_id): Path<String>,
-    ApiJson(b): ApiJson<ApprovalBody>,
+    ApiJson(c): ApiJson<ApproveHours>,
 ) -> ApiResult<Json<Approved>> {
     // Only a coordinator of this very team (a member of it in `team_members`).
-    own_team(&app.store, &ctx.caller(), &team_id).await?;
-    let ids: Vec<String> = b
-        .ids
-        .into_iter()
-        .map(|id| id.trim().to_owned())
-        .filter(|id| !id.is_empty())
-        .collect();
-    if ids.is_empty() {
-        return Err(AppError::invalid(Problem::new(
-            "ids",
-            "Kies de uren die u goedkeurt.",
-            "Choose the hours to approve.",
-        )));
-    }
-    if ids.len() > 1000 {
-        return Err(AppError::invalid(Problem::new(
-            "ids",
-            "Keur hoogstens 1000 regels tegelijk goed.",
-            "Approve at most 1000 entries at a time.",
-        )));
-    }
-    let mut tx = app.store.begin().await?;
-    let approved = eenplan_store::treatment_team::approve_hours(
-        &mut tx,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &team_id,
-        &ids,
-    )
-    .await?;
-    tx.commit().await?;
+    let approved = lbt::approve_hours(&app.store, &ctx.caller(), &team_id, &c).await?;
     Ok(Json(Approved { approved }))
 }

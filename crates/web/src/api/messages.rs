@@ -15,8 +15,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use eenplan_app::messages::{
-    Delivered, ReconcileQuery, SearchQuery, answer_action, deliver_action, distinct,
-    make_request_action, message_action, reconcile_action, requests_action, scope_of,
+    self as messages, AnswerRequest, Delivered, ReconcileQuery, SearchQuery, deliver_action,
+    distinct, make_request_action, message_action, reconcile_action, requests_action, scope_of,
     search_action,
 };
 use eenplan_ijw::MAX_MESSAGE_BYTES;
@@ -199,15 +199,6 @@ pub async fn list_requests(
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct AnswerBody {
-    /// `refuse` (with `reason`) or `investigate`.
-    #[serde(default)]
-    pub answer: String,
-    /// The reason of a refusal, code list WJ759 (1 ... 9).
-    pub reason: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct Settled {
     /// The JW319 sent, or the draft access request made.
@@ -216,22 +207,15 @@ pub struct Settled {
 
 /// Answers a request with a JW319 (the CJG only). 422 for a missing reason or a
 /// request already settled.
-#[utoipa::path(post, path = "/api/v1/ijw/requests/{id}/answer", tag = "ijw", params(("id" = String, Path)), request_body = AnswerBody,
+#[utoipa::path(post, path = "/api/v1/ijw/requests/{id}/answer", tag = "ijw", params(("id" = String, Path)), request_body = AnswerRequest,
     responses((status = 200, body = Settled), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn answer(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<AnswerBody>,
+    ApiJson(c): ApiJson<AnswerRequest>,
 ) -> ApiResult<Json<Settled>> {
-    let id = answer_action(
-        &app.store,
-        &ctx.caller(),
-        &id,
-        &b.answer,
-        b.reason.as_deref().unwrap_or(""),
-    )
-    .await?;
+    let id = messages::answer(&app.store, &ctx.caller(), &id, &c).await?;
     Ok(Json(Settled { id }))
 }
 

@@ -21,8 +21,8 @@ use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::{Json, Router};
 use eenplan_app::audit::{AuditQuery, parse_filter, search};
-use eenplan_app::directory::{self as directory_cases, parse_team, team_write_problem};
-use eenplan_app::users::{parse_new_user, parse_user, user_write_problem};
+use eenplan_app::directory::{self as directory_cases, TeamDetails};
+use eenplan_app::users::{self as app_users, ChangeAccount, NewAccount};
 use eenplan_domain::Permission;
 use eenplan_domain::codes::CodeList;
 use eenplan_store::{codelists, directory, users};
@@ -301,17 +301,6 @@ pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 
 type ApiResult<T> = Result<T, AppError>;
 
-/// A JSON body handed to the pages' actions as the form fields they parse, so the API
-/// and the pages share one parser per input.
-fn fields(pairs: Vec<(&str, String)>) -> eenplan_app::input::Fields {
-    eenplan_app::input::Fields(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-}
-
-/// An optional value as the text a form would send (empty when absent).
-fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map(ToString::to_string).unwrap_or_default()
-}
-
 // ---- me ----
 
 #[derive(Serialize, ToSchema)]
@@ -424,16 +413,6 @@ impl From<directory::Organisation> for OrganisationDto {
     }
 }
 
-fn version_of(v: Option<i64>) -> ApiResult<i64> {
-    v.ok_or_else(|| {
-        AppError::invalid(crate::error::Problem::new(
-            "version",
-            "Versie ontbreekt.",
-            "Version is required.",
-        ))
-    })
-}
-
 /// All organisations.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "directory",
     responses((status = 200, body = [OrganisationDto]), (status = 401, body = ErrorBody)))]
@@ -511,17 +490,6 @@ impl From<directory::Team> for TeamDto {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct TeamBody {
-    pub organisation_id: String,
-    pub name: String,
-    pub team_type: String,
-    #[serde(default)]
-    pub municipalities: Vec<String>,
-    #[serde(default)]
-    pub version: Option<i64>,
-}
-
 /// All teams.
 #[utoipa::path(get, path = "/api/v1/teams", tag = "directory",
     responses((status = 200, body = [TeamDto]), (status = 401, body = ErrorBody)))]
@@ -536,20 +504,14 @@ async fn list_teams(State(app): State<AppState>) -> ApiResult<Json<Vec<TeamDto>>
 }
 
 /// Creates a team (administrator).
-#[utoipa::path(post, path = "/api/v1/teams", tag = "directory", request_body = TeamBody,
+#[utoipa::path(post, path = "/api/v1/teams", tag = "directory", request_body = TeamDetails,
     responses((status = 201, body = TeamDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_team(
     State(app): State<AppState>,
     Auth(ctx): Auth,
-    ApiJson(b): ApiJson<TeamBody>,
+    ApiJson(t): ApiJson<TeamDetails>,
 ) -> ApiResult<(StatusCode, Json<TeamDto>)> {
-    let input = parse_team(&b.organisation_id, &b.name, &b.team_type, &b.municipalities)
-        .map_err(AppError::Invalid)?;
-    let mut tx = app.store.begin().await?;
-    let id = directory::create_team(&mut tx, &ctx.actor(), &input)
-        .await
-        .map_err(team_write_problem)?;
-    tx.commit().await?;
+    let id = directory_cases::create_team(&app.store, &ctx.actor(), &t).await?;
     Ok((
         StatusCode::CREATED,
         Json(directory::team(&app.store, &id).await?.into()),
@@ -557,23 +519,16 @@ async fn create_team(
 }
 
 /// Changes a team (administrator). 409 when `version` is stale.
-#[utoipa::path(put, path = "/api/v1/teams/{id}", tag = "directory", request_body = TeamBody,
+#[utoipa::path(put, path = "/api/v1/teams/{id}", tag = "directory", request_body = TeamDetails,
     params(("id" = String, Path)),
     responses((status = 200, body = TeamDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_team(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<TeamBody>,
+    ApiJson(t): ApiJson<TeamDetails>,
 ) -> ApiResult<Json<TeamDto>> {
-    let input = parse_team(&b.organisation_id, &b.name, &b.team_type, &b.municipalities)
-        .map_err(AppError::Invalid)?;
-    let version = version_of(b.version)?;
-    let mut tx = app.store.begin().await?;
-    directory::update_team(&mut tx, &ctx.actor(), &id, version, &input)
-        .await
-        .map_err(team_write_problem)?;
-    tx.commit().await?;
+    directory_cases::update_team(&app.store, &ctx.actor(), &id, &t).await?;
     Ok(Json(directory::team(&app.store, &id).await?.into()))
 }
 
@@ -610,29 +565,6 @@ impl From<users::User> for UserDto {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct NewUserBody {
-    pub username: String,
-    pub display_name: String,
-    pub role: String,
-    pub organisation_id: String,
-    #[serde(default)]
-    pub team_ids: Vec<String>,
-    /// Initial password: at least 12 characters, not a common password.
-    pub password: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct UserChangeBody {
-    pub display_name: String,
-    pub role: String,
-    pub organisation_id: String,
-    #[serde(default)]
-    pub team_ids: Vec<String>,
-    pub active: bool,
-    pub version: i64,
-}
-
 /// All user accounts (administrator).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
     responses((status = 200, body = [UserDto]), (status = 403, body = ErrorBody)))]
@@ -647,27 +579,14 @@ async fn list_users(State(app): State<AppState>) -> ApiResult<Json<Vec<UserDto>>
 }
 
 /// Creates a user account (administrator). The user enrols the second factor at first login.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserBody,
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewAccount,
     responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_user(
     State(app): State<AppState>,
     Auth(ctx): Auth,
-    ApiJson(b): ApiJson<NewUserBody>,
+    ApiJson(a): ApiJson<NewAccount>,
 ) -> ApiResult<(StatusCode, Json<UserDto>)> {
-    let new = parse_new_user(
-        &b.username,
-        &b.display_name,
-        &b.role,
-        &b.organisation_id,
-        &b.team_ids,
-        &b.password,
-    )
-    .await?;
-    let mut tx = app.store.begin().await?;
-    let id = users::create_user(&mut tx, &ctx.actor(), &new)
-        .await
-        .map_err(user_write_problem)?;
-    tx.commit().await?;
+    let id = app_users::create_user(&app.store, &ctx.actor(), &a).await?;
     Ok((
         StatusCode::CREATED,
         Json(users::user(&app.store, &id).await?.into()),
@@ -682,28 +601,15 @@ async fn get_user(State(app): State<AppState>, Path(id): Path<String>) -> ApiRes
 }
 
 /// Changes a user account (administrator). 409 when `version` is stale.
-#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UserChangeBody,
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)), request_body = ChangeAccount,
     responses((status = 200, body = UserDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_user(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<UserChangeBody>,
+    ApiJson(c): ApiJson<ChangeAccount>,
 ) -> ApiResult<Json<UserDto>> {
-    let input = parse_user(&b.display_name, &b.role, &b.organisation_id, &b.team_ids)
-        .map_err(AppError::Invalid)?;
-    let update = users::UserUpdate {
-        display_name: input.display_name,
-        role: input.role,
-        organisation_id: input.organisation_id,
-        active: b.active,
-        team_ids: input.team_ids,
-    };
-    let mut tx = app.store.begin().await?;
-    users::update_user(&mut tx, &ctx.actor(), &id, b.version, &update)
-        .await
-        .map_err(user_write_problem)?;
-    tx.commit().await?;
+    app_users::update_user(&app.store, &ctx.actor(), &id, &c).await?;
     Ok(Json(users::user(&app.store, &id).await?.into()))
 }
 

@@ -6,14 +6,13 @@ use crate::error::{AppError, Problem};
 use crate::extract::CsrfForm;
 use crate::extract::Path;
 use crate::i18n::{Lang, Tr};
-use crate::pages::{Chrome, has_error, page, render, required_text, role_label};
+use crate::pages::{Chrome, has_error, page, render, role_label};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use eenplan_domain::credentials;
+use eenplan_app::account;
 use eenplan_store::sessions::{self, ApiToken};
-use eenplan_store::users;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -78,16 +77,21 @@ pub async fn create_token(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<TokenForm>,
 ) -> Result<Response, AppError> {
-    let mut errors = Vec::new();
-    let name = required_text(&mut errors, "name", &f.name, 100);
-    if !errors.is_empty() {
-        let html = render(&account_page(&app, &ctx, lang, None, None, errors).await?);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-    }
-    let mut tx = app.store.begin().await?;
-    let (_, secret) =
-        sessions::create_api_token(&mut tx, &ctx.actor(), &ctx.principal.user_id, &name).await?;
-    tx.commit().await?;
+    let secret = match account::create_token(
+        &app.store,
+        &ctx.actor(),
+        &ctx.principal.user_id,
+        &f.name,
+    )
+    .await
+    {
+        Ok(secret) => secret,
+        Err(eenplan_app::Error::Invalid(errors)) => {
+            let html = render(&account_page(&app, &ctx, lang, None, None, errors).await?);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        }
+        Err(other) => return Err(other.into()),
+    };
     // Shown once, on this response only; never stored in plain text.
     Ok(
         render(&account_page(&app, &ctx, lang, None, Some(secret), Vec::new()).await?)
@@ -101,18 +105,8 @@ pub async fn revoke_token(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<crate::pages::login::Empty>,
 ) -> Result<Response, AppError> {
-    let mut tx = app.store.begin().await?;
-    sessions::revoke_api_token(&mut tx, &ctx.actor(), &ctx.principal.user_id, &id).await?;
-    tx.commit().await?;
+    account::revoke_token(&app.store, &ctx.caller(), &id).await?;
     Ok(Redirect::to("/account").into_response())
-}
-
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    current_password: String,
-    #[serde(default)]
-    new_password: String,
 }
 
 /// Changes the own password. All sessions of the user end, this one included: the user
@@ -121,45 +115,14 @@ pub async fn change_password(
     State(app): State<AppState>,
     lang: Lang,
     Auth(ctx): Auth,
-    CsrfForm(f): CsrfForm<PasswordForm>,
+    CsrfForm(c): CsrfForm<account::ChangePassword>,
 ) -> Result<Response, AppError> {
-    let p = &ctx.principal;
-    let stored = users::credentials_by_id(&app.store, &p.user_id)
-        .await?
-        .password_hash;
-    let current = f.current_password.clone();
-    let current_ok =
-        tokio::task::spawn_blocking(move || credentials::verify_password(&current, &stored))
-            .await
-            .map_err(AppError::internal)?;
-    let mut errors = Vec::new();
-    if !current_ok {
-        errors.push(Problem::new(
-            "current_password",
-            "Het huidige wachtwoord klopt niet.",
-            "The current password is incorrect.",
-        ));
+    match account::change_password(&app.store, &ctx.caller(), &c).await {
+        Ok(()) => Ok(Redirect::to("/login?wachtwoord=1").into_response()),
+        Err(eenplan_app::Error::Invalid(errors)) => {
+            let html = render(&account_page(&app, &ctx, lang, None, None, errors).await?);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(other) => Err(other.into()),
     }
-    if let Err(e) = eenplan_app::users::check_password(
-        "new_password",
-        &f.new_password,
-        &p.username,
-        &p.display_name,
-    )
-    .await
-    {
-        errors.push(e);
-    }
-    if !errors.is_empty() {
-        let html = render(&account_page(&app, &ctx, lang, None, None, errors).await?);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-    }
-    let new = f.new_password.clone();
-    let hash = tokio::task::spawn_blocking(move || credentials::hash_password(&new))
-        .await
-        .map_err(AppError::internal)?;
-    let mut tx = app.store.begin().await?;
-    users::set_password(&mut tx, &ctx.actor(), &p.user_id, &hash).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/login?wachtwoord=1").into_response())
 }

@@ -7,16 +7,16 @@ use crate::error::{AppError, Problem};
 use crate::extract::CsrfForm;
 use crate::extract::{Path, Query};
 use crate::i18n::{Lang, Tr};
-use crate::pages::{Chrome, has_error, invalid_form, page, parse_version, render, role_label};
+use crate::pages::{Chrome, has_error, invalid_form, page, render, role_label};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use eenplan_app::directory::{self as directory_cases, parse_team, team_write_problem};
-use eenplan_app::users::{parse_new_user, parse_user, user_write_problem};
-use eenplan_domain::{OrganisationType, Role, TeamType, credentials};
+use eenplan_app::directory::{self as directory_cases, TeamDetails};
+use eenplan_app::users as app_users;
+use eenplan_domain::{OrganisationType, Role, TeamType};
 use eenplan_store::codelists;
 use eenplan_store::directory::{self};
-use eenplan_store::users::{self, UserUpdate};
+use eenplan_store::users;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -191,6 +191,18 @@ pub struct TeamFields {
     pub version: String,
 }
 
+impl TeamFields {
+    fn details(&self) -> TeamDetails {
+        TeamDetails {
+            organisation_id: self.organisation_id.clone(),
+            name: self.name.clone(),
+            team_type: self.team_type.clone(),
+            municipalities: self.municipalities.clone(),
+            version: self.version.trim().parse().ok(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "team_form.html")]
 pub struct TeamForm {
@@ -273,26 +285,14 @@ pub async fn create_team(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<TeamFields>,
 ) -> Result<Response, AppError> {
-    let input = match parse_team(&f.organisation_id, &f.name, &f.team_type, &f.municipalities) {
-        Ok(i) => i,
-        Err(errors) => {
+    match directory_cases::create_team(&app.store, &ctx.actor(), &f.details()).await {
+        Ok(_) => {}
+        Err(eenplan_app::Error::Invalid(errors)) => {
             return Ok(invalid_form(render(
                 &team_form(&app, &ctx, lang, None, f, errors).await?,
             )));
         }
-    };
-    let mut tx = app.store.begin().await?;
-    match directory::create_team(&mut tx, &ctx.actor(), &input).await {
-        Ok(_) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            return match team_write_problem(e) {
-                eenplan_app::Error::Invalid(errors) => Ok(invalid_form(render(
-                    &team_form(&app, &ctx, lang, None, f, errors).await?,
-                ))),
-                other => Err(other.into()),
-            };
-        }
+        Err(other) => return Err(other.into()),
     }
     Ok(Redirect::to("/organisaties?opgeslagen=1").into_response())
 }
@@ -321,33 +321,14 @@ pub async fn update_team(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<TeamFields>,
 ) -> Result<Response, AppError> {
-    directory::team(&app.store, &id).await?;
-    let parsed =
-        parse_team(&f.organisation_id, &f.name, &f.team_type, &f.municipalities).and_then(|i| {
-            parse_version("version", &f.version)
-                .map(|v| (i, v))
-                .map_err(|p| vec![p])
-        });
-    let (input, version) = match parsed {
-        Ok(x) => x,
-        Err(errors) => {
+    match directory_cases::update_team(&app.store, &ctx.actor(), &id, &f.details()).await {
+        Ok(()) => {}
+        Err(eenplan_app::Error::Invalid(errors)) => {
             return Ok(invalid_form(render(
                 &team_form(&app, &ctx, lang, Some(&id), f, errors).await?,
             )));
         }
-    };
-    let mut tx = app.store.begin().await?;
-    match directory::update_team(&mut tx, &ctx.actor(), &id, version, &input).await {
-        Ok(()) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            return match team_write_problem(e) {
-                eenplan_app::Error::Invalid(errors) => Ok(invalid_form(render(
-                    &team_form(&app, &ctx, lang, Some(&id), f, errors).await?,
-                ))),
-                other => Err(other.into()),
-            };
-        }
+        Err(other) => return Err(other.into()),
     }
     Ok(Redirect::to("/organisaties?opgeslagen=1").into_response())
 }
@@ -539,36 +520,22 @@ pub async fn create_user(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<UserFields>,
 ) -> Result<Response, AppError> {
-    let new = match parse_new_user(
-        &f.username,
-        &f.display_name,
-        &f.role,
-        &f.organisation_id,
-        &f.team_ids,
-        &f.password,
-    )
-    .await
-    {
-        Ok(new) => new,
+    let new = app_users::NewAccount {
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        role: f.role.clone(),
+        organisation_id: f.organisation_id.clone(),
+        team_ids: f.team_ids.clone(),
+        password: f.password.clone(),
+    };
+    match app_users::create_user(&app.store, &ctx.actor(), &new).await {
+        Ok(_) => {}
         Err(eenplan_app::Error::Invalid(errors)) => {
             return Ok(invalid_form(render(
                 &user_form(&app, &ctx, lang, None, f, errors, None).await?,
             )));
         }
         Err(other) => return Err(other.into()),
-    };
-    let mut tx = app.store.begin().await?;
-    match users::create_user(&mut tx, &ctx.actor(), &new).await {
-        Ok(_) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            return match user_write_problem(e) {
-                eenplan_app::Error::Invalid(errors) => Ok(invalid_form(render(
-                    &user_form(&app, &ctx, lang, None, f, errors, None).await?,
-                ))),
-                other => Err(other.into()),
-            };
-        }
     }
     Ok(Redirect::to("/beheer/gebruikers?opgeslagen=1").into_response())
 }
@@ -607,39 +574,22 @@ pub async fn update_user(
 ) -> Result<Response, AppError> {
     let current = users::user(&app.store, &id).await?;
     f.username = current.username;
-    let parsed =
-        parse_user(&f.display_name, &f.role, &f.organisation_id, &f.team_ids).and_then(|i| {
-            parse_version("version", &f.version)
-                .map(|v| (i, v))
-                .map_err(|p| vec![p])
-        });
-    let (input, version) = match parsed {
-        Ok(x) => x,
-        Err(errors) => {
+    let change = app_users::ChangeAccount {
+        display_name: f.display_name.clone(),
+        role: f.role.clone(),
+        organisation_id: f.organisation_id.clone(),
+        team_ids: f.team_ids.clone(),
+        active: f.active == "1",
+        version: f.version.trim().parse().ok(),
+    };
+    match app_users::update_user(&app.store, &ctx.actor(), &id, &change).await {
+        Ok(()) => {}
+        Err(eenplan_app::Error::Invalid(errors)) => {
             return Ok(invalid_form(render(
                 &user_form(&app, &ctx, lang, Some(&id), f, errors, None).await?,
             )));
         }
-    };
-    let update = UserUpdate {
-        display_name: input.display_name,
-        role: input.role,
-        organisation_id: input.organisation_id,
-        active: f.active == "1",
-        team_ids: input.team_ids,
-    };
-    let mut tx = app.store.begin().await?;
-    match users::update_user(&mut tx, &ctx.actor(), &id, version, &update).await {
-        Ok(()) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            return match user_write_problem(e) {
-                eenplan_app::Error::Invalid(errors) => Ok(invalid_form(render(
-                    &user_form(&app, &ctx, lang, Some(&id), f, errors, None).await?,
-                ))),
-                other => Err(other.into()),
-            };
-        }
+        Err(other) => return Err(other.into()),
     }
     Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?opgeslagen=1")).into_response())
 }
@@ -650,8 +600,6 @@ pub async fn reset_mfa(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<crate::pages::login::Empty>,
 ) -> Result<Response, AppError> {
-    let mut tx = app.store.begin().await?;
-    users::reset_mfa(&mut tx, &ctx.actor(), &id, &credentials::new_totp_secret()).await?;
-    tx.commit().await?;
+    app_users::reset_mfa(&app.store, &ctx.actor(), &id).await?;
     Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?mfa_reset=1")).into_response())
 }

@@ -2,8 +2,8 @@
 //! frequency, prices by date, provider contracts, and the regional variant of support
 //! plan part 2. Not client data: contract staff and the administrator.
 
-use super::cases::{Labelled, choose, labels, optional_date, required_date, today};
-use super::{Chrome, Fields, answer_form, has_error, page, parse_version, required_text};
+use super::cases::{Labelled, labels, today};
+use super::{Chrome, Fields, answer_form, has_error, page};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
 use crate::error::{AppError, Problem};
@@ -12,8 +12,9 @@ use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, Response};
-use eenplan_domain::access::{Frequency, Unit, Variant, parse_euros};
-use eenplan_store::catalogue::{self, Contract, Product, ProductInput};
+use eenplan_app::catalogue as app_catalogue;
+use eenplan_domain::access::{Frequency, Unit, Variant};
+use eenplan_store::catalogue::{self, Contract, Product};
 
 #[derive(Template)]
 #[template(path = "catalogue.html")]
@@ -129,53 +130,12 @@ async fn answer(
     ctx: &AuthContext,
     lang: Lang,
     f: Fields,
-    result: Result<(), AppError>,
+    result: Result<(), eenplan_app::Error>,
 ) -> Result<Response, AppError> {
     answer_form(result.map(|()| "/catalogus".to_owned()), |errors| {
         catalogue_page(app, ctx, lang, f, errors)
     })
     .await
-}
-
-fn duplicate(field: &str, nl: &str, en: &str) -> impl Fn(eenplan_store::Error) -> AppError {
-    let p = Problem::new(field, nl, en);
-    move |e| match e {
-        eenplan_store::Error::Duplicate { .. } => AppError::invalid(p.clone()),
-        other => other.into(),
-    }
-}
-
-pub fn parse_product(f: &Fields) -> Result<ProductInput, Vec<Problem>> {
-    let mut errors = Vec::new();
-    let code = required_text(&mut errors, "code", f.get("code"), 5);
-    let category = f.get("category").trim().to_owned();
-    if category.len() != 2 || !category.chars().all(|c| c.is_ascii_digit()) {
-        errors.push(Problem::new(
-            "category",
-            "De productcategorie (JZ020) bestaat uit 2 cijfers.",
-            "The product category (JZ020) consists of 2 digits.",
-        ));
-    }
-    let name = required_text(&mut errors, "name", f.get("name"), 200);
-    let unit = Unit::parse(f.get("unit"));
-    if unit.is_none() {
-        errors.push(choose("unit"));
-    }
-    let frequency = Frequency::parse(f.get("frequency"));
-    if frequency.is_none() {
-        errors.push(choose("frequency"));
-    }
-    match (unit, frequency) {
-        (Some(unit), Some(frequency)) if errors.is_empty() => Ok(ProductInput {
-            code,
-            category,
-            name,
-            unit,
-            frequency,
-            active: true,
-        }),
-        _ => Err(errors),
-    }
 }
 
 pub async fn create_product(
@@ -184,37 +144,13 @@ pub async fn create_product(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = async {
-        let input = parse_product(&f);
-        let mut errors = input.as_ref().err().cloned().unwrap_or_default();
-        let from = required_date(&mut errors, "price_from", f.get("price_from"));
-        let cents = parse_euros("price", f.get("price"))
-            .map_err(|e| errors.push(e.into()))
-            .ok();
-        match (input, from, cents) {
-            (Ok(input), Some(from), Some(cents)) if errors.is_empty() => {
-                let mut tx = app.store.begin().await?;
-                catalogue::create_product(
-                    &mut tx,
-                    &ctx.actor(),
-                    &ctx.principal.user_id,
-                    &input,
-                    from,
-                    cents,
-                )
-                .await
-                .map_err(duplicate(
-                    "code",
-                    "Er is al een product met deze code.",
-                    "A product with this code already exists.",
-                ))?;
-                tx.commit().await?;
-                Ok(())
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
-    }
-    .await;
+    let result = app_catalogue::create_product(
+        &app.store,
+        &ctx.caller(),
+        &app_catalogue::NewProduct::from_form(&f),
+    )
+    .await
+    .map(|_| ());
     answer(&app, &ctx, lang, f, result).await
 }
 
@@ -225,39 +161,21 @@ pub async fn add_price(
     crate::extract::Path(id): crate::extract::Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = async {
-        let mut errors = Vec::new();
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let from = required_date(&mut errors, "new_price_from", f.get("new_price_from"));
-        let cents = parse_euros("new_price", f.get("new_price"))
-            .map_err(|e| errors.push(e.into()))
-            .ok();
-        match (from, cents) {
-            (Some(from), Some(cents)) if errors.is_empty() => {
-                let mut tx = app.store.begin().await?;
-                catalogue::add_price(
-                    &mut tx,
-                    &ctx.actor(),
-                    &ctx.principal.user_id,
-                    &id,
-                    version,
-                    from,
-                    cents,
-                )
-                .await
-                .map_err(duplicate(
-                    "new_price_from",
-                    "Op deze datum begint al een prijs.",
-                    "A price already starts on this date.",
-                ))?;
-                tx.commit().await?;
-                Ok(())
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
-    }
-    .await;
+    let result = app_catalogue::add_price(
+        &app.store,
+        &ctx.caller(),
+        &id,
+        &app_catalogue::AddPrice::from_form(&f),
+    )
+    .await
+    // The page holds more than one form: the price form's inputs carry a prefix.
+    .map_err(|e| {
+        e.form_names(|n| match n {
+            "valid_from" => Some("new_price_from".into()),
+            "price" => Some("new_price".into()),
+            _ => None,
+        })
+    });
     answer(&app, &ctx, lang, f, result).await
 }
 
@@ -267,50 +185,22 @@ pub async fn create_contract(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = async {
-        let mut errors = Vec::new();
-        let provider = f.get("contract_provider").trim().to_owned();
-        if provider.is_empty() {
-            errors.push(choose("contract_provider"));
-        }
-        let product = f.get("contract_product").trim().to_owned();
-        if product.is_empty() {
-            errors.push(choose("contract_product"));
-        }
-        let from = required_date(&mut errors, "contract_from", f.get("contract_from"));
-        let to = optional_date(&mut errors, "contract_to", f.get("contract_to"));
-        if let Err(e) = eenplan_domain::DateRange::check("contract_to", from, to) {
-            errors.push(e.into());
-        }
-        match from {
-            Some(from) if errors.is_empty() => {
-                let mut tx = app.store.begin().await?;
-                catalogue::create_contract(
-                    &mut tx,
-                    &ctx.actor(),
-                    &ctx.principal.user_id,
-                    &provider,
-                    &product,
-                    from,
-                    to,
-                )
-                .await
-                .map_err(|e| match e {
-                    eenplan_store::Error::UnknownReference => {
-                        AppError::invalid(choose("contract_product"))
-                    }
-                    eenplan_store::Error::NotApplicable(_) => {
-                        AppError::invalid(choose("contract_provider"))
-                    }
-                    other => other.into(),
-                })?;
-                tx.commit().await?;
-                Ok(())
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
-    }
-    .await;
+    let result = app_catalogue::create_contract(
+        &app.store,
+        &ctx.caller(),
+        &app_catalogue::NewContract::from_form(&f),
+    )
+    .await
+    .map(|_| ())
+    .map_err(|e| {
+        e.form_names(|n| match n {
+            "provider_id" => Some("contract_provider".into()),
+            "product_id" => Some("contract_product".into()),
+            "valid_from" => Some("contract_from".into()),
+            "valid_to" => Some("contract_to".into()),
+            _ => None,
+        })
+    });
     answer(&app, &ctx, lang, f, result).await
 }
 
@@ -322,34 +212,12 @@ pub async fn update_contract(
     crate::extract::Path(id): crate::extract::Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = async {
-        let mut errors = Vec::new();
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let from = required_date(&mut errors, "valid_from", f.get("valid_from"));
-        let to = optional_date(&mut errors, "valid_to", f.get("valid_to"));
-        if let Err(e) = eenplan_domain::DateRange::check("valid_to", from, to) {
-            errors.push(e.into());
-        }
-        match from {
-            Some(from) if errors.is_empty() => {
-                let mut tx = app.store.begin().await?;
-                catalogue::update_contract(
-                    &mut tx,
-                    &ctx.actor(),
-                    &ctx.principal.user_id,
-                    &id,
-                    version,
-                    from,
-                    to,
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
-    }
+    let result = app_catalogue::update_contract(
+        &app.store,
+        &ctx.caller(),
+        &id,
+        &app_catalogue::ChangeContract::from_form(&f),
+    )
     .await;
     answer(&app, &ctx, lang, f, result).await
 }
@@ -360,31 +228,13 @@ pub async fn set_variant(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = async {
-        let mut errors = Vec::new();
-        let from = required_date(&mut errors, "variant_from", f.get("variant_from"));
-        let variant = Variant::parse(f.get("variant"));
-        if variant.is_none() {
-            errors.push(choose("variant"));
-        }
-        match (from, variant) {
-            (Some(from), Some(variant)) if errors.is_empty() => {
-                let mut tx = app.store.begin().await?;
-                catalogue::set_variant(
-                    &mut tx,
-                    &ctx.actor(),
-                    Some(&ctx.principal.user_id),
-                    from,
-                    variant,
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
-    }
-    .await;
+    let result = app_catalogue::set_variant(
+        &app.store,
+        &ctx.caller(),
+        &app_catalogue::SetVariant::from_form(&f),
+    )
+    .await
+    .map_err(|e| e.form_names(|n| (n == "valid_from").then(|| "variant_from".into())));
     answer(&app, &ctx, lang, f, result).await
 }
 
@@ -469,30 +319,14 @@ pub async fn update_product(
     crate::extract::Path(id): crate::extract::Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = async {
-        let version =
-            parse_version("version", f.get("version")).map_err(|p| AppError::Invalid(vec![p]))?;
-        let mut input = parse_product(&f).map_err(AppError::Invalid)?;
-        input.active = f.has("active", "1");
-        let mut tx = app.store.begin().await?;
-        catalogue::update_product(
-            &mut tx,
-            &ctx.actor(),
-            &ctx.principal.user_id,
-            &id,
-            version,
-            &input,
-        )
-        .await
-        .map_err(duplicate(
-            "code",
-            "Er is al een product met deze code.",
-            "A product with this code already exists.",
-        ))?;
-        tx.commit().await?;
-        Ok::<_, AppError>("/catalogus".to_owned())
-    }
-    .await;
+    let result = app_catalogue::update_product(
+        &app.store,
+        &ctx.caller(),
+        &id,
+        &app_catalogue::ChangeProduct::from_form(&f),
+    )
+    .await
+    .map(|()| "/catalogus".to_owned());
     answer_form(result, |errors| {
         product_page(&app, &ctx, lang, &id, Some(f), errors)
     })

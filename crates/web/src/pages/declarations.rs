@@ -20,7 +20,8 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Datelike;
 use eenplan_app::declarations::{
-    issue as issue_action, open as open_declaration, overview as overview_action, year_of,
+    IssueDeclaration, issue as issue_action, open as open_declaration, overview as overview_action,
+    year_of,
 };
 use eenplan_domain::access::format_euros_nl;
 use eenplan_domain::treatment_team::{HourActivity, hours_text};
@@ -152,7 +153,7 @@ pub async fn issue(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = issue_action(&app.store, &ctx.caller(), &f)
+    let result = issue_action(&app.store, &ctx.caller(), &IssueDeclaration::from_form(&f))
         .await
         .map(|id| format!("/lbt/declaraties/{id}"));
     let year = f.get("year").to_owned();

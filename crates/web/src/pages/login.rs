@@ -15,10 +15,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
-use eenplan_domain::credentials;
-use eenplan_store::audit::{self, Action, Actor, Event, Outcome};
-use eenplan_store::sessions::{self, Stage};
-use eenplan_store::{demo, users};
+use eenplan_app::login;
+use eenplan_store::audit::Actor;
+use eenplan_store::{demo, sessions};
 use serde::Deserialize;
 
 pub struct DemoRow {
@@ -164,28 +163,12 @@ fn anonymous_actor(access: &AccessPoint, username: &str) -> Actor {
     }
 }
 
-/// Login attempts for one account run one at a time (check, verify, record), so parallel
-/// guesses cannot all slip under the throttle. Striped by username: fixed memory.
-static LOGIN_STRIPES: [tokio::sync::Mutex<()>; 64] =
-    [const { tokio::sync::Mutex::const_new(()) }; 64];
-
-fn login_stripe(username: &str) -> &'static tokio::sync::Mutex<()> {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    username.hash(&mut h);
-    &LOGIN_STRIPES[(h.finish() % 64) as usize]
-}
-
-/// Refuses when the account or the address had too many failures in the window.
-async fn throttled(app: &AppState, username: &str, access: &AccessPoint) -> Result<bool, AppError> {
-    let since = eenplan_store::format_time(chrono::Utc::now() - app.config.throttle_window);
-    let by_account = audit::count_failed_logins(&app.store, Some(username), None, &since).await?;
-    let by_address = match &access.address {
-        Some(a) => audit::count_failed_logins(&app.store, None, Some(a), &since).await?,
-        None => 0,
-    };
-    Ok(by_account >= app.config.max_failures_per_account
-        || by_address >= app.config.max_failures_per_address)
+fn throttle(app: &AppState) -> login::Throttle {
+    login::Throttle {
+        window: app.config.throttle_window,
+        per_account: app.config.max_failures_per_account,
+        per_address: app.config.max_failures_per_address,
+    }
 }
 
 pub async fn submit_login(
@@ -198,57 +181,26 @@ pub async fn submit_login(
     let username = form.username.trim().to_lowercase();
     let (jar, csrf) = login_csrf(&app, jar);
     let actor = anonymous_actor(&access, &username);
-    let _attempt = login_stripe(&username).lock().await;
-    if throttled(&app, &username, &access).await? {
-        audit::record(
-            &app.store,
-            &actor,
-            &Event::new("login.throttled", Action::Login).outcome(Outcome::Refused),
-        )
-        .await?;
-        let page = login_page(&app, lang, csrf, username, Some("login.throttled"), None).await?;
-        return Ok((StatusCode::TOO_MANY_REQUESTS, jar, render(&page)).into_response());
-    }
-    let creds =
-        if username.is_empty() || username.len() > 64 || username.chars().any(char::is_control) {
-            None
-        } else {
-            users::credentials(&app.store, &username).await?
-        };
-    // Verify against a dummy hash when the account is unknown: same time, same answer.
-    let hash = creds
-        .as_ref()
-        .map_or(credentials::dummy_hash(), |c| c.password_hash.as_str());
-    let password = form.password.clone();
-    let hash_owned = hash.to_owned();
-    let password_ok =
-        tokio::task::spawn_blocking(move || credentials::verify_password(&password, &hash_owned))
-            .await
-            .map_err(AppError::internal)?;
-    let creds = match creds {
-        Some(c) if password_ok && c.active => c,
-        _ => {
-            audit::record(
-                &app.store,
-                &actor,
-                &Event::new("login.failed", Action::Login).outcome(Outcome::Failure),
-            )
-            .await?;
+    let token = match login::password(
+        &app.store,
+        throttle(&app),
+        &actor,
+        &username,
+        &form.password,
+    )
+    .await?
+    {
+        login::PasswordStep::SecondFactor { token } => token,
+        login::PasswordStep::Throttled => {
+            let page =
+                login_page(&app, lang, csrf, username, Some("login.throttled"), None).await?;
+            return Ok((StatusCode::TOO_MANY_REQUESTS, jar, render(&page)).into_response());
+        }
+        login::PasswordStep::Failed => {
             let page = login_page(&app, lang, csrf, username, Some("login.failed"), None).await?;
             return Ok((StatusCode::UNAUTHORIZED, jar, render(&page)).into_response());
         }
     };
-    let mut tx = app.store.begin().await?;
-    let token = sessions::create(&mut tx, &creds.user_id, Stage::Mfa).await?;
-    let mut actor = actor;
-    actor.user_id = Some(creds.user_id.clone());
-    audit::append(
-        &mut tx,
-        &actor,
-        &Event::new("login.password_ok", Action::Login),
-    )
-    .await?;
-    tx.commit().await?;
     let jar = jar.add(cookie(
         auth::session_cookie(app.config.secure_cookies),
         token,
@@ -264,26 +216,25 @@ async fn mfa_page(
     pending: &PendingMfa,
     failed: bool,
 ) -> Result<MfaPage, AppError> {
-    let creds = users::credentials_by_id(&app.store, &pending.principal.user_id).await?;
-    let (qr_svg, secret) = if creds.totp_confirmed {
-        (String::new(), String::new())
-    } else {
-        let uri = credentials::totp_uri(&creds.totp_secret, &pending.principal.username)
-            .ok_or_else(|| AppError::internal("stored TOTP secret is invalid"))?;
-        let svg = qrcode::QrCode::new(uri.as_bytes())
-            .map_err(AppError::internal)?
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(200, 200)
-            .build();
-        // Drop the XML declaration: the SVG is inlined into the page.
-        let svg = svg.find("<svg").map(|i| svg[i..].to_owned()).unwrap_or(svg);
-        (svg, creds.totp_secret)
+    let p = &pending.principal;
+    let (qr_svg, secret) = match login::enrolment(&app.store, &p.user_id, &p.username).await? {
+        None => (String::new(), String::new()),
+        Some((uri, secret)) => {
+            let svg = qrcode::QrCode::new(uri.as_bytes())
+                .map_err(AppError::internal)?
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .build();
+            // Drop the XML declaration: the SVG is inlined into the page.
+            let svg = svg.find("<svg").map(|i| svg[i..].to_owned()).unwrap_or(svg);
+            (svg, secret)
+        }
     };
     Ok(MfaPage {
         t: Tr(lang),
         chrome: Chrome::anonymous(app.config.demo_mode, "/login/mfa"),
         csrf,
-        enrol: !creds.totp_confirmed,
+        enrol: !secret.is_empty(),
         failed,
         qr_svg,
         secret,
@@ -332,59 +283,33 @@ pub async fn submit_mfa(
         user_agent: access.user_agent.clone(),
     };
     let (jar, csrf) = login_csrf(&app, jar);
-    let _attempt = login_stripe(&p.username).lock().await;
-    if throttled(&app, &p.username, &access).await? {
-        let mut tx = app.store.begin().await?;
-        sessions::end(&mut tx, &pending.token_hash).await?;
-        audit::append(
-            &mut tx,
-            &actor,
-            &Event::new("login.throttled", Action::Mfa).outcome(Outcome::Refused),
-        )
-        .await?;
-        tx.commit().await?;
-        let page = login_page(
-            &app,
-            lang,
-            csrf,
-            p.username.clone(),
-            Some("login.throttled"),
-            None,
-        )
-        .await?;
-        return Ok((StatusCode::TOO_MANY_REQUESTS, jar, render(&page)).into_response());
-    }
-    let creds = users::credentials_by_id(&app.store, &p.user_id).await?;
-    let step = credentials::check_totp(&creds.totp_secret, &form.code, unix_now());
-    let mut tx = app.store.begin().await?;
-    let accepted = match step {
-        Some(step) => users::use_totp_step(&mut tx, &p.user_id, step as i64).await?,
-        None => false,
+    let step = login::second_factor(
+        &app.store,
+        throttle(&app),
+        &actor,
+        &pending.token_hash,
+        &form.code,
+    )
+    .await?;
+    let token = match step {
+        login::SecondFactorStep::LoggedIn { token } => token,
+        login::SecondFactorStep::Throttled => {
+            let page = login_page(
+                &app,
+                lang,
+                csrf,
+                p.username.clone(),
+                Some("login.throttled"),
+                None,
+            )
+            .await?;
+            return Ok((StatusCode::TOO_MANY_REQUESTS, jar, render(&page)).into_response());
+        }
+        login::SecondFactorStep::Failed => {
+            let page = mfa_page(&app, lang, csrf, &pending, true).await?;
+            return Ok((StatusCode::UNAUTHORIZED, jar, render(&page)).into_response());
+        }
     };
-    if !accepted {
-        audit::append(
-            &mut tx,
-            &actor,
-            &Event::new("mfa.failed", Action::Mfa).outcome(Outcome::Failure),
-        )
-        .await?;
-        tx.commit().await?;
-        let page = mfa_page(&app, lang, csrf, &pending, true).await?;
-        return Ok((StatusCode::UNAUTHORIZED, jar, render(&page)).into_response());
-    }
-    if !creds.totp_confirmed {
-        audit::append(
-            &mut tx,
-            &actor,
-            &Event::new("mfa.enrolled", Action::Mfa).object("user", &p.user_id),
-        )
-        .await?;
-    }
-    // A new session id at login: the pre-MFA session ends, a fresh one starts.
-    sessions::end(&mut tx, &pending.token_hash).await?;
-    let token = sessions::create(&mut tx, &p.user_id, Stage::Active).await?;
-    audit::append(&mut tx, &actor, &Event::new("login", Action::Login)).await?;
-    tx.commit().await?;
     let secure = app.config.secure_cookies;
     let jar = jar
         .add(cookie(auth::session_cookie(secure), token, secure))
@@ -401,12 +326,7 @@ pub async fn logout(
     auth::Auth(ctx): auth::Auth,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let mut tx = app.store.begin().await?;
-    if let Some(hash) = &ctx.session_token_hash {
-        sessions::end(&mut tx, hash).await?;
-    }
-    audit::append(&mut tx, &ctx.actor(), &Event::new("logout", Action::Logout)).await?;
-    tx.commit().await?;
+    login::logout(&app.store, &ctx.actor(), ctx.session_token_hash.as_deref()).await?;
     let jar = jar.remove(Cookie::build(auth::session_cookie(app.config.secure_cookies)).path("/"));
     Ok((jar, Redirect::to("/login?uitgelogd=1")).into_response())
 }

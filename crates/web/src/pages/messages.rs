@@ -19,8 +19,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use eenplan_app::messages::{
-    Delivered, ReconcileQuery, SearchQuery, answer_action, deliver_action, is_provider,
-    make_request_action, message_action, reconcile_action, requests_action, search_action,
+    self as messages, AnswerRequest, Delivered, ReconcileQuery, SearchQuery, deliver_action,
+    is_provider, make_request_action, message_action, reconcile_action, requests_action,
+    search_action,
 };
 use eenplan_ijw::codes::RedenAfwijzingVerzoek;
 use eenplan_store::ijw::MessageRow;
@@ -274,12 +275,11 @@ pub async fn answer_request(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = answer_action(
+    let result = messages::answer(
         &app.store,
         &ctx.caller(),
         &id,
-        f.get("answer"),
-        f.get("reason"),
+        &AnswerRequest::from_form(&f),
     )
     .await
     .map(|message| format!("/berichten/{message}"));

@@ -1,7 +1,7 @@
 //! The local treatment team's work: consultation requests (from a case, or from another
 //! referrer), the intake with the contra-indication screen, activities, the outcome,
-//! members, hours, and the evaluation table. Each write is one `*_action` of
-//! `eenplan_app::treatment_team` over the posted fields, shared with the API.
+//! members, hours, and the evaluation table. Each write is a typed command of
+//! `eenplan_app::treatment_team`, read from the posted form, shared with the API.
 //!
 //! Access: the CJG asks from a case it holds (`case_access::run`); the team's members and its
 //! coordinator see the team's requests, the question and the case only with the family's
@@ -14,8 +14,8 @@ use crate::auth::AuthContext;
 use crate::error::{AppError, Problem};
 use eenplan_app::case_access;
 use eenplan_app::treatment_team::{
-    activity_action, add_member_action, close_action, hours_action, intake_action,
-    open_consultation, own_team, redact, request_from_case_action, request_from_referrer_action,
+    self as lbt, AddActivity, AddMember, ApproveHours, AskConsultation, CloseConsultation, Intake,
+    RegisterHours, open_consultation, own_team, redact,
 };
 use eenplan_domain::treatment_team::{
     ActivityKind, AskReason, ContraIndication, HourActivity, Outcome, Place, Referrer, RequestKind,
@@ -313,9 +313,14 @@ pub async fn create_request_from_case(
 ) -> Result<Response, AppError> {
     let grant = case_access::run(&app.store, &ctx.caller(), &case_id).await?;
     let case = grant.case().clone();
-    let result = request_from_case_action(&app.store, &ctx.caller(), &case_id, &f)
-        .await
-        .map(|_| format!("/casussen/{case_id}#consultatie"));
+    let result = lbt::ask_from_case(
+        &app.store,
+        &ctx.caller(),
+        &case_id,
+        &AskConsultation::from_form(&f),
+    )
+    .await
+    .map(|_| format!("/casussen/{case_id}#consultatie"));
     answer_form(result, |errors| {
         request_form(&app, &ctx, lang, Some(case), f, errors)
     })
@@ -336,7 +341,7 @@ pub async fn create_request_from_referrer(
     Auth(ctx): Auth,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = request_from_referrer_action(&app.store, &ctx.caller(), &f)
+    let result = lbt::ask_from_referrer(&app.store, &ctx.caller(), &AskConsultation::from_form(&f))
         .await
         .map(|id| format!("/lbt/verzoeken/{id}"));
     answer_form(result, |errors| {
@@ -478,7 +483,7 @@ pub async fn show_request(
 }
 
 macro_rules! request_step {
-    ($name:ident, $action:ident) => {
+    ($name:ident, $action:path, $command:ident) => {
         pub async fn $name(
             State(app): State<AppState>,
             lang: Lang,
@@ -486,7 +491,7 @@ macro_rules! request_step {
             Path(id): Path<String>,
             CsrfForm(f): CsrfForm<Fields>,
         ) -> Result<Response, AppError> {
-            let result = $action(&app.store, &ctx.caller(), &id, &f)
+            let result = $action(&app.store, &ctx.caller(), &id, &$command::from_form(&f))
                 .await
                 .map(|_| format!("/lbt/verzoeken/{id}"));
             answer_form(result, |errors| {
@@ -496,9 +501,9 @@ macro_rules! request_step {
         }
     };
 }
-request_step!(post_intake, intake_action);
-request_step!(post_activity, activity_action);
-request_step!(post_close, close_action);
+request_step!(post_intake, lbt::intake, Intake);
+request_step!(post_activity, lbt::add_activity, AddActivity);
+request_step!(post_close, lbt::close, CloseConsultation);
 
 #[derive(Template)]
 #[template(path = "lbt_hours.html")]
@@ -598,9 +603,14 @@ pub async fn post_hours(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let (_, team) = chosen_team(&app, &ctx, f.get("team")).await?;
-    let result = hours_action(&app.store, &ctx.caller(), &team, &f)
-        .await
-        .map(|_| format!("/lbt/uren?team={team}"));
+    let result = lbt::register_hours(
+        &app.store,
+        &ctx.caller(),
+        &team,
+        &RegisterHours::from_form(&f),
+    )
+    .await
+    .map(|_| format!("/lbt/uren?team={team}"));
     answer_form(result, |errors| {
         hours_page(&app, &ctx, lang, &team, f, errors)
     })
@@ -614,10 +624,13 @@ pub async fn approve_hours(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let (_, team) = chosen_team(&app, &ctx, f.get("team")).await?;
-    let ids = f.all("entry");
-    let mut tx = app.store.begin().await?;
-    store::approve_hours(&mut tx, &ctx.actor(), &ctx.principal.user_id, &team, &ids).await?;
-    tx.commit().await?;
+    lbt::approve_hours(
+        &app.store,
+        &ctx.caller(),
+        &team,
+        &ApproveHours::from_form(&f),
+    )
+    .await?;
     use axum::response::IntoResponse;
     Ok(axum::response::Redirect::to(&format!("/lbt/uren?team={team}")).into_response())
 }
@@ -698,7 +711,7 @@ pub async fn post_member(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let (_, team) = chosen_team(&app, &ctx, f.get("team")).await?;
-    let result = add_member_action(&app.store, &ctx.caller(), &team, &f)
+    let result = lbt::add_member(&app.store, &ctx.caller(), &team, &AddMember::from_form(&f))
         .await
         .map(|_| format!("/lbt/leden?team={team}"));
     answer_form(result, |errors| {

@@ -219,9 +219,16 @@ pub async fn change_decision(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = change_decision_action(&app.store, &ctx.caller(), &id, &f)
-        .await
-        .map(|()| format!("/beschikkingen/{id}"));
+    let result = app_access::change_decision(
+        &app.store,
+        &ctx.caller(),
+        &id,
+        &app_access::ChangeDecision::from_form(&f),
+    )
+    .await
+    // This page holds more than one form: the change's reason is `change_reason` here.
+    .map_err(|e| e.form_names(|n| (n == "reason").then(|| "change_reason".into())))
+    .map(|()| format!("/beschikkingen/{id}"));
     answer_form(result, |errors| {
         decision_page(&app, &ctx, lang, &id, f, errors)
     })
@@ -236,9 +243,15 @@ pub async fn add_time(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = add_time_action(&app.store, &ctx.caller(), &id, &f)
-        .await
-        .map(|()| format!("/beschikkingen/{id}#monitoring"));
+    let result = app_access::spend_time(
+        &app.store,
+        &ctx.caller(),
+        &id,
+        &app_access::SpendTime::from_form(&f),
+    )
+    .await
+    .map_err(|e| e.form_names(|n| matches!(n, "on" | "note").then(|| format!("time_{n}"))))
+    .map(|()| format!("/beschikkingen/{id}#monitoring"));
     answer_form(result, |errors| {
         decision_page(&app, &ctx, lang, &id, f, errors)
     })

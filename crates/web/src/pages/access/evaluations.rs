@@ -137,10 +137,15 @@ pub async fn record_evaluation(
     Path((decision_id, evaluation_id)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result =
-        record_evaluation_action(&app.store, &ctx.caller(), &decision_id, &evaluation_id, &f)
-            .await
-            .map(|()| format!("/beschikkingen/{decision_id}"));
+    let result = app_access::record_evaluation(
+        &app.store,
+        &ctx.caller(),
+        &decision_id,
+        &evaluation_id,
+        &app_access::RecordEvaluation::from_form(&f),
+    )
+    .await
+    .map(|()| format!("/beschikkingen/{decision_id}"));
     answer_form(result, |errors| {
         evaluation_page(&app, &ctx, lang, &decision_id, &evaluation_id, f, errors)
     })

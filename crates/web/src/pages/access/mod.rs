@@ -19,10 +19,8 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use eenplan_app::access::{
-    MAX_RESULTS, add_time_action, assignments, change_decision_action, check_cost_municipality,
-    create_request_action, load_decision, load_request, open_access_object, own_municipality,
-    plan_goals, provider_effort_action, provider_report_action, record_evaluation_action,
-    request_step_action, sees_access_object, update_request_action,
+    self as app_access, MAX_RESULTS, assignments, check_cost_municipality, load_decision,
+    load_request, open_access_object, own_municipality, plan_goals, sees_access_object,
 };
 use eenplan_app::case_access;
 use eenplan_domain::access::{

@@ -127,9 +127,14 @@ pub async fn provider_effort(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = provider_effort_action(&app.store, &ctx.caller(), &id, &f)
-        .await
-        .map(|()| "/aanbieder".to_owned());
+    let result = app_access::provider_effort(
+        &app.store,
+        &ctx.caller(),
+        &id,
+        &app_access::ProviderEffort::from_form(&f),
+    )
+    .await
+    .map(|()| "/aanbieder".to_owned());
     answer_form(result, |errors| {
         provider_request_page(&app, &ctx, lang, &id, Some(f), errors)
     })
@@ -202,9 +207,14 @@ pub async fn provider_report(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let result = provider_report_action(&app.store, &ctx.caller(), &id, &f)
-        .await
-        .map(|()| "/aanbieder".to_owned());
+    let result = app_access::report_care(
+        &app.store,
+        &ctx.caller(),
+        &id,
+        &app_access::ReportCare::from_form(&f),
+    )
+    .await
+    .map(|()| "/aanbieder".to_owned());
     answer_form(result, |errors| {
         provider_decision_page(&app, &ctx, lang, &id, Some(f), errors)
     })

@@ -129,7 +129,8 @@ async fn request_step(
     step: RequestStep,
     f: Fields,
 ) -> Result<Response, AppError> {
-    match request_step_action(&app.store, &ctx.caller(), &id, step, &f).await {
+    let c = app_access::TakeStep::from_form(step, &f);
+    match app_access::take_step(&app.store, &ctx.caller(), &id, &c).await {
         Ok(Some(decision)) => {
             Ok(Redirect::to(&format!("/beschikkingen/{decision}")).into_response())
         }

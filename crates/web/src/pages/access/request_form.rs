@@ -173,9 +173,14 @@ pub async fn create_request(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let grant = case_access::run(&app.store, &ctx.caller(), &case_id).await?;
-    let result = create_request_action(&app.store, &ctx.caller(), &case_id, &f)
-        .await
-        .map(|id| format!("/toegang/{id}"));
+    let result = app_access::create_request(
+        &app.store,
+        &ctx.caller(),
+        &case_id,
+        &app_access::WriteRequest::from_form(&f),
+    )
+    .await
+    .map(|id| format!("/toegang/{id}"));
     answer_form(result, |errors| {
         request_form(&app, &ctx, lang, grant, None, 0, f, errors)
     })
@@ -252,9 +257,14 @@ pub async fn update_request(
 ) -> Result<Response, AppError> {
     let r = load_request(&app.store, &id).await?;
     let grant = case_access::run(&app.store, &ctx.caller(), &r.case_id).await?;
-    let result = update_request_action(&app.store, &ctx.caller(), &id, &f)
-        .await
-        .map(|()| format!("/toegang/{id}"));
+    let result = app_access::update_request(
+        &app.store,
+        &ctx.caller(),
+        &id,
+        &app_access::WriteRequest::from_form(&f),
+    )
+    .await
+    .map(|()| format!("/toegang/{id}"));
     answer_form(result, |errors| {
         request_form(&app, &ctx, lang, grant, Some(id), r.version, f, errors)
     })

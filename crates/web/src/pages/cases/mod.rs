@@ -553,19 +553,8 @@ pub async fn add_involvement(
     let i = app_cases::Involve::from_form(&f);
     let result = app_cases::add_involvement(&app.store, &ctx.caller(), &id, &i)
         .await
-        .map_err(|e| match e {
-            // The case page holds more than one form: this one's inputs carry a prefix.
-            eenplan_app::Error::Invalid(problems) => eenplan_app::Error::Invalid(
-                problems
-                    .into_iter()
-                    .map(|mut p| {
-                        p.field = format!("involvement_{}", p.field.trim_end_matches("_id"));
-                        p
-                    })
-                    .collect(),
-            ),
-            other => other,
-        });
+        // The case page holds more than one form: this one's inputs carry a prefix.
+        .map_err(|e| e.form_names(|n| Some(format!("involvement_{}", n.trim_end_matches("_id")))));
     back_to_case(&app, &ctx, lang, &id, result).await
 }
 

@@ -39,9 +39,7 @@ pub async fn mark_reviewed(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let mut tx = app.store.begin().await?;
-    cases::review_break_glass(&mut tx, &ctx.actor(), &ctx.principal.user_id, &id).await?;
-    tx.commit().await?;
+    case_access::mark_reviewed(&app.store, &ctx.caller(), &id).await?;
     Ok(Redirect::to("/team/doorbraken").into_response())
 }
 

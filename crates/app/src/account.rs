@@ -1,0 +1,88 @@
+//! The user's own account: personal API tokens and the password. (Accounts of others
+//! are the administrator's, in [`crate::users`].)
+
+use crate::input::required_text;
+use crate::{Caller, Error, Problem, Result};
+use eenplan_domain::credentials;
+use eenplan_store::Store;
+use eenplan_store::audit::Actor;
+use eenplan_store::{sessions, users};
+
+/// Makes a personal API token named `name` for the user; answers its secret, to be shown
+/// once (only its hash is kept). The command line makes one for a user by name too.
+pub async fn create_token(
+    store: &Store,
+    actor: &Actor,
+    user_id: &str,
+    name: &str,
+) -> Result<String> {
+    let mut errors = Vec::new();
+    let name = required_text(&mut errors, "name", name, 100);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let mut tx = store.begin().await?;
+    let (_, secret) = sessions::create_api_token(&mut tx, actor, user_id, &name).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// Revokes one of the caller's own tokens.
+pub async fn revoke_token(store: &Store, caller: &Caller, id: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    sessions::revoke_api_token(&mut tx, &caller.actor(), caller.user_id(), id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A change of the caller's own password.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ChangePassword {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub new_password: String,
+}
+
+/// Checks the current password and the new one against the policy, then sets it. The
+/// store ends all of the user's sessions with it: the user logs in again.
+pub async fn change_password(store: &Store, caller: &Caller, c: &ChangePassword) -> Result<()> {
+    let p = &caller.principal;
+    let stored = users::credentials_by_id(store, &p.user_id)
+        .await?
+        .password_hash;
+    let current = c.current_password.clone();
+    let current_ok =
+        tokio::task::spawn_blocking(move || credentials::verify_password(&current, &stored))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    let mut errors = Vec::new();
+    if !current_ok {
+        errors.push(Problem::new(
+            "current_password",
+            "Het huidige wachtwoord klopt niet.",
+            "The current password is incorrect.",
+        ));
+    }
+    if let Err(e) = crate::users::check_password(
+        "new_password",
+        &c.new_password,
+        &p.username,
+        &p.display_name,
+    )
+    .await
+    {
+        errors.push(e);
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let new = c.new_password.clone();
+    let hash = tokio::task::spawn_blocking(move || credentials::hash_password(&new))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let mut tx = store.begin().await?;
+    users::set_password(&mut tx, &caller.actor(), &p.user_id, &hash).await?;
+    tx.commit().await?;
+    Ok(())
+}
