@@ -61,11 +61,16 @@ async fn build(app: &TestApp, c: Case<'_>) -> Vec<String> {
     let r = cases::register(&mut tx, &actor, &user, &input, 90)
         .await
         .unwrap();
+    // The worker runs the case as its team does: through the grant.
+    let grant = match cases::open(&mut tx, &user, &r.case_id).await.unwrap() {
+        cases::Opened::Granted(g) => g,
+        cases::Opened::Refused(_) => panic!("the worker's own team"),
+    };
     cases::transition(
         &mut tx,
         &actor,
         &user,
-        &r.case_id,
+        &grant,
         1,
         &Step::PickUp {
             worker_id: user.clone(),
@@ -79,7 +84,7 @@ async fn build(app: &TestApp, c: Case<'_>) -> Vec<String> {
         &mut tx,
         &actor,
         &user,
-        &r.case_id,
+        &grant,
         2,
         Some(c.help),
         false,
@@ -92,7 +97,7 @@ async fn build(app: &TestApp, c: Case<'_>) -> Vec<String> {
             &mut tx,
             &actor,
             &user,
-            &r.case_id,
+            &grant,
             3,
             &Step::Close { reason },
             d(on),

@@ -328,11 +328,12 @@ impl<'a> Writer<'a> {
             plus(earliest, self.rng.gen_range(0..300))
         };
         let mut tx = self.store().begin().await.unwrap();
+        let grant = team_grant(&mut tx, &self.user_id, &id).await;
         cases::transition(
             &mut tx,
             &Actor::system("test"),
             &self.user_id,
-            &id,
+            &grant,
             version,
             &Step::Close {
                 reason: eenplan_domain::case::CloseReason::GoalsReached,
@@ -360,11 +361,12 @@ impl<'a> Writer<'a> {
         };
         let (id, version): (String, i64) = (r.get("id"), r.get("version"));
         let mut tx = self.store().begin().await.unwrap();
+        let grant = team_grant(&mut tx, &self.user_id, &id).await;
         let result = cases::transition(
             &mut tx,
             &Actor::system("test"),
             &self.user_id,
-            &id,
+            &grant,
             version,
             &Step::Reopen,
             self.today,
@@ -1210,4 +1212,27 @@ async fn the_migration_counts_the_rows_already_there() {
     )
     .await;
     check_many_reports(&app.store, &mut periods, 20, &w.last_writes()).await;
+}
+
+/// A grant to run the case as `user` has it once a member of the holding team (the
+/// writer works in every municipality; team membership is not what is counted here).
+async fn team_grant(
+    tx: &mut eenplan_store::Tx,
+    user: &str,
+    case_id: &str,
+) -> eenplan_store::grant::CaseGrant {
+    sqlx::query(
+        "INSERT INTO team_members (team_id, user_id)
+         SELECT c.team_id, $2 FROM cases c WHERE c.id = $1
+           AND NOT EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = c.team_id AND tm.user_id = $2)",
+    )
+    .bind(case_id)
+    .bind(user)
+    .execute(&mut **tx)
+    .await
+    .unwrap();
+    match cases::open(tx, user, case_id).await.unwrap() {
+        cases::Opened::Granted(g) => g,
+        cases::Opened::Refused(_) => panic!("a member of the holding team is refused"),
+    }
 }

@@ -66,7 +66,7 @@ pub async fn update_case(
     case_id: &str,
     c: &UpdateCase,
 ) -> Result<CaseGrant> {
-    case_access::run(store, caller, case_id).await?;
+    let grant = case_access::run(store, caller, case_id).await?;
     let version = version_required(c.version)?;
     let help = parse_help_kind(&c.help_kind).map_err(|p| Error::Invalid(vec![p]))?;
     let mut tx = store.begin().await?;
@@ -74,7 +74,7 @@ pub async fn update_case(
         &mut tx,
         &caller.actor(),
         caller.user_id(),
-        case_id,
+        &grant,
         version,
         help,
         c.drang,
@@ -120,7 +120,7 @@ pub async fn transition(
     case_id: &str,
     t: &Transition,
 ) -> Result<CaseGrant> {
-    case_access::run(store, caller, case_id).await?;
+    let grant = case_access::run(store, caller, case_id).await?;
     let version = version_required(t.version)?;
     let (step, on) =
         parse_step(&t.step, &t.reason, &t.on, caller.user_id()).map_err(Error::Invalid)?;
@@ -130,7 +130,7 @@ pub async fn transition(
         &mut tx,
         &caller.actor(),
         caller.user_id(),
-        case_id,
+        &grant,
         version,
         &step,
         on,
@@ -379,7 +379,7 @@ pub async fn add_involvement(
         &mut tx,
         &caller.actor(),
         caller.user_id(),
-        case_id,
+        &grant,
         i.user_id.trim(),
         &reason,
         today(),
@@ -411,7 +411,7 @@ pub async fn end_involvement(
         &mut tx,
         &caller.actor(),
         caller.user_id(),
-        case_id,
+        &grant,
         user_id,
         today(),
     )

@@ -1009,12 +1009,13 @@ pub async fn transition(
     tx: &mut Tx,
     actor: &Actor,
     user_id: &str,
-    case_id: &str,
+    grant: &CaseGrant,
     version: i64,
     step: &Step,
     on: NaiveDate,
     reopen_days: i64,
 ) -> Result<CaseStatus> {
+    let case_id = grant.runnable()?.case().id.as_str();
     let row = sqlx::query(
         "SELECT status, registered_on, picked_up_on, closed_on, family_id, worker_id, version
          FROM cases WHERE id = $1",
@@ -1104,12 +1105,13 @@ pub async fn update_case(
     tx: &mut Tx,
     actor: &Actor,
     user_id: &str,
-    case_id: &str,
+    grant: &CaseGrant,
     version: i64,
     help_kind: Option<HelpKind>,
     drang: bool,
     on: NaiveDate,
 ) -> Result<()> {
+    let case_id = grant.runnable()?.case().id.as_str();
     let done = sqlx::query(
         "UPDATE cases SET help_kind = $1, drang = $2, version = version + 1, updated_at = $3
          WHERE id = $4 AND version = $5",
@@ -1195,11 +1197,12 @@ pub async fn add_involvement(
     tx: &mut Tx,
     actor: &Actor,
     by_user: &str,
-    case_id: &str,
+    grant: &CaseGrant,
     user_id: &str,
     reason: &str,
     on: NaiveDate,
 ) -> Result<()> {
+    let case_id = grant.coordinating()?.case().id.as_str();
     let role: Option<String> =
         sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND active = 1")
             .bind(user_id)
@@ -1230,10 +1233,11 @@ pub async fn end_involvement(
     tx: &mut Tx,
     actor: &Actor,
     by_user: &str,
-    case_id: &str,
+    grant: &CaseGrant,
     user_id: &str,
     on: NaiveDate,
 ) -> Result<()> {
+    let case_id = grant.coordinating()?.case().id.as_str();
     let done = sqlx::query("DELETE FROM case_involvements WHERE case_id = $1 AND user_id = $2")
         .bind(case_id)
         .bind(user_id)

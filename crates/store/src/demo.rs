@@ -343,11 +343,16 @@ async fn families(
         cases::DEFAULT_REOPEN_DAYS,
     )
     .await?;
+    // The worker writes on the family's case as its team does: through the grant.
+    let grant = match cases::open(tx, iris, &bakker.case_id).await? {
+        cases::Opened::Granted(g) => g,
+        cases::Opened::Refused(_) => return Err(crate::Error::Forbidden),
+    };
     cases::transition(
         tx,
         actor,
         iris,
-        &bakker.case_id,
+        &grant,
         1,
         &cases::Step::PickUp {
             worker_id: iris.clone(),
@@ -356,11 +361,6 @@ async fn families(
         cases::DEFAULT_REOPEN_DAYS,
     )
     .await?;
-    // The worker writes on the family's case as its team does: through the grant.
-    let grant = match cases::open(tx, iris, &bakker.case_id).await? {
-        cases::Opened::Granted(g) => g,
-        cases::Opened::Refused(_) => return Err(crate::Error::Forbidden),
-    };
     cases::add_network_member(
         tx,
         actor,

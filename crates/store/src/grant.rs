@@ -135,6 +135,25 @@ impl CaseGrant {
     }
 
     /// Refused (`Forbidden`) unless [`may_write`](Self::may_write).
+    /// The grant, when it lets its holder run the case (its steps, kind of help and
+    /// involvements); `Forbidden` otherwise.
+    pub fn runnable(&self) -> Result<&CaseGrant> {
+        if self.may_run() {
+            Ok(self)
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    /// The grant, when it lets its holder involve professionals; `Forbidden` otherwise.
+    pub fn coordinating(&self) -> Result<&CaseGrant> {
+        if self.may_coordinate() {
+            Ok(self)
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
     pub fn writable(&self) -> Result<&CaseGrant> {
         if self.may_write() {
             Ok(self)
