@@ -232,6 +232,39 @@ async fn a_family_another_team_closed_recently_is_linked_only_by_breaking_the_gl
     .await;
     assert!(status == 200 || status == 201, "{status} {body}");
 
+    // It changes the father's phone, known to the first team.
+    let (_, new_detail) = api(
+        &app,
+        &other,
+        &other_csrf,
+        M::GET,
+        &format!("/api/v1/cases/{new_case}"),
+        Value::Null,
+    )
+    .await;
+    let father = new_detail["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Mark Bakker")
+        .expect("the father")
+        .clone();
+    let old_phone = father["phone"].as_str().unwrap_or("").to_owned();
+    let (status, body) = api(
+        &app,
+        &other,
+        &other_csrf,
+        M::PUT,
+        &format!(
+            "/api/v1/cases/{new_case}/persons/{}",
+            father["id"].as_str().unwrap()
+        ),
+        json!({"name": "Mark Bakker", "has_authority": true,
+            "phone": "06-98765432", "version": father["version"]}),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+
     // The first team keeps its closed case, as it was: not the new plan, not the new network.
     let (status, detail) = api(
         &app,
@@ -246,6 +279,15 @@ async fn a_family_another_team_closed_recently_is_linked_only_by_breaking_the_gl
     assert_eq!(detail["access"], "former_team");
     assert_eq!(detail["persons"].as_array().unwrap().len(), persons_before);
     assert!(!detail.to_string().contains("Oma Weert"), "{detail}");
+    // The father as he was when the case closed: the later team's change stays unseen.
+    assert!(!detail.to_string().contains("06-98765432"), "{detail}");
+    let father_then = detail["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Mark Bakker")
+        .expect("the father");
+    assert_eq!(father_then["phone"].as_str().unwrap_or(""), old_phone);
     let (status, plan) = api(
         &app,
         &own,

@@ -145,17 +145,38 @@ async fn insert_person(
     Ok(id)
 }
 
-/// The family's youths and parents (for a former team: those known when its case closed).
+/// The family's youths and parents; for a former team those known when its case closed,
+/// with the values they had then (what a later team changed stays unseen).
 pub async fn persons(store: &Store, grant: &CaseGrant) -> Result<Vec<Person>> {
+    let until = grant.until_stamp();
     let rows = sqlx::query(&format!(
-        "SELECT {PERSON_COLUMNS} FROM persons WHERE family_id = $1 AND ($2 IS NULL OR created_at < $2)
+        "SELECT {PERSON_COLUMNS}, updated_at FROM persons
+         WHERE family_id = $1 AND ($2 IS NULL OR created_at < $2)
          ORDER BY kind DESC, birth_date, name"
     ))
     .bind(grant.family_id())
-    .bind(grant.until_stamp())
+    .bind(&until)
     .fetch_all(store.pool())
     .await?;
-    rows.iter().map(person_from_row).collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let updated: String = r.try_get("updated_at")?;
+        match &until {
+            Some(until) if &updated > until => {
+                let earlier = sqlx::query(&format!(
+                    "SELECT {PERSON_COLUMNS} FROM person_versions
+                     WHERE id = $1 AND replaced_at > $2 ORDER BY replaced_at LIMIT 1"
+                ))
+                .bind(r.try_get::<String, _>("id")?)
+                .bind(until)
+                .fetch_optional(store.pool())
+                .await?;
+                out.push(person_from_row(earlier.as_ref().unwrap_or(r))?);
+            }
+            _ => out.push(person_from_row(r)?),
+        }
+    }
+    Ok(out)
 }
 
 /// The ids of a family's youths and parents: the clients named in its audit records.
@@ -202,6 +223,18 @@ pub async fn update_person(
     p: &PersonInput,
 ) -> Result<()> {
     let family_id = grant.writable()?.family_id();
+    let at = now();
+    // The values replaced, for the team of a closed case (see `persons`).
+    sqlx::query(&format!(
+        "INSERT INTO person_versions ({PERSON_COLUMNS}, replaced_at)
+         SELECT {PERSON_COLUMNS}, $1 FROM persons WHERE id = $2 AND family_id = $3 AND version = $4"
+    ))
+    .bind(&at)
+    .bind(id)
+    .bind(family_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
     let done = sqlx::query(
         "UPDATE persons SET name = $1, name_key = $2, birth_date = $3, bsn = $4, municipality_code = $5,
                 has_authority = $6, phone = $7, version = version + 1, updated_at = $8
@@ -215,7 +248,7 @@ pub async fn update_person(
     .bind(&p.municipality_code)
     .bind(p.has_authority.map(i64::from))
     .bind(&p.phone)
-    .bind(now())
+    .bind(&at)
     .bind(id)
     .bind(family_id)
     .bind(version)
@@ -253,28 +286,50 @@ pub struct NetworkMemberInput {
     pub contribution: String,
 }
 
-/// The family's network (for a former team: as known when its case closed).
+const NETWORK_COLUMNS: &str = "id, name, relation, contact, contribution, version";
+
+fn network_member_from_row(r: &AnyRow) -> Result<NetworkMember> {
+    Ok(NetworkMember {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        relation: r.try_get("relation")?,
+        contact: r.try_get("contact")?,
+        contribution: r.try_get("contribution")?,
+        version: r.try_get("version")?,
+    })
+}
+
+/// The family's network; for a former team as known when its case closed, with the
+/// values it had then.
 pub async fn network(store: &Store, grant: &CaseGrant) -> Result<Vec<NetworkMember>> {
-    let rows = sqlx::query(
-        "SELECT id, name, relation, contact, contribution, version FROM network_members
-         WHERE family_id = $1 AND ($2 IS NULL OR created_at < $2) ORDER BY name",
-    )
+    let until = grant.until_stamp();
+    let rows = sqlx::query(&format!(
+        "SELECT {NETWORK_COLUMNS}, updated_at FROM network_members
+         WHERE family_id = $1 AND ($2 IS NULL OR created_at < $2) ORDER BY name"
+    ))
     .bind(grant.family_id())
-    .bind(grant.until_stamp())
+    .bind(&until)
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(NetworkMember {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                relation: r.try_get("relation")?,
-                contact: r.try_get("contact")?,
-                contribution: r.try_get("contribution")?,
-                version: r.try_get("version")?,
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let updated: String = r.try_get("updated_at")?;
+        match &until {
+            Some(until) if &updated > until => {
+                let earlier = sqlx::query(&format!(
+                    "SELECT {NETWORK_COLUMNS} FROM network_member_versions
+                     WHERE id = $1 AND replaced_at > $2 ORDER BY replaced_at LIMIT 1"
+                ))
+                .bind(r.try_get::<String, _>("id")?)
+                .bind(until)
+                .fetch_optional(store.pool())
+                .await?;
+                out.push(network_member_from_row(earlier.as_ref().unwrap_or(r))?);
+            }
+            _ => out.push(network_member_from_row(r)?),
+        }
+    }
+    Ok(out)
 }
 
 pub async fn add_network_member(
@@ -318,6 +373,18 @@ pub async fn update_network_member(
     m: &NetworkMemberInput,
 ) -> Result<()> {
     let family_id = grant.writable()?.family_id();
+    let at = now();
+    sqlx::query(&format!(
+        "INSERT INTO network_member_versions ({NETWORK_COLUMNS}, replaced_at)
+         SELECT {NETWORK_COLUMNS}, $1 FROM network_members
+         WHERE id = $2 AND family_id = $3 AND version = $4"
+    ))
+    .bind(&at)
+    .bind(id)
+    .bind(family_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
     let done = sqlx::query(
         "UPDATE network_members SET name = $1, relation = $2, contact = $3, contribution = $4,
                 version = version + 1, updated_at = $5
@@ -327,7 +394,7 @@ pub async fn update_network_member(
     .bind(&m.relation)
     .bind(&m.contact)
     .bind(&m.contribution)
-    .bind(now())
+    .bind(&at)
     .bind(id)
     .bind(family_id)
     .bind(version)

@@ -134,9 +134,8 @@ impl CaseGrant {
         self.until.clone()
     }
 
-    /// Refused (`Forbidden`) unless [`may_write`](Self::may_write).
-    /// The grant, when it lets its holder run the case (its steps, kind of help and
-    /// involvements); `Forbidden` otherwise.
+    /// The grant, when it lets its holder run the case (its steps and its kind of help);
+    /// `Forbidden` otherwise.
     pub fn runnable(&self) -> Result<&CaseGrant> {
         if self.may_run() {
             Ok(self)
@@ -154,6 +153,7 @@ impl CaseGrant {
         }
     }
 
+    /// Refused (`Forbidden`) unless [`may_write`](Self::may_write).
     pub fn writable(&self) -> Result<&CaseGrant> {
         if self.may_write() {
             Ok(self)
