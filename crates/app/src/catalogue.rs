@@ -3,7 +3,7 @@
 //! contracts, and the regional variant of support plan part 2. One typed command per
 //! change, each in one transaction with its audit record.
 
-use crate::input::{Fields, choose, optional_date, required_date, required_text};
+use crate::input::{Fields, choose, required_date, required_text, validity};
 use crate::{Caller, Error, Problem, Result};
 use eenplan_domain::access::{Frequency, Unit, Variant, parse_euros};
 use eenplan_store::Store;
@@ -241,11 +241,7 @@ pub async fn create_contract(store: &Store, caller: &Caller, c: &NewContract) ->
     if product.is_empty() {
         errors.push(choose("product_id"));
     }
-    let from = required_date(&mut errors, "valid_from", &c.valid_from);
-    let to = optional_date(&mut errors, "valid_to", &c.valid_to);
-    if let Err(e) = eenplan_domain::DateRange::check("valid_to", from, to) {
-        errors.push(e.into());
-    }
+    let (from, to) = validity(&mut errors, &c.valid_from, &c.valid_to);
     let (Some(from), true) = (from, errors.is_empty()) else {
         return Err(Error::Invalid(errors));
     };
@@ -296,11 +292,7 @@ pub async fn update_contract(
 ) -> Result<()> {
     let version = crate::cases::version_required(c.version)?;
     let mut errors = Vec::new();
-    let from = required_date(&mut errors, "valid_from", &c.valid_from);
-    let to = optional_date(&mut errors, "valid_to", &c.valid_to);
-    if let Err(e) = eenplan_domain::DateRange::check("valid_to", from, to) {
-        errors.push(e.into());
-    }
+    let (from, to) = validity(&mut errors, &c.valid_from, &c.valid_to);
     let (Some(from), true) = (from, errors.is_empty()) else {
         return Err(Error::Invalid(errors));
     };

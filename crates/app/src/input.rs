@@ -162,6 +162,21 @@ pub fn optional_date(errors: &mut Vec<Problem>, field: &str, s: &str) -> Option<
     required_date(errors, field, s)
 }
 
+/// A period `valid_from` (required) to `valid_to` (open-ended when empty), the end on or
+/// after the start.
+pub fn validity(
+    errors: &mut Vec<Problem>,
+    from: &str,
+    to: &str,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let from = required_date(errors, "valid_from", from);
+    let to = optional_date(errors, "valid_to", to);
+    if let Err(e) = eenplan_domain::DateRange::check("valid_to", from, to) {
+        errors.push(e.into());
+    }
+    (from, to)
+}
+
 pub fn not_in_future(errors: &mut Vec<Problem>, field: &str, d: Option<NaiveDate>) {
     if d.is_some_and(|d| d > today()) {
         errors.push(Problem::new(

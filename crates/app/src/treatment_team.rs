@@ -5,8 +5,7 @@
 use crate::case_access;
 use crate::cases::{form_version, version_required};
 use crate::input::{
-    Fields, choose, not_in_future, optional_date, optional_text, required_date, required_text,
-    today,
+    Fields, choose, not_in_future, optional_text, required_date, required_text, today, validity,
 };
 use crate::{Caller, Error, Problem, Result};
 use chrono::NaiveDate;
@@ -567,11 +566,7 @@ pub async fn add_member(
             None
         }
     };
-    let from = required_date(&mut errors, "valid_from", &c.valid_from);
-    let to = optional_date(&mut errors, "valid_to", text(&c.valid_to));
-    if let Err(e) = eenplan_domain::DateRange::check("valid_to", from, to) {
-        errors.push(e.into());
-    }
+    let (from, to) = validity(&mut errors, &c.valid_from, text(&c.valid_to));
     let (Some(committed), Some(from)) = (committed, from) else {
         return Err(Error::Invalid(errors));
     };

@@ -148,11 +148,32 @@ async fn insert_person(
 /// The family's youths and parents; for a former team those known when its case closed,
 /// with the values they had then (what a later team changed stays unseen).
 pub async fn persons(store: &Store, grant: &CaseGrant) -> Result<Vec<Person>> {
+    as_recorded(
+        store,
+        grant,
+        ("persons", "person_versions"),
+        PERSON_COLUMNS,
+        "kind DESC, birth_date, name",
+        person_from_row,
+    )
+    .await
+}
+
+/// A family's rows of `tables.0` as the grant shows them: all of them, or for a former
+/// team those created before its case closed, each with the values it had then (the
+/// first version `tables.1` keeps of what was replaced after that moment).
+async fn as_recorded<T>(
+    store: &Store,
+    grant: &CaseGrant,
+    (table, versions): (&str, &str),
+    columns: &str,
+    order: &str,
+    read: fn(&AnyRow) -> Result<T>,
+) -> Result<Vec<T>> {
     let until = grant.until_stamp();
     let rows = sqlx::query(&format!(
-        "SELECT {PERSON_COLUMNS}, updated_at FROM persons
-         WHERE family_id = $1 AND ($2 IS NULL OR created_at < $2)
-         ORDER BY kind DESC, birth_date, name"
+        "SELECT {columns}, updated_at FROM {table}
+         WHERE family_id = $1 AND ($2 IS NULL OR created_at < $2) ORDER BY {order}"
     ))
     .bind(grant.family_id())
     .bind(&until)
@@ -164,16 +185,16 @@ pub async fn persons(store: &Store, grant: &CaseGrant) -> Result<Vec<Person>> {
         match &until {
             Some(until) if &updated > until => {
                 let earlier = sqlx::query(&format!(
-                    "SELECT {PERSON_COLUMNS} FROM person_versions
+                    "SELECT {columns} FROM {versions}
                      WHERE id = $1 AND replaced_at > $2 ORDER BY replaced_at LIMIT 1"
                 ))
                 .bind(r.try_get::<String, _>("id")?)
                 .bind(until)
                 .fetch_optional(store.pool())
                 .await?;
-                out.push(person_from_row(earlier.as_ref().unwrap_or(r))?);
+                out.push(read(earlier.as_ref().unwrap_or(r))?);
             }
-            _ => out.push(person_from_row(r)?),
+            _ => out.push(read(r)?),
         }
     }
     Ok(out)
@@ -302,34 +323,15 @@ fn network_member_from_row(r: &AnyRow) -> Result<NetworkMember> {
 /// The family's network; for a former team as known when its case closed, with the
 /// values it had then.
 pub async fn network(store: &Store, grant: &CaseGrant) -> Result<Vec<NetworkMember>> {
-    let until = grant.until_stamp();
-    let rows = sqlx::query(&format!(
-        "SELECT {NETWORK_COLUMNS}, updated_at FROM network_members
-         WHERE family_id = $1 AND ($2 IS NULL OR created_at < $2) ORDER BY name"
-    ))
-    .bind(grant.family_id())
-    .bind(&until)
-    .fetch_all(store.pool())
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let updated: String = r.try_get("updated_at")?;
-        match &until {
-            Some(until) if &updated > until => {
-                let earlier = sqlx::query(&format!(
-                    "SELECT {NETWORK_COLUMNS} FROM network_member_versions
-                     WHERE id = $1 AND replaced_at > $2 ORDER BY replaced_at LIMIT 1"
-                ))
-                .bind(r.try_get::<String, _>("id")?)
-                .bind(until)
-                .fetch_optional(store.pool())
-                .await?;
-                out.push(network_member_from_row(earlier.as_ref().unwrap_or(r))?);
-            }
-            _ => out.push(network_member_from_row(r)?),
-        }
-    }
-    Ok(out)
+    as_recorded(
+        store,
+        grant,
+        ("network_members", "network_member_versions"),
+        NETWORK_COLUMNS,
+        "name",
+        network_member_from_row,
+    )
+    .await
 }
 
 pub async fn add_network_member(
