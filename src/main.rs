@@ -55,8 +55,13 @@ struct ServeArgs {
     #[arg(long, env = "EENPLAN_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Start empty: no demo region on a new database, no demo login shortcut.
-    #[arg(long, env = "EENPLAN_NO_DEMO")]
+    #[arg(long, env = "EENPLAN_NO_DEMO", conflicts_with = "demo")]
     no_demo: bool,
+    /// Serve the demo region (published passwords, live codes on the login page) also on
+    /// PostgreSQL, a non-loopback address or with secure cookies. Without it, the demo
+    /// comes only with the embedded database on a loopback address.
+    #[arg(long, env = "EENPLAN_DEMO")]
+    demo: bool,
     /// Years of generated data the demo region gets on a new database (0: none).
     #[arg(long, env = "EENPLAN_DEMO_YEARS", default_value_t = generator::FIRST_START_YEARS)]
     demo_years: u32,
@@ -602,8 +607,62 @@ impl ServeArgs {
     }
 }
 
+/// Whether the server runs in demo mode (the demo region with its published password and
+/// live codes). Only where nobody reaches it by accident, unless asked for.
+#[derive(Debug, PartialEq, Eq)]
+enum DemoChoice {
+    Demo,
+    NoDemo,
+    /// Demo mode was not asked for where it would publish its passwords: why.
+    Refuse(String),
+}
+
+/// `would_be_demo`: the database is new (the demo region would be loaded) or holds it.
+fn demo_choice(
+    args: &ServeArgs,
+    backend: eenplan_store::Backend,
+    would_be_demo: bool,
+) -> DemoChoice {
+    if args.no_demo || !would_be_demo {
+        return DemoChoice::NoDemo;
+    }
+    if args.demo {
+        return DemoChoice::Demo;
+    }
+    let mut reasons = Vec::new();
+    if backend != eenplan_store::Backend::Sqlite {
+        reasons.push("the database is PostgreSQL".to_owned());
+    }
+    if !args.listen.ip().is_loopback() {
+        reasons.push(format!("{} is not a loopback address", args.listen.ip()));
+    }
+    if args.secure_cookies {
+        reasons.push("--secure-cookies says it is served over https".to_owned());
+    }
+    if reasons.is_empty() {
+        DemoChoice::Demo
+    } else {
+        DemoChoice::Refuse(format!(
+            "refusing to serve the demo region, whose passwords are published and whose \
+             login page shows live codes: {}. Give --demo to serve the demo anyway, or \
+             --no-demo to start without it.",
+            reasons.join("; ")
+        ))
+    }
+}
+
 async fn serve(store: Store, args: ServeArgs) -> Result<()> {
-    if !args.no_demo && demo::is_empty(&store).await? {
+    let fresh = demo::is_empty(&store).await?;
+    let demo_mode = match demo_choice(
+        &args,
+        store.backend(),
+        fresh || demo::is_loaded(&store).await?,
+    ) {
+        DemoChoice::Demo => true,
+        DemoChoice::NoDemo => false,
+        DemoChoice::Refuse(why) => bail!(why),
+    };
+    if demo_mode && fresh {
         demo::load(&store)
             .await
             .context("loading the demo region")?;
@@ -625,7 +684,6 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
             );
         }
     }
-    let demo_mode = !args.no_demo && demo::is_loaded(&store).await?;
     let config = WebConfig {
         secure_cookies: args.secure_cookies,
         idle_timeout: chrono::Duration::minutes(args.idle_timeout_minutes.max(1)),
@@ -854,4 +912,55 @@ async fn add_user(
             .context("building the enrolment URI")?
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eenplan_store::Backend::{Postgres, Sqlite};
+
+    fn args(extra: &[&str]) -> ServeArgs {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        let mut argv = vec!["eenplan"];
+        argv.extend_from_slice(extra);
+        Only::parse_from(argv).serve
+    }
+
+    #[test]
+    fn the_demo_comes_only_with_the_embedded_database_on_loopback_unless_asked_for() {
+        // `cargo run --release`: SQLite on 127.0.0.1.
+        assert_eq!(demo_choice(&args(&[]), Sqlite, true), DemoChoice::Demo);
+        assert_eq!(
+            demo_choice(&args(&["--listen", "[::1]:8080"]), Sqlite, true),
+            DemoChoice::Demo
+        );
+        for (a, backend, why) in [
+            (args(&[]), Postgres, "PostgreSQL"),
+            (args(&["--listen", "0.0.0.0:8080"]), Sqlite, "0.0.0.0"),
+            (args(&["--secure-cookies"]), Sqlite, "--secure-cookies"),
+        ] {
+            match demo_choice(&a, backend, true) {
+                DemoChoice::Refuse(text) => {
+                    assert!(text.contains(why) && text.contains("--demo"), "{text}")
+                }
+                other => panic!("{why}: {other:?}"),
+            }
+            let mut asked = a;
+            asked.demo = true;
+            assert_eq!(demo_choice(&asked, backend, true), DemoChoice::Demo);
+        }
+        // A region's own data, or --no-demo: no demo mode, whatever the setting.
+        assert_eq!(
+            demo_choice(&args(&["--listen", "0.0.0.0:8080"]), Postgres, false),
+            DemoChoice::NoDemo
+        );
+        assert_eq!(
+            demo_choice(&args(&["--no-demo", "--secure-cookies"]), Postgres, true),
+            DemoChoice::NoDemo
+        );
+    }
 }

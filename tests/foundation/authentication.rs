@@ -565,3 +565,39 @@ async fn parallel_guesses_cannot_slip_under_the_throttle() {
     }
     assert_eq!(refused, 7, "only 5 attempts get through");
 }
+
+/// The demo region (published passwords, live codes on the login page) is not served by
+/// accident: on a non-loopback address or with secure cookies the server refuses to start
+/// in demo mode and says why; `--no-demo` starts it empty.
+#[test]
+fn the_server_refuses_demo_mode_where_it_would_publish_its_passwords() {
+    let dir = std::env::temp_dir().join(format!("eenplan_demo_{}", uuid::Uuid::new_v4().simple()));
+    for extra in [&["--listen", "0.0.0.0:0"][..], &["--secure-cookies"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_eenplan"))
+            .arg("--data-dir")
+            .arg(&dir)
+            .arg("serve")
+            .args(extra)
+            .env_remove("EENPLAN_DATABASE_URL")
+            .env_remove("EENPLAN_DEMO")
+            .env_remove("EENPLAN_NO_DEMO")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{extra:?}: {stderr}");
+        assert!(
+            stderr.contains("refusing to serve the demo region") && stderr.contains("--demo"),
+            "{extra:?}: {stderr}"
+        );
+    }
+    // Nothing was loaded: the database is still empty.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = eenplan_store::Store::connect(&eenplan_store::Store::sqlite_url(&dir))
+            .await
+            .unwrap();
+        assert!(eenplan_store::demo::is_empty(&store).await.unwrap());
+        store.close().await;
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
