@@ -1277,3 +1277,72 @@ async fn every_rule_against_earlier_messages_refuses_with_its_retour_code() {
     );
     every_emitted_message_is_valid(&app).await;
 }
+
+/// A provider that sends a JW315 with the BSN of a youth it has no decision for is
+/// answered per the standard, but learns nothing of the region's link to that youth: no
+/// name, youth id, case id or access request in its lists, its message or its pages. The
+/// CJG sees the link.
+#[tokio::test]
+async fn a_provider_learns_nothing_of_a_youth_from_a_bsn_it_sends() {
+    let app = TestApp::spawn().await;
+    let today = eenplan_store::today();
+    let (provider, pcsrf) = app.login("demo.aanbieder").await;
+    let (status, body) = deliver(
+        &app,
+        &provider,
+        &pcsrf,
+        &jw315("PROBE1", "PSW-PROBE", today, today + Duration::days(60)),
+    )
+    .await;
+    answered(status, &body, true, &[]);
+    let message = body["message_id"].as_str().unwrap().to_owned();
+    let lotte = app
+        .id_of("SELECT id FROM persons WHERE name = 'Lotte Bakker'")
+        .await;
+    let case = app
+        .id_of("SELECT c.id FROM cases c JOIN persons p ON p.family_id = c.family_id WHERE p.id = (SELECT id FROM persons WHERE name = 'Lotte Bakker')")
+        .await;
+    let secrets = ["Lotte", lotte.as_str(), case.as_str()];
+
+    // The CJG sees whom the request is about.
+    let (cjg, ccsrf) = app.login("demo.gedragswetenschapper").await;
+    let (status, list) = api(
+        &app,
+        &cjg,
+        &ccsrf,
+        M::GET,
+        "/api/v1/ijw/requests",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{list}");
+    assert!(list.to_string().contains("Lotte Bakker"), "{list}");
+
+    for path in ["/api/v1/ijw/requests", "/api/v1/ijw/messages"] {
+        let (status, body) = api(&app, &provider, &pcsrf, M::GET, path, Value::Null).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        let text = body.to_string();
+        assert!(text.contains(LOTTE_BSN), "{path}: the BSN it sent is there");
+        for s in secrets {
+            assert!(!text.contains(s), "{path} shows {s}: {text}");
+        }
+    }
+    for path in [
+        format!("/api/v1/ijw/messages/{message}"),
+        "/berichten".to_owned(),
+        "/berichten/verzoeken".to_owned(),
+        format!("/berichten/{message}"),
+    ] {
+        let html = provider
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for s in secrets {
+            assert!(!html.contains(s), "{path} shows {s}");
+        }
+    }
+}

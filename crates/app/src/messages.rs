@@ -28,6 +28,25 @@ pub fn is_provider(caller: &Caller) -> bool {
     caller.principal.role == Role::ProviderStaff
 }
 
+/// What a provider sees of a message: what it sent or was sent, never the region's link
+/// to a youth (whether a BSN is known here, and as whom, is the CJG's to know).
+fn redact_message(caller: &Caller, m: &mut MessageRow) {
+    if is_provider(caller) {
+        m.youth_id = None;
+    }
+}
+
+/// What a provider sees of its own request: its content, not the youth, case or access
+/// request the CJG linked it to.
+fn redact_request(caller: &Caller, r: &mut ProviderRequest) {
+    if is_provider(caller) {
+        r.youth_id = None;
+        r.youth_name = None;
+        r.case_id = None;
+        r.access_request_id = None;
+    }
+}
+
 /// Refuses (403, audited) what only the CJG does.
 async fn cjg_only(store: &Store, caller: &Caller, what: &str) -> Result<(), Error> {
     if is_provider(caller) {
@@ -66,7 +85,7 @@ pub async fn search_action(
 ) -> Result<Vec<MessageRow>, Error> {
     let search = q.search()?;
     let scope = scope_of(store, caller).await?;
-    let rows = ijw::search(store, &scope, &search).await?;
+    let mut rows = ijw::search(store, &scope, &search).await?;
     audit::record(
         store,
         &caller.actor(),
@@ -75,6 +94,7 @@ pub async fn search_action(
             .clients(distinct(rows.iter().filter_map(|r| r.youth_id.clone()))),
     )
     .await?;
+    rows.iter_mut().for_each(|r| redact_message(caller, r));
     Ok(rows)
 }
 
@@ -96,6 +116,8 @@ pub async fn message_action(
             .clients(row.youth_id.iter().cloned().collect::<Vec<_>>()),
     )
     .await?;
+    let mut row = row;
+    redact_message(caller, &mut row);
     Ok((row, xml))
 }
 
@@ -137,7 +159,7 @@ pub async fn requests_action(
     open_only: bool,
 ) -> Result<Vec<ProviderRequest>, Error> {
     let scope = scope_of(store, caller).await?;
-    let list = requests::requests(store, &scope, open_only).await?;
+    let mut list = requests::requests(store, &scope, open_only).await?;
     let clients = distinct(list.iter().filter_map(|r| r.youth_id.clone()));
     audit::record(
         store,
@@ -147,6 +169,7 @@ pub async fn requests_action(
             .clients(clients),
     )
     .await?;
+    list.iter_mut().for_each(|r| redact_request(caller, r));
     Ok(list)
 }
 
