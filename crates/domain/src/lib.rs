@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod bsn;
+pub mod calendar;
 pub mod case;
 pub mod cbs;
 pub mod codes;

@@ -221,19 +221,40 @@ pub async fn run(
     if let Some(area) = &params.area {
         sql::check_area(store, area).await?;
     }
+    let suppressed = audience == Audience::AggregatesOnly;
+    // Aggregate-only viewers ask calendar periods only (see `guarded`).
+    let calendar = if suppressed {
+        Some(
+            eenplan_domain::calendar::CalendarPeriod::of(params.from, params.to)
+                .map_err(Error::Invalid)?,
+        )
+    } else {
+        None
+    };
     let mut table = (definition.compute)(store, &params).await?;
     let min_count = min_count(store).await?;
-    let suppressed = audience == Audience::AggregatesOnly;
-    if suppressed && definition.by_area && params.area.is_some() {
-        let everywhere = Params {
-            area: None,
+    if let Some(calendar) = calendar {
+        // By area: the rule works on all areas at once (see `Definition::by_area`).
+        let whole = Params {
+            area: if definition.by_area {
+                None
+            } else {
+                params.area.clone()
+            },
             ..params.clone()
         };
-        let mut all = (definition.compute)(store, &everywhere).await?;
+        let mut all = if whole == params {
+            table.clone()
+        } else {
+            (definition.compute)(store, &whole).await?
+        };
+        guarded(store, definition, &whole, calendar, &mut all, min_count).await?;
         all.suppress(min_count);
-        table = all.rows_like(&table);
-    } else if suppressed {
-        table.suppress(min_count);
+        table = if whole == params {
+            all
+        } else {
+            all.rows_like(&table)
+        };
     }
     Ok(Report {
         definition,
@@ -242,6 +263,30 @@ pub async fn run(
         suppressed,
         min_count,
     })
+}
+
+/// Hides each count that differs from the same count of an overlapping calendar period
+/// by less than the threshold: subtracting one period's figures from the other's would
+/// give that small count away. The rule is symmetric (the other period's report hides the
+/// same figure), so of two overlapping periods neither shows it.
+async fn guarded(
+    store: &Store,
+    definition: &'static Definition,
+    params: &Params,
+    calendar: eenplan_domain::calendar::CalendarPeriod,
+    table: &mut Table,
+    min_count: i64,
+) -> Result<()> {
+    for other in calendar.overlapping() {
+        let p = Params {
+            from: other.from,
+            to: other.to,
+            ..params.clone()
+        };
+        let other = (definition.compute)(store, &p).await?;
+        table.hide_differences(&other, min_count);
+    }
+    Ok(())
 }
 
 /// The small-number threshold (setting `report_min_count`, default 5).

@@ -67,6 +67,14 @@ impl Value {
     }
 }
 
+/// A row's labels (its text and code cells): what identifies it across tables.
+fn labels(r: &Row) -> Vec<&Value> {
+    r.cells
+        .iter()
+        .filter(|v| matches!(v, Value::Text(_) | Value::Code { .. }))
+        .collect()
+}
+
 /// `1234` as `12.34`, `-5` as `-0.05`.
 pub fn hundredths(h: i64) -> String {
     let sign = if h < 0 { "-" } else { "" };
@@ -164,23 +172,41 @@ impl Table {
         self.columns.iter().position(|c| c.key == key)
     }
 
+    /// Hides (`Hidden`) each count of at least `threshold` that differs from the same
+    /// count of `other` (same row labels, same column) by 1 to `threshold - 1`.
+    pub fn hide_differences(&mut self, other: &Table, threshold: i64) {
+        for row in &mut self.rows {
+            let key = labels(row);
+            let Some(theirs) = other
+                .rows
+                .iter()
+                .find(|o| o.total == row.total && labels(o) == key)
+            else {
+                // Not in the other period: a small count here is hidden anyway.
+                continue;
+            };
+            for (v, t) in row.cells.iter_mut().zip(&theirs.cells) {
+                // A count below the threshold is suppressed as such ("<5") later.
+                if let (Value::Count(a), Value::Count(b)) = (&*v, t) {
+                    let d = (a - b).abs();
+                    if *a >= threshold && d > 0 && d < threshold {
+                        *v = Value::Hidden;
+                    }
+                }
+            }
+        }
+    }
+
     /// The rows of this table that `other` has too (same labels), in `other`'s order:
     /// the part of a table for all areas that a report for one area shows.
     pub fn rows_like(&self, other: &Table) -> Table {
-        let key = |r: &Row| -> Vec<Value> {
-            r.cells
-                .iter()
-                .filter(|v| matches!(v, Value::Text(_) | Value::Code { .. }))
-                .cloned()
-                .collect()
-        };
         let rows = other
             .rows
             .iter()
             .filter_map(|o| {
                 self.rows
                     .iter()
-                    .find(|r| r.total == o.total && key(r) == key(o))
+                    .find(|r| r.total == o.total && labels(r) == labels(o))
             })
             .cloned()
             .collect();
