@@ -34,8 +34,9 @@
 //       /kosten for Leudal (1640);
 //       demo.aanbieder (PSW) opens /aanbieder, follows the decision and saves
 //       "Zorg gestart op" today;
-//       demo.beleid (Gemeente Leudal) sees the cost on /kosten for Leudal as a
-//       euro amount and not the name "Lotte" anywhere in the page;
+//       demo.beleid (Gemeente Leudal) sees the cost on /kosten for Leudal for
+//       this year with no count below 5 and not the name "Lotte" anywhere in the
+//       page, and a period that is no calendar period refused (422);
 //       demo.beheerder opens /catalogus (then switches language there);
 //   - walks the iJw messages (berichten):
 //       demo.gedragswetenschapper (CJG Leudal) finds the demo JW315 of Met GGZ
@@ -914,17 +915,32 @@ async function providerReportsStart(page) {
   await checkPage(page, 'aanbieder-07-zorg-gestart', { status });
 }
 
-// Step 4 (demo.beleid, Gemeente Leudal): the cost, in aggregate only.
+// Step 4 (demo.beleid, Gemeente Leudal): the cost, in aggregate only: a calendar
+// period (this year, the default), no small count and no name; a period that is no
+// calendar month, quarter, half year or year is refused on the form.
 async function policyCosts(page) {
   await gotoChecked(page, 'beleid-05-kosten', '/kosten');
-  // Up to the end of the decision, so the cost counts even when it starts next year.
-  await showCosts(page, 'beleid-06-kosten-leudal', {
-    to: shared.access.endDate,
-    check: async () => {
-      if (!EURO_AMOUNT.test(await mainText(page))) fail('the cost page for Leudal shows no euro amount');
-      if ((await page.content()).includes('Lotte')) fail('the cost page for the policy officer names "Lotte" (it must show aggregates only)');
-    },
-  });
+  const form = page.locator('main form[action="/kosten"]');
+  await one(page, form, 'cost form');
+  await form.locator('#gemeente').selectOption(ACCESS.municipality);
+  let status = await clickNav(page, await one(page, form.getByRole('button', { name: 'Toon', exact: true }), '"Toon" button on /kosten'));
+  expectPathname(page, /^\/kosten$/, 'after "Toon"');
+  const err = await errorSummaryText(page);
+  if (err) fail(`the policy officer's cost page showed errors: "${err}"`);
+  if ((await page.content()).includes('Lotte')) fail('the cost page for the policy officer names "Lotte" (it must show aggregates only)');
+  for (const row of await page.locator('main table tbody tr').all()) {
+    const cells = await row.locator('td.num').allInnerTexts();
+    const n = Number((cells[0] || '').trim());
+    if (cells.length === 3 && cells[0].trim() !== '' && !Number.isNaN(n) && n < 5) fail(`the policy officer's cost page shows the small count ${cells[0]}`);
+  }
+  await checkPage(page, 'beleid-06-kosten-leudal', { status });
+  if (shared.access.endDate) {
+    await form.locator('#tot').fill(shared.access.endDate);
+    status = await clickNav(page, await one(page, form.getByRole('button', { name: 'Toon', exact: true }), '"Toon" button on /kosten'));
+    if (status !== 422) fail(`a period to ${shared.access.endDate} on the policy officer's cost page answered ${status}, not 422`);
+    if (!(await errorSummaryText(page))) fail('a period that is no calendar period shows no error on the cost page');
+    await checkPage(page, 'beleid-06b-kosten-geen-kalenderperiode', { status, expectStatus: 422 });
+  }
   await policyReports(page);
 }
 

@@ -259,14 +259,35 @@ async fn a_request_is_reviewed_by_four_eyes_and_decided_at_the_price_of_its_star
             .status(),
         403
     );
+    // The cost page: the reviewer sees every figure of any period; the policy officer
+    // a calendar period with the small-number rule: one decision shows as x.
+    let (reviewer, _) = app.login("demo.gedragswetenschapper").await;
+    let body = reviewer
+        .get(app.url("/kosten?gemeente=1640&van=2026-01-01&tot=2027-12-31"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("€ 8.395,00"), "{body}");
     let r = policy
         .get(app.url("/kosten?gemeente=1640&van=2026-01-01&tot=2027-12-31"))
         .send()
         .await
         .unwrap();
+    assert_eq!(r.status(), 422, "two years are no calendar period");
+    let r = policy
+        .get(app.url("/kosten?gemeente=1640&van=2026-01-01&tot=2026-12-31"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let body = r.text().await.unwrap();
-    assert!(body.contains("€ 8.395,00"), "{body}");
+    // The one decision's count, volume and cost are hidden.
+    assert!(body.contains(r#"<td class="num">x</td>"#), "{body}");
+    assert!(!body.contains(r#"<td class="num">1</td>"#), "{body}");
+    assert!(body.contains("Drempel"), "{body}");
     assert!(!body.contains("Lotte"));
     // Another municipality's figures are not the Leudal policy officer's.
     assert_eq!(
@@ -732,7 +753,35 @@ async fn through_the_api_four_eyes_hold_for_reviewers_and_providers_see_only_the
         serde_json::Value::Null,
     )
     .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 422, "{costs}");
+    assert_eq!(costs["problems"][0]["field"], "to");
+    let (status, costs) = api(
+        &app,
+        &policy,
+        &pocsrf,
+        M::GET,
+        "/api/v1/costs?municipality=1640&from=2026-01-01&to=2026-12-31",
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{costs}");
+    assert_eq!(costs["small_counts_hidden"], true);
+    assert_eq!(costs["youths"]["zin_only"], serde_json::Value::Null);
+    assert_eq!(costs["lines"][0]["decisions"], serde_json::Value::Null);
+    assert_eq!(costs["lines"][0]["cost_cents"], serde_json::Value::Null);
+    assert!(app.audit_count("costs.export").await >= 1);
+    // The reviewer: every figure.
+    let (reviewer, rcsrf) = app.login("demo.gedragswetenschapper").await;
+    let (status, costs) = api(
+        &app,
+        &reviewer,
+        &rcsrf,
+        M::GET,
+        "/api/v1/costs?municipality=1640&from=2026-01-01&to=2027-12-31",
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{costs}");
     assert_eq!(costs["zin_cents"], 310_500);
     assert_eq!(costs["youths"]["zin_only"], 1);
     let (status, _) = api(

@@ -13,6 +13,7 @@ pub mod case_access;
 pub mod cases;
 pub mod catalogue;
 pub mod cbs;
+pub mod costs;
 pub mod declarations;
 pub mod directory;
 pub mod error;

@@ -636,6 +636,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("costs.municipality", "Gemeente", "Municipality"),
     (
+        "costs.hidden",
+        "Cijfers kleiner dan de drempel, en cijfers waaruit zo'n klein aantal is af te leiden (door aftrekken van een totaal of van een overlappende periode, of als volume of bedrag van zo weinig beschikkingen), staan als x. Drempel:",
+        "Figures below the threshold, and figures a small count could be derived from (by subtraction from a total or from an overlapping period, or as the volume or amount of so few decisions), are shown as x. Threshold:",
+    ),
+    (
         "costs.none",
         "Geen beschikkingen in deze periode.",
         "No decisions in this period.",

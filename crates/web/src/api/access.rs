@@ -18,8 +18,8 @@ use eenplan_app::access::{DecisionForProvider, RequestForProvider};
 use eenplan_app::case_access;
 use eenplan_app::input::{required_date, today};
 use eenplan_store::access::{self as store_access, AccessRequest, Decision, DecisionVersion};
+use eenplan_store::audit::Action;
 use eenplan_store::catalogue::{self, Contract, Product};
-use eenplan_store::costs::{self, CostReport};
 use eenplan_store::monitoring::{self, DueEvaluation, Evaluation, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -335,25 +335,31 @@ pub struct CostQuery {
 }
 
 /// Decided volume and estimated cost per product and provider, ZIN and PGB, and unique
-/// youths with access, for a municipality and period. Aggregates only.
+/// youths with access, for a municipality and period. Aggregates only; for viewers who see
+/// aggregates only, a calendar month, quarter, half year or year, with the small-number
+/// rule applied (a hidden figure is null). Audited.
 #[utoipa::path(get, path = "/api/v1/costs", tag = "access", params(CostQuery),
-    responses((status = 200, body = CostReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = eenplan_app::costs::CostView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn cost_report(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Query(q): Query<CostQuery>,
-) -> ApiResult<Json<CostReport>> {
-    access::check_cost_municipality(&app.store, &ctx.caller(), &q.municipality).await?;
+) -> ApiResult<Json<eenplan_app::costs::CostView>> {
     let mut errors = Vec::new();
     let from = required_date(&mut errors, "from", &q.from);
     let to = required_date(&mut errors, "to", &q.to);
     match (from, to) {
-        (Some(f), Some(t)) if errors.is_empty() => {
-            let period = eenplan_domain::DateRange::new("to", f, t)?;
-            Ok(Json(
-                costs::report(&app.store, &q.municipality, period.start(), period.end()).await?,
-            ))
-        }
+        (Some(f), Some(t)) if errors.is_empty() => Ok(Json(
+            eenplan_app::costs::report(
+                &app.store,
+                &ctx.caller(),
+                &q.municipality,
+                f,
+                t,
+                Action::Export,
+            )
+            .await?,
+        )),
         _ => Err(AppError::Invalid(errors)),
     }
 }

@@ -1,6 +1,7 @@
 //! The cost page: the cost of access per municipality and period.
 
 use super::*;
+use eenplan_app::costs as app_costs;
 
 // ------------------------------------------------------------------ costs
 
@@ -22,7 +23,7 @@ pub struct CostsPage {
     pub errors: Vec<Problem>,
     pub q: CostQuery,
     pub municipalities: Vec<(String, String)>,
-    pub report: Option<eenplan_store::costs::CostReport>,
+    pub report: Option<eenplan_app::costs::CostView>,
 }
 
 pub async fn costs(
@@ -53,21 +54,33 @@ pub async fn costs(
     let mut errors = Vec::new();
     let from = required_date(&mut errors, "van", &q.van);
     let to = required_date(&mut errors, "tot", &q.tot);
-    if let Err(e) = eenplan_domain::DateRange::check("tot", from, to) {
-        errors.push(e.into());
-    }
     let mut report = None;
-    if !q.gemeente.is_empty() {
-        match check_cost_municipality(&app.store, &ctx.caller(), &q.gemeente).await {
-            Err(eenplan_app::Error::Invalid(_)) => errors.push(choose("gemeente")),
-            Err(e) => return Err(e.into()),
-            Ok(()) => {
-                if let (Some(from), Some(to), true) = (from, to, errors.is_empty()) {
-                    report = Some(
-                        eenplan_store::costs::report(&app.store, &q.gemeente, from, to).await?,
-                    );
-                }
+    if let (Some(from), Some(to), true, false) =
+        (from, to, errors.is_empty(), q.gemeente.is_empty())
+    {
+        let asked = app_costs::report(
+            &app.store,
+            &ctx.caller(),
+            &q.gemeente,
+            from,
+            to,
+            Action::Read,
+        );
+        match asked.await {
+            Ok(r) => report = Some(r),
+            // The form's names: gemeente, van, tot.
+            Err(eenplan_app::Error::Invalid(problems)) => {
+                errors.extend(problems.into_iter().map(|mut p| {
+                    p.field = match p.field.as_str() {
+                        "from" => "van",
+                        "to" => "tot",
+                        _ => "gemeente",
+                    }
+                    .into();
+                    p
+                }))
             }
+            Err(e) => return Err(e.into()),
         }
     }
     let invalid = !errors.is_empty();

@@ -7,7 +7,7 @@
 //! holding team), except in the provider's view, which shows only what is addressed to
 //! the user's own organisation, redacted. The pages are split by use case below.
 
-use super::cases::{Labelled, choose, labels, required_date, today};
+use super::cases::{Labelled, labels, required_date, today};
 use super::{Chrome, Fields, answer_form, form_page, has_error, invalid_form, page, render};
 use crate::AppState;
 use crate::auth::{Auth, AuthContext};
@@ -19,8 +19,8 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use eenplan_app::access::{
-    self as app_access, MAX_RESULTS, assignments, check_cost_municipality, load_decision,
-    load_request, open_access_object, own_municipality, plan_goals, sees_access_object,
+    self as app_access, MAX_RESULTS, assignments, load_decision, load_request, open_access_object,
+    own_municipality, plan_goals, sees_access_object,
 };
 use eenplan_app::case_access;
 use eenplan_domain::access::{
@@ -116,6 +116,15 @@ fn unit_count(unit: Unit, n: i64, lang: Lang) -> &'static str {
         }
         (Unit::Euros, Lang::En) => "euros",
     }
+}
+
+pub fn count(n: i64) -> String {
+    n.to_string()
+}
+
+/// A figure of the cost page, or "x" where the small-number rule hides it.
+pub fn shown(v: &Option<i64>, as_text: fn(i64) -> String) -> String {
+    v.map_or_else(|| "x".to_owned(), as_text)
 }
 
 pub fn units_text(x100: i64) -> String {
