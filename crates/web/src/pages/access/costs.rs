@@ -58,14 +58,8 @@ pub async fn costs(
     if let (Some(from), Some(to), true, false) =
         (from, to, errors.is_empty(), q.gemeente.is_empty())
     {
-        let asked = app_costs::report(
-            &app.store,
-            &ctx.caller(),
-            &q.gemeente,
-            from,
-            to,
-            Action::Read,
-        );
+        let caller = ctx.caller();
+        let asked = app_costs::report(&app.store, &caller, &q.gemeente, from, to, Action::Read);
         match asked.await {
             Ok(r) => report = Some(r),
             // The form's names: gemeente, van, tot.
