@@ -9,6 +9,7 @@ mod authorization;
 mod cases;
 mod cbs;
 mod declarations;
+mod duties;
 mod generator;
 mod grants;
 mod hostile;

@@ -547,6 +547,13 @@ pub async fn add_member(
     let user_id = c.user_id.trim().to_owned();
     if user_id.is_empty() {
         errors.push(choose("user_id"));
+    } else if user_id == caller.user_id() {
+        // Separation of duties: whoever coordinates does not make themselves a member.
+        errors.push(Problem::new(
+            "user_id",
+            "U kunt uzelf niet aan het team toevoegen; een andere coördinator of de beheerder doet dat.",
+            "You cannot add yourself to the team; another coordinator or the administrator does.",
+        ));
     }
     let discipline = required_text(&mut errors, "discipline", &c.discipline, 100);
     let expertise =
@@ -689,7 +696,7 @@ impl ApproveHours {
 }
 
 /// Approves the entries; answers how many were approved now (approved ones stay as
-/// they are).
+/// they are, and so do the caller's own: another coordinator approves those).
 pub async fn approve_hours(
     store: &Store,
     caller: &Caller,

@@ -6,7 +6,7 @@ use crate::input::{choose, required_text};
 use crate::{Error, Problem, Result};
 use eenplan_domain::{Role, credentials, password};
 use eenplan_store::Store;
-use eenplan_store::audit::Actor;
+use eenplan_store::audit::{self, Action, Actor, Event, Outcome};
 use eenplan_store::users::{self, NewUser, UserUpdate};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -59,11 +59,40 @@ pub struct ChangeAccount {
     pub version: Option<i64>,
 }
 
+/// Separation of duties: an administrator does not change their own role, organisation,
+/// teams or activity, nor reset their own second factor; another administrator does.
+fn own_account(actor: &Actor, id: &str) -> bool {
+    actor.user_id.as_deref() == Some(id)
+}
+
+async fn refuse_own(store: &Store, actor: &Actor, id: &str, what: &str) -> Error {
+    let event = Event::new(what, Action::Update)
+        .object("user", id)
+        .outcome(Outcome::Refused);
+    match audit::record(store, actor, &event).await {
+        Ok(()) => Error::Forbidden,
+        Err(e) => e.into(),
+    }
+}
+
 /// Changes the account (409 on a stale version).
 pub async fn update_user(store: &Store, actor: &Actor, id: &str, c: &ChangeAccount) -> Result<()> {
-    users::user(store, id).await?;
+    let current = users::user(store, id).await?;
     let input = parse_user(&c.display_name, &c.role, &c.organisation_id, &c.team_ids)
         .map_err(Error::Invalid)?;
+    if own_account(actor, id) {
+        let mut teams = input.team_ids.clone();
+        let mut had = current.team_ids.clone();
+        teams.sort();
+        had.sort();
+        if input.role != current.role
+            || input.organisation_id != current.organisation_id
+            || teams != had
+            || c.active != current.active
+        {
+            return Err(refuse_own(store, actor, id, "user.update.own_refused").await);
+        }
+    }
     let version = crate::cases::version_required(c.version)?;
     let update = UserUpdate {
         display_name: input.display_name,
@@ -80,8 +109,12 @@ pub async fn update_user(store: &Store, actor: &Actor, id: &str, c: &ChangeAccou
     Ok(())
 }
 
-/// A fresh, unconfirmed second factor: the user enrols again at the next login.
+/// A fresh, unconfirmed second factor: the user enrols again at the next login. Never
+/// one's own.
 pub async fn reset_mfa(store: &Store, actor: &Actor, id: &str) -> Result<()> {
+    if own_account(actor, id) {
+        return Err(refuse_own(store, actor, id, "user.mfa_reset.own_refused").await);
+    }
     let mut tx = store.begin().await?;
     users::reset_mfa(&mut tx, actor, id, &credentials::new_totp_secret()).await?;
     tx.commit().await?;

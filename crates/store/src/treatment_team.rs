@@ -887,7 +887,8 @@ pub async fn team_hours(
     .collect()
 }
 
-/// The team's coordinator approves registered hours of the team.
+/// The team's coordinator approves registered hours of the team; never their own (four
+/// eyes: those stay for another coordinator).
 pub async fn approve_hours(
     tx: &mut Tx,
     actor: &Actor,
@@ -899,7 +900,7 @@ pub async fn approve_hours(
     for id in entry_ids {
         n += sqlx::query(
             "UPDATE hours_entries SET approved_by = $1, approved_at = $2, version = version + 1
-             WHERE id = $3 AND team_id = $4 AND approved_by IS NULL",
+             WHERE id = $3 AND team_id = $4 AND approved_by IS NULL AND user_id <> $1",
         )
         .bind(coordinator_id)
         .bind(now())
