@@ -69,3 +69,46 @@ mod tests {
         assert!(excerpt(&"x".repeat(10_000_000), 80).len() < 100);
     }
 }
+
+/// A text for a CSV or spreadsheet cell: one that starts like a formula (`=`, `+`, `-`,
+/// `@`, or a tab or carriage return before one) gets a leading apostrophe, so that a
+/// spreadsheet shows it instead of running it. A plain number (`-12,50`) stays as it is.
+pub fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    let starts_like_formula = value
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    let number = value.len() > 1
+        && value[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+        && value[1..].chars().any(|c| c.is_ascii_digit());
+    if starts_like_formula && !number {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+#[cfg(test)]
+mod spreadsheet_tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_shown_not_run() {
+        for (given, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+31 6 1234", "'+31 6 1234"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("\t=1", "'\t=1"),
+            ("-12,50", "-12,50"),
+            ("-0.05", "-0.05"),
+            ("Bakker", "Bakker"),
+            ("", ""),
+            ("-", "'-"),
+        ] {
+            assert_eq!(spreadsheet_safe(given), written, "{given:?}");
+        }
+    }
+}

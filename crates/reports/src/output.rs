@@ -5,6 +5,7 @@
 
 use crate::Report;
 use crate::table::{Value, hundredths};
+use eenplan_domain::text::spreadsheet_safe;
 use serde_json::{Map, Value as Json, json};
 
 fn hidden(r: &Report) -> String {
@@ -26,7 +27,11 @@ pub fn to_csv(r: &Report) -> String {
     // Writing to memory cannot fail; a failure would be a bug in the csv crate.
     w.write_record(&header).expect("in-memory CSV");
     for row in &r.table.rows {
-        let cells: Vec<String> = row.cells.iter().map(|v| cell_text(r, v)).collect();
+        let cells: Vec<String> = row
+            .cells
+            .iter()
+            .map(|v| spreadsheet_safe(&cell_text(r, v)).into_owned())
+            .collect();
         w.write_record(&cells).expect("in-memory CSV");
     }
     String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV of UTF-8 text")
@@ -169,7 +174,7 @@ pub fn to_xlsx(r: &Report, english: bool) -> Result<Vec<u8>, rust_xlsxwriter::Xl
                 }
                 Value::Empty => {}
                 v => {
-                    sheet.write_string(line, c, cell_text(r, v))?;
+                    sheet.write_string(line, c, spreadsheet_safe(&cell_text(r, v)))?;
                 }
             }
         }
@@ -183,7 +188,7 @@ pub fn to_xlsx(r: &Report, english: bool) -> Result<Vec<u8>, rust_xlsxwriter::Xl
         r.definition.about(english).to_owned(),
     ];
     for (i, l) in lines.iter().enumerate() {
-        info.write_string(i as u32, 0, l)?;
+        info.write_string(i as u32, 0, spreadsheet_safe(l))?;
     }
     book.save_to_buffer()
 }

@@ -24,6 +24,7 @@ use eenplan_app::declarations::{
     year_of,
 };
 use eenplan_domain::access::format_euros_nl;
+use eenplan_domain::text::spreadsheet_safe;
 use eenplan_domain::treatment_team::{HourActivity, hours_text};
 use eenplan_store::audit::Action;
 use eenplan_store::declarations::Declaration;
@@ -417,7 +418,9 @@ pub fn csv_of(d: &Declaration, lang: Lang) -> Result<Vec<u8>, AppError> {
         if row.is_empty() {
             w.write_record([""]).map_err(AppError::internal)?;
         } else {
-            w.write_record(&row).map_err(AppError::internal)?;
+            let row: Vec<_> = row.iter().map(|c| spreadsheet_safe(c)).collect();
+            w.write_record(row.iter().map(|c| c.as_ref()))
+                .map_err(AppError::internal)?;
         }
     }
     w.into_inner().map_err(AppError::internal)
@@ -473,7 +476,7 @@ pub fn xlsx_of(d: &Declaration, lang: Lang) -> Result<Vec<u8>, AppError> {
     let mut row: u32 = 0;
     for (label, value) in facts {
         x(sheet.write_string_with_format(row, 0, label, &bold))?;
-        x(sheet.write_string(row, 1, value))?;
+        x(sheet.write_string(row, 1, spreadsheet_safe(&value)))?;
         row += 1;
     }
     let numbers: [(&str, f64, &Format); 5] = [
@@ -522,7 +525,7 @@ pub fn xlsx_of(d: &Declaration, lang: Lang) -> Result<Vec<u8>, AppError> {
     }
     row += 1;
     for a in &d.lines.activities {
-        x(sheet.write_string(row, 0, a.team_name.as_str()))?;
+        x(sheet.write_string(row, 0, spreadsheet_safe(&a.team_name)))?;
         x(sheet.write_string(row, 1, activity_label(a.activity, lang)))?;
         x(sheet.write_number_with_format(row, 2, h(a.minutes), &hours))?;
         x(sheet.write_number_with_format(row, 3, e(a.amount_cents), &money))?;
@@ -542,7 +545,7 @@ pub fn xlsx_of(d: &Declaration, lang: Lang) -> Result<Vec<u8>, AppError> {
     }
     row += 1;
     for m in &d.lines.members {
-        x(sheet.write_string(row, 0, m.name.as_str()))?;
+        x(sheet.write_string(row, 0, spreadsheet_safe(&m.name)))?;
         x(sheet.write_number_with_format(row, 1, h(m.registered_minutes), &hours))?;
         x(sheet.write_number_with_format(row, 2, h(m.approved_minutes), &hours))?;
         x(sheet.write_number_with_format(row, 3, h(m.committed_minutes), &hours))?;
