@@ -10,7 +10,7 @@
 #   (a) GET /casussen              the worker's caseload
 #   (b) GET /casussen/<id>         a case page, rotating over the worker's open cases
 #                                  (bench/cases.lua)
-#   (c) GET /zoeken?naam=<name>    a search on a surname that a few families carry
+#   (c) POST /api/v1/search        a search on a surname that a few families carry
 # while sampling the server's VmRSS, and prints a table. The server is stopped at the
 # end. Results are also written to bench/results/<timestamp>-cases.txt.
 #
@@ -67,7 +67,7 @@ SEARCH_NAME="${BENCH_SEARCH_NAME:-$(q "
 SEARCH_KEY="$(tr '[:upper:]' '[:lower:]' <<<"$SEARCH_NAME")"
 SEARCH_FAMILIES="$(q "SELECT COUNT(DISTINCT family_id) FROM persons WHERE name_key LIKE '%$SEARCH_KEY%'")"
 SEARCH_PERSONS="$(q "SELECT COUNT(*) FROM persons WHERE name_key LIKE '%$SEARCH_KEY%'")"
-SEARCH_PATH="/zoeken?naam=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$SEARCH_NAME")"
+SEARCH_BODY="$(python3 -c 'import json, sys; print(json.dumps({"name": sys.argv[1]}))' "$SEARCH_NAME")"
 
 DB_MB="$(du -sm "$DATA_DIR" | cut -f1)"
 DATASET="$(q "SELECT (SELECT COUNT(*) FROM families) || ' families, ' ||
@@ -88,9 +88,11 @@ TOKEN="$(add_token "$WORKER")"
 check() { check_url "$TOKEN" "$1"; }
 check /casussen
 while read -r id; do check "/casussen/$id"; done <"$WORK/case_ids.txt"
-check "$SEARCH_PATH"
-SEARCH_HITS="$(grep -o 'href="/casussen/[^"]*"' "$WORK/check.html" | wc -l)"
-grep -q "Gezin $SEARCH_NAME" "$WORK/check.html" || { log "the search found no Gezin $SEARCH_NAME"; exit 1; }
+code="$(curl -s -o "$WORK/check.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+  -H 'Content-Type: application/json' -d "$SEARCH_BODY" "$URL/api/v1/search")"
+[ "$code" = 200 ] || { log "POST /api/v1/search answered HTTP $code"; head -c 500 "$WORK/check.json" >&2; exit 1; }
+SEARCH_HITS="$(grep -o '"case_id"' "$WORK/check.json" | wc -l)"
+grep -q "Gezin $SEARCH_NAME" "$WORK/check.json" || { log "the search found no Gezin $SEARCH_NAME"; exit 1; }
 
 # --- idle memory ----------------------------------------------------------------
 sleep 3
@@ -104,7 +106,8 @@ AUDIT_BEFORE="$(q "SELECT COUNT(*) FROM audit_events")"
 run_scenario "GET /casussen" "/casussen" "$TOKEN"
 export BENCH_CASE_IDS="$WORK/case_ids.txt"
 run_scenario "GET /casussen/<id> ($N_IDS ids)" "/casussen/" "$TOKEN" "$ROOT/bench/cases.lua"
-run_scenario "GET /zoeken?naam=$SEARCH_NAME" "$SEARCH_PATH" "$TOKEN"
+export BENCH_BODY="$SEARCH_BODY"
+run_scenario "POST /api/v1/search {name: $SEARCH_NAME}" "/api/v1/search" "$TOKEN" "$ROOT/bench/search.lua"
 AFTER_KB="$(rss_kb)"
 AUDIT_AFTER="$(q "SELECT COUNT(*) FROM audit_events")"
 
@@ -114,7 +117,7 @@ save_report "-cases" "$(
   echo "dataset: $DATASET; data dir $DB_MB MB"
   echo "load average before the run: $LOAD_BEFORE (1, 5, 15 min; wrk and the server on the same cores)"
   echo "binary: target/release/eenplan built $(date -u -r "$BIN" +%Y-%m-%dT%H:%M:%SZ)"
-  echo "as $WORKER: $N_IDS open cases; search '$SEARCH_NAME': $SEARCH_PERSONS persons in $SEARCH_FAMILIES families match the name (all teams), the page lists $SEARCH_HITS (person, case) hits"
+  echo "as $WORKER: $N_IDS open cases; search '$SEARCH_NAME': $SEARCH_PERSONS persons in $SEARCH_FAMILIES families match the name (all teams), the API lists $SEARCH_HITS (person, case) hits"
   echo "$ROW_HEADER"
   for r in "${ROWS[@]}"; do echo "$r"; done
   echo "CPU during each scenario, % of all $(nproc) cores:"

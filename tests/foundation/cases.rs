@@ -727,14 +727,7 @@ async fn only_the_team_and_involved_professionals_see_a_case_others_break_the_gl
     .await;
     assert_eq!(status, 403);
     // Search finds only the cases one may open.
-    let hits = sanne
-        .get(app.url("/zoeken?naam=bakker"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, hits) = search_page(&app, &sanne, &[("naam", "bakker")]).await;
     assert!(!hits.contains("Lotte Bakker"));
     assert!(app.audit_count("case.search").await >= 1);
     // Registering a youth whose family has an open case with another team: refused,
@@ -946,13 +939,11 @@ async fn a_policy_officer_never_sees_a_name() {
         format!("/casussen/{id}"),
         format!("/casussen/{id}/plan"),
         format!("/casussen/{id}/plan/afdrukken"),
-        "/zoeken?naam=bakker".to_owned(),
+        "/zoeken".to_owned(),
         "/team/aanmeldingen".to_owned(),
         "/api/v1/cases".to_owned(),
         format!("/api/v1/cases/{id}"),
         format!("/api/v1/cases/{id}/plan"),
-        "/api/v1/search?name=bakker".to_owned(),
-        "/api/v1/youths/matches?bsn=999901011".to_owned(),
         "/api/v1/registrations/waiting".to_owned(),
     ] {
         let r = client
@@ -966,6 +957,31 @@ async fn a_policy_officer_never_sees_a_name() {
         for name in ["Bakker", "Lotte", "El Idrissi", "Verhoeven"] {
             assert!(!body.contains(name), "{path} shows {name}");
         }
+    }
+    // The searches are posted, and refused alike.
+    let page = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = post_form(
+        &app,
+        &client,
+        "/zoeken",
+        &[("csrf", &csrf_of(&page)), ("naam", "bakker")],
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    for (path, body) in [
+        ("/api/v1/search", json!({"name": "bakker"})),
+        ("/api/v1/youths/matches", json!({"bsn": "999901011"})),
+    ] {
+        let (status, answer) = api(&app, &client, &csrf, reqwest::Method::POST, path, body).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(!answer.to_string().contains("Bakker"), "{path}");
     }
     let home = client
         .get(app.url("/"))
@@ -1002,7 +1018,14 @@ async fn work_lists_and_moving_a_caseload() {
         .unwrap();
     assert!(waiting.contains("Gezin Idrissi") || waiting.contains("El Idrissi"));
     assert!(!waiting.contains("Verhoeven"), "only the own teams");
-    let by_bsn = iris
+    let (_, by_bsn) = search_page(&app, &iris, &[("bsn", "999901011")]).await;
+    assert!(by_bsn.contains("Lotte Bakker"));
+    let (_, by_birth) = search_page(&app, &iris, &[("geboortedatum", "2014-03-12")]).await;
+    assert!(by_birth.contains("Lotte Bakker"));
+    let (status, _) = search_page(&app, &iris, &[("bsn", "123")]).await;
+    assert_eq!(status, 422);
+    // A search in the address is not one: the form, without results.
+    let in_url = iris
         .get(app.url("/zoeken?bsn=999901011"))
         .send()
         .await
@@ -1010,18 +1033,7 @@ async fn work_lists_and_moving_a_caseload() {
         .text()
         .await
         .unwrap();
-    assert!(by_bsn.contains("Lotte Bakker"));
-    let by_birth = iris
-        .get(app.url("/zoeken?geboortedatum=2014-03-12"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(by_birth.contains("Lotte Bakker"));
-    let bad = iris.get(app.url("/zoeken?bsn=123")).send().await.unwrap();
-    assert_eq!(bad.status(), 422);
+    assert!(!in_url.contains("Lotte Bakker"));
     // Iris leaves: the reviewer moves her cases, and the coordinator role where she held it.
     let case = bakker_case(&app).await;
     let iris_id = app
@@ -1184,4 +1196,22 @@ async fn family_members_and_network_are_kept_with_their_rules() {
     assert!(page.contains("Bo Bakker") && page.contains("JIM-mentor"));
     let csrf2 = csrf_of(&page);
     assert_eq!(csrf, csrf2);
+}
+
+/// Posts the search form (a search is never in the URL); answers the status and the page.
+async fn search_page(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) -> (u16, String) {
+    let form = c
+        .get(app.url("/zoeken"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&form);
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    let r = post_form(app, c, "/zoeken", &all).await;
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap())
 }

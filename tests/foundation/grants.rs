@@ -28,9 +28,9 @@ async fn the_duplicate_lookup_tells_another_teams_youth_only_by_its_team() {
         &app,
         &own,
         &own_csrf,
-        M::GET,
-        &format!("/api/v1/youths/matches?bsn={bsn}"),
-        Value::Null,
+        M::POST,
+        "/api/v1/youths/matches",
+        json!({ "bsn": bsn }),
     )
     .await;
     assert_eq!(status, 200, "{found}");
@@ -42,9 +42,9 @@ async fn the_duplicate_lookup_tells_another_teams_youth_only_by_its_team() {
         &app,
         &other,
         &other_csrf,
-        M::GET,
-        &format!("/api/v1/youths/matches?bsn={bsn}"),
-        Value::Null,
+        M::POST,
+        "/api/v1/youths/matches",
+        json!({ "bsn": bsn }),
     )
     .await;
     assert_eq!(status, 200, "{found}");

@@ -1304,6 +1304,35 @@ async fn a_provider_learns_nothing_of_a_youth_from_a_bsn_it_sends() {
         .await;
     let secrets = ["Lotte", lotte.as_str(), case.as_str()];
 
+    // A BSN is searched in the body, never in the URL.
+    let (status, refused) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::GET,
+        &format!("/api/v1/ijw/messages?bsn={LOTTE_BSN}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    let (status, found) = api(
+        &app,
+        &provider,
+        &pcsrf,
+        M::POST,
+        "/api/v1/ijw/messages/search",
+        json!({ "bsn": LOTTE_BSN }),
+    )
+    .await;
+    assert_eq!(status, 200, "{found}");
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == message.as_str())
+    );
+
     // The CJG sees whom the request is about.
     let (cjg, ccsrf) = app.login("demo.gedragswetenschapper").await;
     let (status, list) = api(

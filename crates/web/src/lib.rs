@@ -335,7 +335,7 @@ pub fn router(app: AppState) -> Router {
                 get(cases::new_registration).post(cases::create_registration),
             )
             .route("/team/aanmeldingen", get(cases::waiting))
-            .route("/zoeken", get(cases::search))
+            .route("/zoeken", get(cases::show_search).post(cases::search))
             // Transitions are taken by the holding team (checked per case).
             .route("/casussen/{id}/{step}", post(cases::transition)),
     );
@@ -387,7 +387,10 @@ pub fn router(app: AppState) -> Router {
         &app,
         Permission::ExchangeMessages,
         Router::new()
-            .route("/berichten", get(pages::messages::list))
+            .route(
+                "/berichten",
+                get(pages::messages::list).post(pages::messages::search),
+            )
             .route(
                 "/berichten/aanleveren",
                 get(pages::messages::deliver_form).post(pages::messages::deliver),

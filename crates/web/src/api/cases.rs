@@ -48,7 +48,9 @@ pub async fn create_registration(
     }
 }
 
-#[derive(Deserialize, IntoParams, Default)]
+/// Who to look for. In the body, never in the URL: a BSN, name or birth date does not
+/// belong in addresses, histories and logs.
+#[derive(Deserialize, ToSchema, Default)]
 pub struct MatchQuery {
     #[serde(default)]
     pub name: String,
@@ -61,12 +63,12 @@ pub struct MatchQuery {
 
 /// Known youths that likely are the given one: same BSN, or a close name with the same
 /// birth date. Audited as a search.
-#[utoipa::path(get, path = "/api/v1/youths/matches", tag = "cases", params(MatchQuery),
+#[utoipa::path(post, path = "/api/v1/youths/matches", tag = "cases", request_body = MatchQuery,
     responses((status = 200, body = [cases::Match]), (status = 422, body = ErrorBody)))]
 pub async fn youth_matches(
     State(app): State<AppState>,
     Auth(ctx): Auth,
-    Query(q): Query<MatchQuery>,
+    ApiJson(q): ApiJson<MatchQuery>,
 ) -> ApiResult<Json<Vec<cases::Match>>> {
     let mut errors = Vec::new();
     let birth = match q.birth_date.trim() {
@@ -118,7 +120,8 @@ pub async fn waiting(
     Ok(Json(rows))
 }
 
-#[derive(Deserialize, IntoParams, Default)]
+/// What to search for, in the body (see [`MatchQuery`]).
+#[derive(Deserialize, ToSchema, Default)]
 pub struct SearchQuery {
     #[serde(default)]
     pub name: String,
@@ -131,12 +134,12 @@ pub struct SearchQuery {
 
 /// Searches youths and parents by name, BSN and birth date in the cases the caller may
 /// open. Every search is audited.
-#[utoipa::path(get, path = "/api/v1/search", tag = "cases", params(SearchQuery),
+#[utoipa::path(post, path = "/api/v1/search", tag = "cases", request_body = SearchQuery,
     responses((status = 200, body = [cases::SearchHit]), (status = 422, body = ErrorBody)))]
 pub async fn search(
     State(app): State<AppState>,
     Auth(ctx): Auth,
-    Query(q): Query<SearchQuery>,
+    ApiJson(q): ApiJson<SearchQuery>,
 ) -> ApiResult<Json<Vec<cases::SearchHit>>> {
     let query =
         app_cases::parse_search(&q.name, &q.bsn, &q.birth_date).map_err(AppError::Invalid)?;

@@ -89,7 +89,10 @@ pub async fn deliver(
     .into_response())
 }
 
+/// The filters of a message list. A BSN is refused here (it does not belong in a URL):
+/// search by BSN with `POST /api/v1/ijw/messages/search`.
 #[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
 pub struct MessageParams {
     /// JW301 ... JW325.
     #[serde(rename = "type")]
@@ -98,26 +101,71 @@ pub struct MessageParams {
     pub direction: Option<String>,
     /// `accepted`, `rejected` (received) or `queued`, `sent` (outgoing).
     pub status: Option<String>,
-    pub bsn: Option<String>,
     pub identification: Option<String>,
+}
+
+/// The filters of a message search, a BSN among them, in the body.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct MessageSearch {
+    /// JW301 ... JW325.
+    #[serde(rename = "type", default)]
+    pub message_type: Option<String>,
+    /// `in` (from providers) or `out` (to providers).
+    #[serde(default)]
+    pub direction: Option<String>,
+    /// `accepted`, `rejected` (received) or `queued`, `sent` (outgoing).
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub bsn: Option<String>,
+    #[serde(default)]
+    pub identification: Option<String>,
+}
+
+impl From<MessageSearch> for SearchQuery {
+    fn from(p: MessageSearch) -> SearchQuery {
+        SearchQuery {
+            soort: p.message_type.unwrap_or_default(),
+            richting: p.direction.unwrap_or_default(),
+            status: p.status.unwrap_or_default(),
+            bsn: p.bsn.unwrap_or_default(),
+            identificatie: p.identification.unwrap_or_default(),
+        }
+    }
 }
 
 /// The stored messages in the caller's scope, newest first (at most 200). Audited.
 #[utoipa::path(get, path = "/api/v1/ijw/messages", tag = "ijw", params(MessageParams),
     responses((status = 200, body = [MessageRow]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn search(
+pub async fn list(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Query(p): Query<MessageParams>,
 ) -> ApiResult<Json<Vec<MessageRow>>> {
-    let q = SearchQuery {
-        soort: p.message_type.unwrap_or_default(),
-        richting: p.direction.unwrap_or_default(),
-        status: p.status.unwrap_or_default(),
-        bsn: p.bsn.unwrap_or_default(),
-        identificatie: p.identification.unwrap_or_default(),
+    let q = MessageSearch {
+        message_type: p.message_type,
+        direction: p.direction,
+        status: p.status,
+        bsn: None,
+        identification: p.identification,
     };
-    Ok(Json(search_action(&app.store, &ctx.caller(), &q).await?))
+    Ok(Json(
+        search_action(&app.store, &ctx.caller(), &q.into()).await?,
+    ))
+}
+
+/// The stored messages in the caller's scope that match, newest first (at most 200),
+/// searched by BSN among others. Audited.
+#[utoipa::path(post, path = "/api/v1/ijw/messages/search", tag = "ijw", request_body = MessageSearch,
+    responses((status = 200, body = [MessageRow]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn search(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    ApiJson(p): ApiJson<MessageSearch>,
+) -> ApiResult<Json<Vec<MessageRow>>> {
+    Ok(Json(
+        search_action(&app.store, &ctx.caller(), &p.into()).await?,
+    ))
 }
 
 /// One message, its XML exactly as sent or received. Audited.

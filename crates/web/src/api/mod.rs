@@ -208,7 +208,8 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
             app,
             Permission::ExchangeMessages,
             OpenApiRouter::new()
-                .routes(routes!(messages::search, messages::deliver))
+                .routes(routes!(messages::list, messages::deliver))
+                .routes(routes!(messages::search))
                 .routes(routes!(messages::get_message))
                 .routes(routes!(messages::outbox))
                 .routes(routes!(messages::acknowledge))

@@ -48,11 +48,33 @@ pub struct MessagesPage {
     pub types: Vec<&'static str>,
 }
 
+/// The message list, filtered by type, direction, status or identification in the
+/// address; a search by BSN is posted (a BSN does not belong in a URL) and one in the
+/// address is not used.
 pub async fn list(
     State(app): State<AppState>,
     lang: Lang,
     Auth(ctx): Auth,
-    Query(q): Query<SearchQuery>,
+    Query(mut q): Query<SearchQuery>,
+) -> Result<Response, AppError> {
+    q.bsn.clear();
+    messages_page(app, lang, ctx, q).await
+}
+
+pub async fn search(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+    CsrfForm(q): CsrfForm<SearchQuery>,
+) -> Result<Response, AppError> {
+    messages_page(app, lang, ctx, q).await
+}
+
+async fn messages_page(
+    app: AppState,
+    lang: Lang,
+    ctx: AuthContext,
+    q: SearchQuery,
 ) -> Result<Response, AppError> {
     let (lines, errors) = match search_action(&app.store, &ctx.caller(), &q).await {
         Ok(rows) => (

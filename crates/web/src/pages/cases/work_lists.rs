@@ -111,11 +111,30 @@ impl SearchPage {
     }
 }
 
+/// The search form. A search is posted: a BSN, name or birth date does not belong in a
+/// URL (addresses, histories, logs).
+pub async fn show_search(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+) -> Result<Response, AppError> {
+    search_page(app, lang, ctx, app_cases::SearchParams::default()).await
+}
+
 pub async fn search(
     State(app): State<AppState>,
     lang: Lang,
     Auth(ctx): Auth,
-    Query(q): Query<app_cases::SearchParams>,
+    CsrfForm(q): CsrfForm<app_cases::SearchParams>,
+) -> Result<Response, AppError> {
+    search_page(app, lang, ctx, q).await
+}
+
+async fn search_page(
+    app: AppState,
+    lang: Lang,
+    ctx: AuthContext,
+    q: app_cases::SearchParams,
 ) -> Result<Response, AppError> {
     let mut errors = Vec::new();
     let mut hits = Vec::new();
