@@ -71,6 +71,10 @@ struct ServeArgs {
     /// Minutes without activity after which a session ends.
     #[arg(long, env = "EENPLAN_IDLE_TIMEOUT_MINUTES", default_value_t = 15)]
     idle_timeout_minutes: i64,
+    /// The bearer token a Prometheus scraper sends for `/metrics`; without one,
+    /// `/metrics` is not served.
+    #[arg(long, env = "EENPLAN_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
     /// Hours after login after which a session ends regardless of activity.
     #[arg(long, env = "EENPLAN_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
     absolute_timeout_hours: i64,
@@ -689,6 +693,7 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
         idle_timeout: chrono::Duration::minutes(args.idle_timeout_minutes.max(1)),
         absolute_timeout: chrono::Duration::hours(args.absolute_timeout_hours.max(1)),
         demo_mode,
+        metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
         ..WebConfig::default()
     };
     let sweeper = spawn_session_sweeper(store.clone(), config.clone());

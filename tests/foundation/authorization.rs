@@ -30,7 +30,7 @@ const PROVIDER: &[&str] = &["provider_staff"];
 /// A local treatment team's members and its coordinator (both in LBT Leudal).
 const LBT: &[&str] = &["treatment_team_member", "team_coordinator"];
 /// The catalogue: municipality contract staff and the administrator.
-const CATALOGUE: &[&str] = &["policy_officer", "administrator"];
+const CATALOGUE: &[&str] = &["administrator"];
 /// The treatment teams' coordinator: approving hours, the yearly declarations.
 const COORDINATOR: &[&str] = &["team_coordinator"];
 /// The aggregated cost of access: municipality staff and behavioural scientists.
@@ -354,8 +354,8 @@ fn routes() -> Vec<(Method, &'static str, Who)> {
             "/api/v1/ijw/reconciliation?provider_id=none",
             Roles(MESSAGES),
         ),
-        (M::GET, "/api/v1/cbs/2025-2", AdminOnly),
-        (M::GET, "/api/v1/cbs/2025-2?municipality=0988", AdminOnly),
+        (M::POST, "/api/v1/cbs/2025-2", AdminOnly),
+        (M::POST, "/api/v1/cbs/2025-2?municipality=0988", AdminOnly),
         (
             M::POST,
             "/api/v1/treatment-teams/{lbt}/hours/approval",

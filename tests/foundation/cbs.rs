@@ -245,7 +245,13 @@ async fn the_half_year_file_follows_the_protocol() {
     let app = TestApp::spawn().await;
     let inside = cases(&app).await;
     let (admin, csrf) = app.login("demo.beheerder").await;
-    let get = |path: &str| admin.get(app.url(path)).send();
+    // A delivery is recorded: a POST.
+    let get = |path: &str| {
+        admin
+            .post(app.url(path))
+            .header("x-csrf-token", &csrf)
+            .send()
+    };
 
     // The region: municipalities in code order, then start date and BSN.
     let r = get("/api/v1/cbs/2025-2").await.unwrap();
@@ -363,7 +369,7 @@ async fn the_half_year_file_follows_the_protocol() {
 
     // The page lists the deliveries; its form makes another one; the kept file
     // downloads exactly as delivered, audited.
-    let r = get("/cbs").await.unwrap();
+    let r = admin.get(app.url("/cbs")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("CBS Beleidsinformatie Jeugd"), "{html}");
@@ -395,7 +401,8 @@ async fn the_half_year_file_follows_the_protocol() {
     let id = app
         .id_of("SELECT id FROM cbs_deliveries WHERE period = '2025-2' AND scope = 'regio' AND number = 3")
         .await;
-    let r = get(&format!("/cbs/leveringen/{id}")).await.unwrap();
+    let download = |path: String| admin.get(app.url(&path)).send();
+    let r = download(format!("/cbs/leveringen/{id}")).await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert!(
         r.headers()["content-disposition"]
@@ -406,7 +413,11 @@ async fn the_half_year_file_follows_the_protocol() {
     assert_eq!(r.text().await.unwrap(), format!("{HEADER}{WEERT}{LEUDAL}"));
     assert_eq!(app.audit_count("cbs.download").await, 1);
     assert_eq!(
-        get("/cbs/leveringen/none").await.unwrap().status().as_u16(),
+        download("/cbs/leveringen/none".into())
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
         404
     );
 
@@ -453,9 +464,10 @@ async fn the_half_year_file_follows_the_protocol() {
 async fn policy_officers_get_no_file() {
     let app = TestApp::spawn().await;
     cases(&app).await;
-    let (officer, _) = app.login("demo.beleid").await;
+    let (officer, ocsrf) = app.login("demo.beleid").await;
     let r = officer
-        .get(app.url("/api/v1/cbs/2025-2"))
+        .post(app.url("/api/v1/cbs/2025-2"))
+        .header("x-csrf-token", &ocsrf)
         .send()
         .await
         .unwrap();

@@ -162,15 +162,44 @@ async fn public_endpoints_health_metrics_and_headers() {
     );
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+    // No token configured: no metrics. With one: only for whoever sends it.
+    let r = client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let app = TestApp::spawn_with(eenplan_web::WebConfig {
+        metrics_token: Some("scraper-secret-123".into()),
+        secure_cookies: true,
+        ..crate::common::demo_config()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let r = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(
+        r.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    client.get(app.url("/login")).send().await.unwrap();
+    for wrong in ["", "Bearer scraper-secret-12", "Bearer scraper-secret-1234"] {
+        let r = client
+            .get(app.url("/metrics"))
+            .header("authorization", wrong)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{wrong:?}");
+    }
     let metrics = client
         .get(app.url("/metrics"))
+        .header("authorization", "Bearer scraper-secret-123")
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(metrics.contains("http_requests_total") && metrics.contains("route=\"/login\""));
+    assert!(
+        metrics.contains("http_requests_total") && metrics.contains("route=\"/login\""),
+        "{metrics}"
+    );
     assert!(!metrics.contains("demo."), "no user names in metrics");
 }
 

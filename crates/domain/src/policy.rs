@@ -122,8 +122,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         RegisterCases | BreakGlass => matches!(role, FamilyWorker | Reviewer),
         SuperviseTeam | ReviewAccess => role == Reviewer,
         ProviderAssignments => role == ProviderStaff,
-        // Municipality contract staff (policy officers) and the administrator.
-        ManageCatalogue => matches!(role, PolicyOfficer | Administrator),
+        // Prices, contracts and the support-plan variant are the region's: the
+        // administrator keeps them, not one municipality's policy officer.
+        ManageCatalogue => role == Administrator,
         // Steering figures: municipality staff and the CJG's behavioural scientists.
         ViewCosts => matches!(role, PolicyOfficer | Reviewer),
         // The pilot coordinator keeps the team's cases and hours (domain brief, section 4).

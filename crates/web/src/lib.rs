@@ -36,6 +36,8 @@ pub struct WebConfig {
     pub throttle_window: chrono::Duration,
     pub max_failures_per_account: i64,
     pub max_failures_per_address: i64,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` answers 404.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -48,6 +50,7 @@ impl Default for WebConfig {
             throttle_window: chrono::Duration::minutes(15),
             max_failures_per_account: 5,
             max_failures_per_address: 50,
+            metrics_token: None,
         }
     }
 }
@@ -458,7 +461,7 @@ pub fn router(app: AppState) -> Router {
         .layer(from_fn_with_state(app.clone(), error::render_errors))
         .layer(from_fn_with_state(app.clone(), auth::load_session))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(from_fn(security_headers))
+        .layer(from_fn_with_state(app.clone(), security_headers))
         .layer(from_fn(observability::track))
         .with_state(app)
 }
@@ -467,6 +470,7 @@ pub fn router(app: AppState) -> Router {
 /// so the CSP allows none; responses are not cached since they may hold client data
 /// (the stylesheet sets its own cache header).
 async fn security_headers(
+    axum::extract::State(app): axum::extract::State<AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -486,6 +490,13 @@ async fn security_headers(
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
         }
+    }
+    // Served over https (behind a TLS proxy): browsers keep to https for a year.
+    if app.config.secure_cookies {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     response
 }

@@ -56,7 +56,22 @@ pub async fn track(req: Request, next: Next) -> Response {
     response
 }
 
-pub async fn metrics() -> Response {
+/// The metrics, for a scraper that sends the configured token (`--metrics-token`);
+/// 404 without a configured token, 401 for a missing or wrong one.
+pub async fn metrics(State(app): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let Some(token) = app.config.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Compared in constant time: the comparison must not tell how much of it was right.
+    use subtle::ConstantTimeEq;
+    if !bool::from(given.as_bytes().ct_eq(token.as_bytes())) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,

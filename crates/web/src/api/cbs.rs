@@ -28,8 +28,8 @@ pub struct CbsParams {
 /// field names, one record per youth and trajectory of the CJG's own help (hulpvorm
 /// 01). Every call produces a delivery, recorded with its SHA-256 (also in the
 /// `X-Content-SHA256` header) and audited as an export with the youths in it; a later
-/// call for the same period is a correction that supersedes it.
-#[utoipa::path(get, path = "/api/v1/cbs/{period}", tag = "cbs",
+/// call for the same period is a correction that supersedes it. A POST: it records.
+#[utoipa::path(post, path = "/api/v1/cbs/{period}", tag = "cbs",
     params(("period" = String, Path, description = "YYYY-1 or YYYY-2"), CbsParams),
     responses(
         (status = 200, content_type = "text/csv", body = String),
