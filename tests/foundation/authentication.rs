@@ -601,3 +601,49 @@ fn the_server_refuses_demo_mode_where_it_would_publish_its_passwords() {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The change-password form is no way around the login throttle: a wrong current
+/// password is audited and counts; past the limit even the right one is refused.
+#[tokio::test]
+async fn the_current_password_check_is_throttled_and_audited() {
+    let app = TestApp::spawn_with(eenplan_web::WebConfig {
+        max_failures_per_account: 3,
+        ..crate::common::demo_config()
+    })
+    .await;
+    let (client, csrf) = app.login("demo.ketenpartner").await;
+    let change = |current: &'static str| {
+        client
+            .post(app.url("/account/password"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("current_password", current),
+                ("new_password", "koffie-kano-lantaarn-88"),
+            ])
+            .send()
+    };
+    for _ in 0..3 {
+        let r = change("raden-raden-raden").await.unwrap();
+        assert_eq!(r.status(), 422);
+    }
+    assert_eq!(app.audit_count("password.check_failed").await, 3);
+    let r = change(eenplan_store::demo::DEMO_PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Te veel mislukte pogingen")
+    );
+    assert_eq!(app.audit_count("password.throttled").await, 1);
+    // Logging in is throttled by the same count.
+    let fresh = app.client();
+    let r = app
+        .password_step(
+            &fresh,
+            "demo.ketenpartner",
+            eenplan_store::demo::DEMO_PASSWORD,
+        )
+        .await;
+    assert_eq!(r.status(), 429);
+}

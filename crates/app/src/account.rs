@@ -5,7 +5,7 @@ use crate::input::required_text;
 use crate::{Caller, Error, Problem, Result};
 use eenplan_domain::credentials;
 use eenplan_store::Store;
-use eenplan_store::audit::Actor;
+use eenplan_store::audit::{self, Action, Actor, Event, Outcome};
 use eenplan_store::{sessions, users};
 
 /// Makes a personal API token named `name` for the user; answers its secret, to be shown
@@ -45,9 +45,30 @@ pub struct ChangePassword {
 }
 
 /// Checks the current password and the new one against the policy, then sets it. The
-/// store ends all of the user's sessions with it: the user logs in again.
-pub async fn change_password(store: &Store, caller: &Caller, c: &ChangePassword) -> Result<()> {
+/// store ends all of the user's sessions with it: the user logs in again. A wrong
+/// current password is audited and counts towards the login throttle, so the form is no
+/// way around it.
+pub async fn change_password(
+    store: &Store,
+    caller: &Caller,
+    throttle: crate::login::Throttle,
+    c: &ChangePassword,
+) -> Result<()> {
     let p = &caller.principal;
+    let _attempt = crate::login::stripe(&p.username).lock().await;
+    if crate::login::throttled(store, throttle, &p.username, caller.address.as_deref()).await? {
+        audit::record(
+            store,
+            &caller.actor(),
+            &Event::new("password.throttled", Action::Update).outcome(Outcome::Refused),
+        )
+        .await?;
+        return Err(Error::invalid(Problem::new(
+            "current_password",
+            "Te veel mislukte pogingen; probeer het over een kwartier opnieuw.",
+            "Too many failed attempts; try again in a quarter of an hour.",
+        )));
+    }
     let stored = users::credentials_by_id(store, &p.user_id)
         .await?
         .password_hash;
@@ -58,6 +79,12 @@ pub async fn change_password(store: &Store, caller: &Caller, c: &ChangePassword)
             .map_err(|e| Error::Internal(e.to_string()))?;
     let mut errors = Vec::new();
     if !current_ok {
+        audit::record(
+            store,
+            &caller.actor(),
+            &Event::new("password.check_failed", Action::Update).outcome(Outcome::Failure),
+        )
+        .await?;
         errors.push(Problem::new(
             "current_password",
             "Het huidige wachtwoord klopt niet.",

@@ -21,7 +21,7 @@ pub struct Throttle {
 /// guesses cannot all slip under the throttle. Striped by username: fixed memory.
 static STRIPES: [tokio::sync::Mutex<()>; 64] = [const { tokio::sync::Mutex::const_new(()) }; 64];
 
-fn stripe(username: &str) -> &'static tokio::sync::Mutex<()> {
+pub(crate) fn stripe(username: &str) -> &'static tokio::sync::Mutex<()> {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     username.hash(&mut h);
@@ -29,7 +29,7 @@ fn stripe(username: &str) -> &'static tokio::sync::Mutex<()> {
 }
 
 /// Whether the account or the address had too many failures in the window.
-async fn throttled(
+pub(crate) async fn throttled(
     store: &Store,
     t: Throttle,
     username: &str,

@@ -517,7 +517,7 @@ pub async fn count_failed_logins(
     };
     let sql = format!(
         "SELECT COUNT(*) FROM audit_events
-         WHERE {column} = $1 AND at >= $2 AND event IN ('login.failed', 'mfa.failed')"
+         WHERE {column} = $1 AND at >= $2 AND event IN ('login.failed', 'mfa.failed', 'password.check_failed')"
     );
     Ok(sqlx::query_scalar(&sql)
         .bind(value)

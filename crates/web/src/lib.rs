@@ -40,6 +40,17 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
 }
 
+impl WebConfig {
+    /// How many failed attempts within the window refuse further login attempts.
+    pub fn throttle(&self) -> eenplan_app::login::Throttle {
+        eenplan_app::login::Throttle {
+            window: self.throttle_window,
+            per_account: self.max_failures_per_account,
+            per_address: self.max_failures_per_address,
+        }
+    }
+}
+
 impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {

@@ -117,7 +117,7 @@ pub async fn change_password(
     Auth(ctx): Auth,
     CsrfForm(c): CsrfForm<account::ChangePassword>,
 ) -> Result<Response, AppError> {
-    match account::change_password(&app.store, &ctx.caller(), &c).await {
+    match account::change_password(&app.store, &ctx.caller(), app.config.throttle(), &c).await {
         Ok(()) => Ok(Redirect::to("/login?wachtwoord=1").into_response()),
         Err(eenplan_app::Error::Invalid(errors)) => {
             let html = render(&account_page(&app, &ctx, lang, None, None, errors).await?);

@@ -163,14 +163,6 @@ fn anonymous_actor(access: &AccessPoint, username: &str) -> Actor {
     }
 }
 
-fn throttle(app: &AppState) -> login::Throttle {
-    login::Throttle {
-        window: app.config.throttle_window,
-        per_account: app.config.max_failures_per_account,
-        per_address: app.config.max_failures_per_address,
-    }
-}
-
 pub async fn submit_login(
     State(app): State<AppState>,
     lang: Lang,
@@ -183,7 +175,7 @@ pub async fn submit_login(
     let actor = anonymous_actor(&access, &username);
     let token = match login::password(
         &app.store,
-        throttle(&app),
+        app.config.throttle(),
         &actor,
         &username,
         &form.password,
@@ -285,7 +277,7 @@ pub async fn submit_mfa(
     let (jar, csrf) = login_csrf(&app, jar);
     let step = login::second_factor(
         &app.store,
-        throttle(&app),
+        app.config.throttle(),
         &actor,
         &pending.token_hash,
         &form.code,
