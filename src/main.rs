@@ -71,6 +71,10 @@ struct ServeArgs {
     /// Minutes without activity after which a session ends.
     #[arg(long, env = "EENPLAN_IDLE_TIMEOUT_MINUTES", default_value_t = 15)]
     idle_timeout_minutes: i64,
+    /// The reverse proxies (addresses, comma-separated) whose X-Forwarded-For names the
+    /// client in the audit record and the per-address throttle; ignored from others.
+    #[arg(long, env = "EENPLAN_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// The bearer token a Prometheus scraper sends for `/metrics`; without one,
     /// `/metrics` is not served.
     #[arg(long, env = "EENPLAN_METRICS_TOKEN", hide_env_values = true)]
@@ -694,6 +698,7 @@ async fn serve(store: Store, args: ServeArgs) -> Result<()> {
         absolute_timeout: chrono::Duration::hours(args.absolute_timeout_hours.max(1)),
         demo_mode,
         metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
+        trusted_proxies: args.trusted_proxies.clone(),
         ..WebConfig::default()
     };
     let sweeper = spawn_session_sweeper(store.clone(), config.clone());

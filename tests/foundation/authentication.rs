@@ -647,3 +647,54 @@ async fn the_current_password_check_is_throttled_and_audited() {
         .await;
     assert_eq!(r.status(), 429);
 }
+
+/// Behind a reverse proxy: the client's address comes from `X-Forwarded-For` only when
+/// the peer is a configured trusted proxy; otherwise the header is ignored, so nobody
+/// writes their own address into the audit record or dodges the per-address throttle.
+#[tokio::test]
+async fn a_forwarded_address_counts_only_from_a_trusted_proxy() {
+    fn forwarding(from: &str) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", from.parse().unwrap());
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+    async fn last_address(app: &TestApp) -> String {
+        sqlx::query_scalar(
+            "SELECT address FROM audit_events WHERE event = 'login.failed' ORDER BY seq DESC LIMIT 1",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+    }
+    // Not configured: the peer's own address, whatever the header says.
+    let app = TestApp::spawn().await;
+    let r = app
+        .password_step(
+            &forwarding("198.51.100.9"),
+            "demo.beheerder",
+            "fout-fout-fout",
+        )
+        .await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(last_address(&app).await, "127.0.0.1");
+    // The local proxy trusted: the client it names (the left part is anyone's).
+    let app = TestApp::spawn_with(eenplan_web::WebConfig {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..crate::common::demo_config()
+    })
+    .await;
+    let r = app
+        .password_step(
+            &forwarding("10.9.9.9, 198.51.100.9"),
+            "demo.beheerder",
+            "fout-fout-fout",
+        )
+        .await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(last_address(&app).await, "198.51.100.9");
+}

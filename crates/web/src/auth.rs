@@ -89,18 +89,53 @@ pub struct PendingMfa {
 #[derive(Debug, Clone, Copy)]
 pub struct SessionExpired;
 
-fn access_point(req: &Request) -> AccessPoint {
+fn access_point(req: &Request, trusted: &[std::net::IpAddr]) -> AccessPoint {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip());
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
     AccessPoint {
-        address: req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ci| ci.0.ip().to_string()),
+        address: peer.map(|p| client_address(p, &forwarded, trusted).to_string()),
         user_agent: req
             .headers()
             .get(axum::http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
     }
+}
+
+/// The client's address: the peer's, unless the peer is a trusted proxy; then the
+/// right-most address in `X-Forwarded-For` that is not a trusted proxy itself (what is
+/// left of it anyone could have written). Never a forwarded address otherwise.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    forwarded: &str,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for part in forwarded.rsplit(',') {
+        match part.trim().parse::<std::net::IpAddr>() {
+            Ok(a) => {
+                client = a;
+                if !trusted.contains(&a) {
+                    break;
+                }
+            }
+            // Garbage in the header: stop at the last address we could trust.
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -114,7 +149,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Loads the session or API token of every request into the request's extensions.
 pub async fn load_session(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
-    let access = access_point(&req);
+    let access = access_point(&req, &app.config.trusted_proxies);
     req.extensions_mut().insert(access.clone());
     // The scraper's token of `/metrics` is no user's: that route checks it itself.
     if req.uri().path() == "/metrics" {
@@ -240,4 +275,31 @@ pub async fn require(State(guard): State<Arc<Guard>>, req: Request, next: Next) 
         }
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn the_forwarded_client_is_taken_from_trusted_proxies_only() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        // An untrusted peer: its own address.
+        assert_eq!(
+            client_address(ip("203.0.113.5"), "1.2.3.4", &proxies),
+            ip("203.0.113.5")
+        );
+        // Through two trusted proxies: the first address that is none of them.
+        assert_eq!(
+            client_address(ip("10.0.0.1"), "6.6.6.6, 198.51.100.7, 10.0.0.2", &proxies),
+            ip("198.51.100.7")
+        );
+        // No or unreadable header: the proxy itself.
+        assert_eq!(client_address(ip("10.0.0.1"), "", &proxies), ip("10.0.0.1"));
+        assert_eq!(
+            client_address(ip("10.0.0.1"), "nonsense", &proxies),
+            ip("10.0.0.1")
+        );
+    }
 }

@@ -38,6 +38,9 @@ pub struct WebConfig {
     pub max_failures_per_address: i64,
     /// The bearer token `/metrics` asks for; without one, `/metrics` answers 404.
     pub metrics_token: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the audit record and
+    /// the per-address throttle); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl WebConfig {
@@ -62,6 +65,7 @@ impl Default for WebConfig {
             max_failures_per_account: 5,
             max_failures_per_address: 50,
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
