@@ -1,5 +1,7 @@
-use crate::common::{TestApp, csrf_of, demo_config};
+use crate::common::{TestApp, api, csrf_of, demo_config, post_form};
 use eenplan_web::WebConfig;
+use reqwest::Method as M;
+use serde_json::Value;
 
 #[tokio::test]
 async fn login_with_password_and_totp_then_logout_ends_the_session_on_the_server() {
@@ -697,4 +699,79 @@ async fn a_forwarded_address_counts_only_from_a_trusted_proxy() {
         .await;
     assert_eq!(r.status(), 401);
     assert_eq!(last_address(&app).await, "198.51.100.9");
+}
+
+/// A user sees their logged-in sessions (when, address, device) and ends a forgotten
+/// one; nobody ends another user's session.
+#[tokio::test]
+async fn a_user_sees_their_sessions_and_ends_another_one() {
+    let app = TestApp::spawn().await;
+    let (here, csrf) = app.login("demo.gezinswerker").await;
+    let (there, _) = app.login("demo.gezinswerker").await;
+    let (status, list) = api(
+        &app,
+        &here,
+        &csrf,
+        M::GET,
+        "/api/v1/me/sessions",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{list}");
+    let list = list.as_array().unwrap().clone();
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(list.iter().all(|s| s["address"] == "127.0.0.1"), "{list:?}");
+    let other = list.iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Another user cannot end it.
+    let (stranger, scsrf) = app.login("demo.beheerder").await;
+    let (status, _) = api(
+        &app,
+        &stranger,
+        &scsrf,
+        M::DELETE,
+        &format!("/api/v1/me/sessions/{other}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 404);
+    // The page lists them and ends the other one.
+    let page = here
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("/account/sessies/{other}/beeindigen")));
+    let r = post_form(
+        &app,
+        &here,
+        &format!("/account/sessies/{other}/beeindigen"),
+        &[("csrf", &csrf_of(&page))],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        there
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        here.get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(app.audit_count("session.end").await, 1);
 }

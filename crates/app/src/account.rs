@@ -27,6 +27,23 @@ pub async fn create_token(
     Ok(secret)
 }
 
+/// The caller's logged-in sessions, this one (`current_hash`) marked.
+pub async fn sessions(
+    store: &Store,
+    caller: &Caller,
+    current_hash: Option<&str>,
+) -> Result<Vec<sessions::SessionInfo>> {
+    Ok(sessions::of_user(store, caller.user_id(), current_hash).await?)
+}
+
+/// Ends one of the caller's own sessions (a forgotten one on another computer).
+pub async fn end_session(store: &Store, caller: &Caller, id: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    sessions::end_own(&mut tx, &caller.actor(), caller.user_id(), id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Revokes one of the caller's own tokens.
 pub async fn revoke_token(store: &Store, caller: &Caller, id: &str) -> Result<()> {
     let mut tx = store.begin().await?;

@@ -110,7 +110,8 @@ pub async fn password(
         }
     };
     let mut tx = store.begin().await?;
-    let token = sessions::create(&mut tx, &creds.user_id, Stage::Mfa).await?;
+    let device = (actor.address.as_deref(), actor.user_agent.as_deref());
+    let token = sessions::create(&mut tx, &creds.user_id, Stage::Mfa, device).await?;
     let mut actor = actor.clone();
     actor.user_id = Some(creds.user_id.clone());
     audit::append(
@@ -199,7 +200,8 @@ pub async fn second_factor(
     }
     // A new session id at login: the pre-MFA session ends, a fresh one starts.
     sessions::end(&mut tx, pending_token_hash).await?;
-    let token = sessions::create(&mut tx, &user_id, Stage::Active).await?;
+    let device = (actor.address.as_deref(), actor.user_agent.as_deref());
+    let token = sessions::create(&mut tx, &user_id, Stage::Active, device).await?;
     audit::append(&mut tx, actor, &Event::new("login", Action::Login)).await?;
     tx.commit().await?;
     Ok(SecondFactorStep::LoggedIn { token })

@@ -2,7 +2,7 @@
 //! stored, so a copy of the database does not let anyone in.
 
 use crate::audit::{self, Action, Actor, Event};
-use crate::{Result, Store, Tx, new_id, now};
+use crate::{Error, Result, Store, Tx, new_id, now};
 use eenplan_domain::Role;
 use rand::RngCore;
 use serde::Serialize;
@@ -76,21 +76,91 @@ fn principal_from_row(r: &AnyRow) -> Result<Principal> {
 /// Starts a session and returns its token (for the cookie). Called after the password
 /// (stage Mfa) and again after the second factor (stage Active), so the session id
 /// changes at login.
-pub async fn create(tx: &mut Tx, user_id: &str, stage: Stage) -> Result<String> {
+/// Starts a session from `device` (address, user agent); answers its token (the cookie's).
+pub async fn create(
+    tx: &mut Tx,
+    user_id: &str,
+    stage: Stage,
+    device: (Option<&str>, Option<&str>),
+) -> Result<String> {
     let token = new_secret();
     let at = now();
+    let agent = device.1.map(|a| a.chars().take(300).collect::<String>());
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, stage, csrf_token, created_at, last_seen_at)
-         VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO sessions (token_hash, user_id, stage, csrf_token, created_at, last_seen_at,
+            id, address, user_agent)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)",
     )
     .bind(hash_secret(&token))
     .bind(user_id)
     .bind(stage.as_str())
     .bind(new_secret())
     .bind(&at)
+    .bind(new_id())
+    .bind(device.0)
+    .bind(agent)
     .execute(&mut **tx)
     .await?;
     Ok(token)
+}
+
+/// An active session of a user, as the user sees it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub address: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// The user's logged-in sessions (past the second factor), the most recently used first.
+pub async fn of_user(
+    store: &Store,
+    user_id: &str,
+    current_hash: Option<&str>,
+) -> Result<Vec<SessionInfo>> {
+    let rows = sqlx::query(
+        "SELECT id, token_hash, created_at, last_seen_at, address, user_agent FROM sessions
+         WHERE user_id = $1 AND stage = 'active' AND id IS NOT NULL
+         ORDER BY last_seen_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let hash: String = r.try_get("token_hash")?;
+            Ok(SessionInfo {
+                id: r.try_get("id")?,
+                created_at: r.try_get("created_at")?,
+                last_seen_at: r.try_get("last_seen_at")?,
+                address: r.try_get("address")?,
+                user_agent: r.try_get("user_agent")?,
+                current: current_hash == Some(hash.as_str()),
+            })
+        })
+        .collect()
+}
+
+/// Ends one of the user's own sessions by its id (404 for anyone else's).
+pub async fn end_own(tx: &mut Tx, actor: &Actor, user_id: &str, id: &str) -> Result<()> {
+    let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    audit::append(
+        tx,
+        actor,
+        &Event::new("session.end", Action::Delete).object("session", id),
+    )
+    .await
 }
 
 /// The session of a cookie token, when it exists and its user is active.

@@ -1339,6 +1339,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("audit.any", "Alle", "All"),
     ("account.title", "Mijn account", "My account"),
+    ("account.sessions", "Uw sessies", "Your sessions"),
+    (
+        "account.sessions_lead",
+        "Waar u nu bent ingelogd. Herkent u een sessie niet, beëindig die dan en wijzig uw wachtwoord.",
+        "Where you are logged in now. If you do not recognise a session, end it and change your password.",
+    ),
+    ("account.session_started", "Begonnen", "Started"),
+    ("account.session_seen", "Laatst actief", "Last active"),
+    ("account.session_address", "Adres", "Address"),
+    ("account.session_device", "Apparaat", "Device"),
+    ("account.session_end", "Beëindigen", "End"),
+    ("account.session_this", "Deze sessie", "This session"),
     (
         "account.tokens",
         "Persoonlijke API-tokens",

@@ -124,7 +124,11 @@ pub fn router(app: AppState) -> Router {
             .route("/account", get(account::show))
             .route("/account/password", post(account::change_password))
             .route("/account/tokens", post(account::create_token))
-            .route("/account/tokens/{id}/revoke", post(account::revoke_token)),
+            .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+            .route(
+                "/account/sessies/{id}/beeindigen",
+                post(account::end_session),
+            ),
     );
     let directory = guarded(
         &app,

@@ -80,7 +80,10 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(guarded(
             app,
             Permission::OwnAccount,
-            OpenApiRouter::new().routes(routes!(me)),
+            OpenApiRouter::new()
+                .routes(routes!(me))
+                .routes(routes!(my_sessions))
+                .routes(routes!(end_my_session)),
         ))
         .merge(guarded(
             app,
@@ -329,6 +332,36 @@ async fn me(Auth(ctx): Auth) -> Json<Me> {
         organisation_id: p.organisation_id,
         organisation_name: p.organisation_name,
     })
+}
+
+/// The caller's logged-in sessions: when they started, were last used, from which
+/// address and device; `current` is the one of this request.
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "account",
+    responses((status = 200, body = [eenplan_store::sessions::SessionInfo]), (status = 401, body = ErrorBody)))]
+async fn my_sessions(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+) -> ApiResult<Json<Vec<eenplan_store::sessions::SessionInfo>>> {
+    Ok(Json(
+        eenplan_app::account::sessions(
+            &app.store,
+            &ctx.caller(),
+            ctx.session_token_hash.as_deref(),
+        )
+        .await?,
+    ))
+}
+
+/// Ends one of the caller's own sessions (404 for anyone else's). Audited.
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "account", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn end_my_session(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    eenplan_app::account::end_session(&app.store, &ctx.caller(), &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- directory ----

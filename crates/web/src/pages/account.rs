@@ -27,6 +27,7 @@ pub struct AccountPage {
     pub role_label: &'static str,
     pub organisation: String,
     pub tokens: Vec<ApiToken>,
+    pub sessions: Vec<eenplan_store::sessions::SessionInfo>,
 }
 
 impl AccountPage {
@@ -54,6 +55,15 @@ async fn account_page(
         role_label: role_label(p.role, lang),
         organisation: p.organisation_name.clone(),
         tokens: sessions::api_tokens(&app.store, &p.user_id).await?,
+        sessions: account::sessions(&app.store, &ctx.caller(), ctx.session_token_hash.as_deref())
+            .await?
+            .into_iter()
+            .map(|mut s| {
+                s.created_at = crate::pages::local_time(&s.created_at);
+                s.last_seen_at = crate::pages::local_time(&s.last_seen_at);
+                s
+            })
+            .collect(),
     })
 }
 
@@ -97,6 +107,17 @@ pub async fn create_token(
         render(&account_page(&app, &ctx, lang, None, Some(secret), Vec::new()).await?)
             .into_response(),
     )
+}
+
+/// Ends one of the user's other sessions (a forgotten one on another computer).
+pub async fn end_session(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<crate::pages::login::Empty>,
+) -> Result<Response, AppError> {
+    account::end_session(&app.store, &ctx.caller(), &id).await?;
+    Ok(Redirect::to("/account#sessies").into_response())
 }
 
 pub async fn revoke_token(
