@@ -285,6 +285,13 @@ enum TokenCommand {
         username: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days it lasts: 1 to 365.
+        #[arg(long, default_value = "90")]
+        days: String,
+        /// read (reads only), role (whatever the user's role may do) or ijw (the iJw
+        /// message exchange only).
+        #[arg(long, default_value = "role")]
+        scope: String,
     },
 }
 
@@ -381,16 +388,27 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             .map_err(cli_error)?;
             println!("organisation {name} added ({id})");
         }
-        Some(Command::Token(TokenCommand::Add { username, name })) => {
+        Some(Command::Token(TokenCommand::Add {
+            username,
+            name,
+            days,
+            scope,
+        })) => {
             let user = users::users(&store)
                 .await?
                 .into_iter()
                 .find(|u| u.username == username)
                 .with_context(|| format!("no user named {username}"))?;
-            let secret =
-                eenplan_app::account::create_token(&store, &Actor::system("cli"), &user.id, &name)
-                    .await
-                    .map_err(cli_error)?;
+            let secret = eenplan_app::account::issue_token(
+                &store,
+                &Actor::system("cli"),
+                &user.id,
+                &name,
+                &days,
+                &scope,
+            )
+            .await
+            .map_err(cli_error)?;
             println!("{secret}");
         }
         Some(Command::Setting(SettingCommand::Show)) => {

@@ -374,9 +374,46 @@ async fn an_idle_session_expires() {
 async fn api_tokens_authenticate_and_can_be_revoked() {
     let app = TestApp::spawn().await;
     let (client, csrf) = app.login("demo.gedragswetenschapper").await;
+    // The password and a code again, or no token.
+    let code = app.unused_code("demo.gedragswetenschapper").await;
+    let r = client
+        .post(app.url("/account/tokens"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "script"),
+            ("current_password", "niet-het-wachtwoord"),
+            ("code", code.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(app.audit_count("password.check_failed").await, 1);
+    let r = client
+        .post(app.url("/account/tokens"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "script"),
+            ("current_password", eenplan_store::demo::DEMO_PASSWORD),
+            ("code", "000000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let none: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
     let page = client
         .post(app.url("/account/tokens"))
-        .form(&[("csrf", csrf.as_str()), ("name", "script")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "script"),
+            ("current_password", eenplan_store::demo::DEMO_PASSWORD),
+            ("code", code.as_str()),
+        ])
         .send()
         .await
         .unwrap()
@@ -407,6 +444,24 @@ async fn api_tokens_authenticate_and_can_be_revoked() {
         .await
         .unwrap();
     assert_eq!(me["role"], "reviewer");
+    // Read only (the default): no write, though the role may.
+    let r = bearer
+        .post(app.url("/api/v1/registrations"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // It expires in 90 days and shows when it was last used.
+    let (expires, used): (String, Option<String>) =
+        sqlx::query_as("SELECT expires_at, last_used_at FROM api_tokens")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    let days = (eenplan_store::parse_time(&expires).unwrap() - chrono::Utc::now()).num_days();
+    assert!((89..=90).contains(&days), "{expires}");
+    assert!(used.is_some());
     let id = app.id_of("SELECT id FROM api_tokens").await;
     let r = client
         .post(app.url(&format!("/account/tokens/{id}/revoke")))
@@ -774,4 +829,116 @@ async fn a_user_sees_their_sessions_and_ends_another_one() {
         200
     );
     assert_eq!(app.audit_count("session.end").await, 1);
+}
+
+/// A new password, a reset second factor, another role or a deactivated account revoke
+/// all of the user's tokens; an iJw token reaches the message exchange only.
+#[tokio::test]
+async fn tokens_end_with_what_they_were_made_under() {
+    let app = TestApp::spawn().await;
+    let token = |user: &'static str, scope: &'static str| {
+        let app = &app;
+        async move {
+            let id = app
+                .id_of(&format!("SELECT id FROM users WHERE username = '{user}'"))
+                .await;
+            eenplan_app::account::issue_token(
+                &app.store,
+                &eenplan_store::audit::Actor::system("test"),
+                &id,
+                "t",
+                "30",
+                scope,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let works = |t: String, path: &'static str| {
+        let app = &app;
+        async move {
+            reqwest::Client::new()
+                .get(app.url(path))
+                .bearer_auth(&t)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // iJw only.
+    let ijw = token("demo.aanbieder", "ijw").await;
+    assert_eq!(works(ijw.clone(), "/api/v1/ijw/requests").await, 200);
+    assert_eq!(works(ijw, "/api/v1/provider/assignments").await, 403);
+    // A role change revokes.
+    let t = token("demo.ketenpartner", "role").await;
+    assert_eq!(works(t.clone(), "/api/v1/me").await, 200);
+    let (admin, csrf) = app.login("demo.beheerder").await;
+    let id = app
+        .id_of("SELECT id FROM users WHERE username = 'demo.ketenpartner'")
+        .await;
+    let (_, user) = api(
+        &app,
+        &admin,
+        &csrf,
+        M::GET,
+        &format!("/api/v1/users/{id}"),
+        Value::Null,
+    )
+    .await;
+    let (status, _) = api(
+        &app,
+        &admin,
+        &csrf,
+        M::PUT,
+        &format!("/api/v1/users/{id}"),
+        serde_json::json!({"display_name": user["display_name"], "role": "family_worker",
+            "organisation_id": user["organisation_id"], "team_ids": user["team_ids"],
+            "active": true, "version": user["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(works(t, "/api/v1/me").await, 401);
+    // A second-factor reset revokes.
+    let t = token("demo.gezinswerker", "read").await;
+    assert_eq!(works(t.clone(), "/api/v1/me").await, 200);
+    let gw = app
+        .id_of("SELECT id FROM users WHERE username = 'demo.gezinswerker'")
+        .await;
+    eenplan_app::users::reset_mfa(
+        &app.store,
+        &eenplan_store::audit::Actor::system("test"),
+        &gw,
+    )
+    .await
+    .unwrap();
+    assert_eq!(works(t, "/api/v1/me").await, 401);
+    // A name change does not.
+    let t = token("demo.beleid", "read").await;
+    let bid = app
+        .id_of("SELECT id FROM users WHERE username = 'demo.beleid'")
+        .await;
+    let (_, user) = api(
+        &app,
+        &admin,
+        &csrf,
+        M::GET,
+        &format!("/api/v1/users/{bid}"),
+        Value::Null,
+    )
+    .await;
+    let (status, _) = api(
+        &app,
+        &admin,
+        &csrf,
+        M::PUT,
+        &format!("/api/v1/users/{bid}"),
+        serde_json::json!({"display_name": "Beleid (nieuw)", "role": user["role"],
+            "organisation_id": user["organisation_id"], "team_ids": user["team_ids"],
+            "active": true, "version": user["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(works(t, "/api/v1/me").await, 200);
 }

@@ -23,10 +23,16 @@ async fn token(app: &TestApp, username: &str) -> String {
         ))
         .await;
     let mut tx = app.store.begin().await.unwrap();
-    let (_, secret) =
-        eenplan_store::sessions::create_api_token(&mut tx, &Actor::system("test"), &user, "t")
-            .await
-            .unwrap();
+    let (_, secret) = eenplan_store::sessions::create_api_token(
+        &mut tx,
+        &Actor::system("test"),
+        &user,
+        "t",
+        90,
+        eenplan_store::sessions::TokenScope::Role,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     secret
 }

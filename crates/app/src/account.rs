@@ -6,23 +6,139 @@ use crate::{Caller, Error, Problem, Result};
 use eenplan_domain::credentials;
 use eenplan_store::Store;
 use eenplan_store::audit::{self, Action, Actor, Event, Outcome};
+use eenplan_store::sessions::TokenScope;
 use eenplan_store::{sessions, users};
 
-/// Makes a personal API token named `name` for the user; answers its secret, to be shown
-/// once (only its hash is kept). The command line makes one for a user by name too.
+/// A personal API token the caller makes for themselves: a name, a life in days (90
+/// when empty, at most 365), a scope, and the password and a code of the second factor
+/// again, so an unattended session cannot mint one.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewToken {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub days: String,
+    /// read, role or ijw.
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub code: String,
+}
+
+/// The token's name, life and scope as given.
+fn token_terms(name: &str, days: &str, scope: &str) -> Result<(String, i64, TokenScope)> {
+    let mut errors = Vec::new();
+    let name = required_text(&mut errors, "name", name, 100);
+    let days = match days.trim() {
+        "" => Some(sessions::TOKEN_DAYS_DEFAULT),
+        d => match d.parse::<i64>() {
+            Ok(n) if (1..=sessions::TOKEN_DAYS_MAX).contains(&n) => Some(n),
+            _ => {
+                errors.push(Problem::new(
+                    "days",
+                    "Een token geldt 1 tot 365 dagen.",
+                    "A token lasts 1 to 365 days.",
+                ));
+                None
+            }
+        },
+    };
+    let scope = match scope.trim() {
+        "" => Some(TokenScope::Read),
+        s => TokenScope::parse(s).or_else(|| {
+            errors.push(crate::input::choose("scope"));
+            None
+        }),
+    };
+    match (days, scope) {
+        (Some(d), Some(s)) if errors.is_empty() => Ok((name, d, s)),
+        _ => Err(Error::Invalid(errors)),
+    }
+}
+
+/// Makes the token after checking the password and a fresh code (throttled and audited
+/// like a login); answers its secret, to be shown once (only its hash is kept).
 pub async fn create_token(
+    store: &Store,
+    caller: &Caller,
+    throttle: crate::login::Throttle,
+    c: &NewToken,
+) -> Result<String> {
+    let (name, days, scope) = token_terms(&c.name, &c.days, &c.scope)?;
+    let p = &caller.principal;
+    let _attempt = crate::login::stripe(&p.username).lock().await;
+    if crate::login::throttled(store, throttle, &p.username, caller.address.as_deref()).await? {
+        return Err(Error::invalid(Problem::new(
+            "current_password",
+            "Te veel mislukte pogingen; probeer het over een kwartier opnieuw.",
+            "Too many failed attempts; try again in a quarter of an hour.",
+        )));
+    }
+    let creds = users::credentials_by_id(store, &p.user_id).await?;
+    let (given, stored) = (c.current_password.clone(), creds.password_hash.clone());
+    let password_ok =
+        tokio::task::spawn_blocking(move || credentials::verify_password(&given, &stored))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    if !password_ok {
+        audit::record(
+            store,
+            &caller.actor(),
+            &Event::new("password.check_failed", Action::Create).outcome(Outcome::Failure),
+        )
+        .await?;
+        return Err(Error::invalid(Problem::new(
+            "current_password",
+            "Het wachtwoord klopt niet.",
+            "The password is incorrect.",
+        )));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut tx = store.begin().await?;
+    // A code counts once, as at login.
+    let accepted = match credentials::check_totp(&creds.totp_secret, &c.code, now) {
+        Some(step) => users::use_totp_step(&mut tx, &p.user_id, step as i64).await?,
+        None => false,
+    };
+    if !accepted {
+        audit::append(
+            &mut tx,
+            &caller.actor(),
+            &Event::new("mfa.failed", Action::Create).outcome(Outcome::Failure),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(Error::invalid(Problem::new(
+            "code",
+            "De code klopt niet; neem de volgende code uit uw app.",
+            "The code is incorrect; take the next code from your app.",
+        )));
+    }
+    let (_, secret) =
+        sessions::create_api_token(&mut tx, &caller.actor(), &p.user_id, &name, days, scope)
+            .await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// The operator's token for a user (the command line: whoever runs it holds the server).
+pub async fn issue_token(
     store: &Store,
     actor: &Actor,
     user_id: &str,
     name: &str,
+    days: &str,
+    scope: &str,
 ) -> Result<String> {
-    let mut errors = Vec::new();
-    let name = required_text(&mut errors, "name", name, 100);
-    if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
-    }
+    let (name, days, scope) = token_terms(name, days, scope)?;
     let mut tx = store.begin().await?;
-    let (_, secret) = sessions::create_api_token(&mut tx, actor, user_id, &name).await?;
+    let (_, secret) =
+        sessions::create_api_token(&mut tx, actor, user_id, &name, days, scope).await?;
     tx.commit().await?;
     Ok(secret)
 }

@@ -238,11 +238,58 @@ pub async fn purge_expired(store: &Store, idle_before: &str, started_before: &st
     Ok(done.rows_affected())
 }
 
+/// What an API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Only reads (GET).
+    Read,
+    /// Whatever the user's role may do.
+    Role,
+    /// Only the iJw message exchange (`/api/v1/ijw/...`), for a provider's system.
+    Ijw,
+}
+
+impl TokenScope {
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        match s {
+            "read" => Some(TokenScope::Read),
+            "role" => Some(TokenScope::Role),
+            "ijw" => Some(TokenScope::Ijw),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Role => "role",
+            TokenScope::Ijw => "ijw",
+        }
+    }
+}
+
+/// A token's life when none is chosen, and the longest it may have.
+pub const TOKEN_DAYS_DEFAULT: i64 = 90;
+pub const TOKEN_DAYS_MAX: i64 = 365;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ApiToken {
     pub id: String,
     pub name: String,
     pub created_at: String,
+    pub expires_at: String,
+    pub scope: TokenScope,
+    pub last_used_at: Option<String>,
+}
+
+/// The end of a token: its stored expiry, or (made before tokens had one) 90 days
+/// after it was made.
+fn expiry(created_at: &str, expires_at: Option<String>) -> String {
+    expires_at.unwrap_or_else(|| {
+        crate::parse_time(created_at)
+            .map(|t| crate::format_time(t + chrono::Duration::days(TOKEN_DAYS_DEFAULT)))
+            .unwrap_or_default()
+    })
 }
 
 /// Creates a personal API token and returns (id, secret). The secret is shown once.
@@ -251,17 +298,23 @@ pub async fn create_api_token(
     actor: &Actor,
     user_id: &str,
     name: &str,
+    days: i64,
+    scope: TokenScope,
 ) -> Result<(String, String)> {
     let id = new_id();
     let secret = format!("ep_{}", new_secret());
+    let expires = crate::format_time(chrono::Utc::now() + chrono::Duration::days(days));
     sqlx::query(
-        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, scope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(user_id)
     .bind(name)
     .bind(hash_secret(&secret))
     .bind(now())
+    .bind(&expires)
+    .bind(scope.as_str())
     .execute(&mut **tx)
     .await?;
     audit::append(
@@ -273,23 +326,45 @@ pub async fn create_api_token(
     Ok((id, secret))
 }
 
+/// The user's tokens still in force (not revoked, not expired).
 pub async fn api_tokens(store: &Store, user_id: &str) -> Result<Vec<ApiToken>> {
     let rows = sqlx::query(
-        "SELECT id, name, created_at FROM api_tokens
+        "SELECT id, name, created_at, expires_at, scope, last_used_at FROM api_tokens
          WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at",
     )
     .bind(user_id)
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ApiToken {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+    let now = now();
+    let mut out = Vec::new();
+    for r in &rows {
+        let created: String = r.try_get("created_at")?;
+        let expires = expiry(&created, r.try_get("expires_at")?);
+        if expires <= now {
+            continue;
+        }
+        let scope: String = r.try_get("scope")?;
+        out.push(ApiToken {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            created_at: created,
+            expires_at: expires,
+            scope: TokenScope::parse(&scope).unwrap_or(TokenScope::Read),
+            last_used_at: r.try_get("last_used_at")?,
+        });
+    }
+    Ok(out)
+}
+
+/// Revokes every token of the user (a new password, a new second factor, another role,
+/// a deactivated account: what the tokens were made under no longer holds).
+pub async fn revoke_all_api_tokens(tx: &mut Tx, user_id: &str) -> Result<()> {
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub async fn revoke_api_token(tx: &mut Tx, actor: &Actor, user_id: &str, id: &str) -> Result<()> {
@@ -312,15 +387,45 @@ pub async fn revoke_api_token(tx: &mut Tx, actor: &Actor, user_id: &str, id: &st
     .await
 }
 
-/// The principal of a bearer token, when the token is valid and its user active.
-pub async fn find_api_token(store: &Store, secret: &str) -> Result<Option<Principal>> {
+/// The principal and scope of a bearer token, when the token is in force (not revoked,
+/// not expired) and its user active. Its last use is written at most once a minute.
+pub async fn find_api_token(
+    store: &Store,
+    secret: &str,
+) -> Result<Option<(Principal, TokenScope)>> {
     let row = sqlx::query(&format!(
-        "SELECT {PRINCIPAL_COLUMNS}
+        "SELECT t.id AS token_id, t.created_at AS token_created, t.expires_at, t.scope,
+                t.last_used_at, {PRINCIPAL_COLUMNS}
          FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.organisation_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
     ))
     .bind(hash_secret(secret))
     .fetch_optional(store.pool())
     .await?;
-    row.map(|r| principal_from_row(&r)).transpose()
+    let Some(r) = row else { return Ok(None) };
+    let now = chrono::Utc::now();
+    let created: String = r.try_get("token_created")?;
+    if expiry(&created, r.try_get("expires_at")?) <= crate::format_time(now) {
+        return Ok(None);
+    }
+    let last: Option<String> = r.try_get("last_used_at")?;
+    let stale = last
+        .as_deref()
+        .and_then(crate::parse_time)
+        .is_none_or(|t| now - t > chrono::Duration::seconds(60));
+    if stale {
+        let mut tx = store.begin().await?;
+        tx.without_audit("a token's last use: no client data");
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(crate::format_time(now))
+            .bind(r.try_get::<String, _>("token_id")?)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    let scope: String = r.try_get("scope")?;
+    Ok(Some((
+        principal_from_row(&r)?,
+        TokenScope::parse(&scope).unwrap_or(TokenScope::Read),
+    )))
 }

@@ -189,6 +189,11 @@ pub async fn update_user(
     version: i64,
     update: &UserUpdate,
 ) -> Result<()> {
+    let before: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let role_changed = before.as_deref() != Some(update.role.as_str());
     let done = sqlx::query(
         "UPDATE users SET display_name = $1, role = $2, organisation_id = $3, active = $4,
                 version = version + 1, updated_at = $5
@@ -207,6 +212,9 @@ pub async fn update_user(
     set_teams(tx, id, &update.team_ids).await?;
     if !update.active {
         crate::sessions::end_all_for_user(tx, id).await?;
+    }
+    if !update.active || role_changed {
+        crate::sessions::revoke_all_api_tokens(tx, id).await?;
     }
     audit::append(
         tx,
@@ -230,6 +238,7 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, id: &str, password_hash: &
         return Err(crate::Error::NotFound);
     }
     crate::sessions::end_all_for_user(tx, id).await?;
+    crate::sessions::revoke_all_api_tokens(tx, id).await?;
     audit::append(
         tx,
         actor,
@@ -254,6 +263,7 @@ pub async fn reset_mfa(tx: &mut Tx, actor: &Actor, id: &str, new_secret: &str) -
         return Err(crate::Error::NotFound);
     }
     crate::sessions::end_all_for_user(tx, id).await?;
+    crate::sessions::revoke_all_api_tokens(tx, id).await?;
     audit::append(
         tx,
         actor,

@@ -16,7 +16,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use eenplan_domain::{Permission, policy};
 use eenplan_store::audit::{self, Action, Actor, Event, Outcome};
-use eenplan_store::sessions::{self, Principal, Stage};
+use eenplan_store::sessions::{self, Principal, Stage, TokenScope};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -61,6 +61,8 @@ pub struct AuthContext {
     pub csrf: Option<String>,
     pub session_token_hash: Option<String>,
     pub access: AccessPoint,
+    /// For an API token: what it may do (a session may do what its role may).
+    pub token_scope: Option<TokenScope>,
 }
 
 impl AuthContext {
@@ -138,6 +140,25 @@ pub fn client_address(
     client
 }
 
+/// Searches are posted (no personal data in URLs) but only read.
+const POSTED_READS: &[&str] = &[
+    "/api/v1/search",
+    "/api/v1/youths/matches",
+    "/api/v1/ijw/messages/search",
+];
+
+/// Whether an API token's scope covers the request: `read` reads only, `ijw` the iJw
+/// message exchange only.
+fn within_scope(scope: Option<TokenScope>, method: &Method, path: &str) -> bool {
+    match scope {
+        None | Some(TokenScope::Role) => true,
+        Some(TokenScope::Read) => {
+            matches!(*method, Method::GET | Method::HEAD) || POSTED_READS.contains(&path)
+        }
+        Some(TokenScope::Ijw) => path.starts_with("/api/v1/ijw/") || path == "/api/v1/ijw",
+    }
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(axum::http::header::AUTHORIZATION)?
@@ -157,12 +178,13 @@ pub async fn load_session(State(app): State<AppState>, mut req: Request, next: N
     }
     if let Some(token) = bearer(req.headers()) {
         match sessions::find_api_token(&app.store, token).await {
-            Ok(Some(principal)) => {
+            Ok(Some((principal, scope))) => {
                 req.extensions_mut().insert(AuthContext {
                     principal,
                     csrf: None,
                     session_token_hash: None,
                     access,
+                    token_scope: Some(scope),
                 });
             }
             Ok(None) => {
@@ -210,6 +232,7 @@ pub async fn load_session(State(app): State<AppState>, mut req: Request, next: N
                 csrf: Some(session.csrf_token),
                 session_token_hash: Some(session.token_hash),
                 access,
+                token_scope: None,
             });
         }
         Stage::Mfa => {
@@ -252,7 +275,9 @@ pub async fn require(State(guard): State<Arc<Guard>>, req: Request, next: Next) 
     let Some(ctx) = req.extensions().get::<AuthContext>().cloned() else {
         return AppError::Unauthenticated.into_response();
     };
-    if !policy::allows(ctx.principal.role, guard.permission) {
+    if !policy::allows(ctx.principal.role, guard.permission)
+        || !within_scope(ctx.token_scope, req.method(), req.uri().path())
+    {
         let event = Event::new("access.refused", Action::Refuse)
             .outcome(Outcome::Refused)
             .object("route", format!("{} {}", req.method(), req.uri().path()));

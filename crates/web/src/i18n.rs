@@ -1339,6 +1339,27 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("audit.any", "Alle", "All"),
     ("account.title", "Mijn account", "My account"),
+    ("account.token_scope", "Mag", "May"),
+    ("account.token_expires", "Verloopt", "Expires"),
+    ("account.token_used", "Laatst gebruikt", "Last used"),
+    ("account.token_unused", "nog niet", "not yet"),
+    (
+        "account.token_days",
+        "Geldig (dagen, 1 tot 365)",
+        "Valid for (days, 1 to 365)",
+    ),
+    (
+        "account.token_code",
+        "Code uit uw authenticator-app",
+        "Code from your authenticator app",
+    ),
+    ("account.scope_read", "alleen lezen", "read only"),
+    ("account.scope_role", "wat uw rol mag", "what your role may"),
+    (
+        "account.scope_ijw",
+        "alleen iJw-berichten",
+        "iJw messages only",
+    ),
     ("account.sessions", "Uw sessies", "Your sessions"),
     (
         "account.sessions_lead",

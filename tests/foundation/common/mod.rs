@@ -288,6 +288,23 @@ impl TestApp {
         }
     }
 
+    /// A code the user has not used yet, without waiting when the next step's code is
+    /// already accepted (one step of clock drift is).
+    pub async fn unused_code(&self, username: &str) -> String {
+        let secret = self.totp_secret(username).await;
+        let last: i64 = sqlx::query_scalar("SELECT totp_last_step FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap();
+        let now = (unix_now() / 30) as i64;
+        let step = (last + 1).max(now);
+        if step <= now + 1 {
+            return eenplan_domain::credentials::totp_code(&secret, (step * 30) as u64).unwrap();
+        }
+        self.fresh_code(username).await
+    }
+
     pub async fn audit_count(&self, event: &str) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE event = $1")
             .bind(event)

@@ -12,8 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use eenplan_app::account;
-use eenplan_store::sessions::{self, ApiToken};
-use serde::Deserialize;
+use eenplan_store::sessions::{self, ApiToken, TokenScope};
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -33,6 +32,14 @@ pub struct AccountPage {
 impl AccountPage {
     pub fn has_error(&self, field: &str) -> bool {
         has_error(&self.errors, field)
+    }
+
+    pub fn scope_key(&self, scope: &TokenScope) -> &'static str {
+        match scope {
+            TokenScope::Read => "account.scope_read",
+            TokenScope::Role => "account.scope_role",
+            TokenScope::Ijw => "account.scope_ijw",
+        }
     }
 }
 
@@ -75,33 +82,21 @@ pub async fn show(
     page(&account_page(&app, &ctx, lang, None, None, Vec::new()).await?)
 }
 
-#[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    name: String,
-}
-
 pub async fn create_token(
     State(app): State<AppState>,
     lang: Lang,
     Auth(ctx): Auth,
-    CsrfForm(f): CsrfForm<TokenForm>,
+    CsrfForm(f): CsrfForm<account::NewToken>,
 ) -> Result<Response, AppError> {
-    let secret = match account::create_token(
-        &app.store,
-        &ctx.actor(),
-        &ctx.principal.user_id,
-        &f.name,
-    )
-    .await
-    {
-        Ok(secret) => secret,
-        Err(eenplan_app::Error::Invalid(errors)) => {
-            let html = render(&account_page(&app, &ctx, lang, None, None, errors).await?);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-        }
-        Err(other) => return Err(other.into()),
-    };
+    let secret =
+        match account::create_token(&app.store, &ctx.caller(), app.config.throttle(), &f).await {
+            Ok(secret) => secret,
+            Err(eenplan_app::Error::Invalid(errors)) => {
+                let html = render(&account_page(&app, &ctx, lang, None, None, errors).await?);
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+            }
+            Err(other) => return Err(other.into()),
+        };
     // Shown once, on this response only; never stored in plain text.
     Ok(
         render(&account_page(&app, &ctx, lang, None, Some(secret), Vec::new()).await?)
