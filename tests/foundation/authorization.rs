@@ -636,3 +636,185 @@ async fn the_matrix_covers_every_route_of_the_openapi_document() {
         }
     }
 }
+
+/// Records the caller must not see, by id, through every kind of route that takes one:
+/// each answers 403 or 404, nothing of the record, and leaves an audit record of the
+/// refusal. The table is the list of such attacks; a new route with an id gets a row.
+#[tokio::test]
+async fn ids_of_records_the_caller_must_not_see_are_refused_and_audited() {
+    use reqwest::Method as M;
+    let app = TestApp::spawn().await;
+    let today = eenplan_store::today();
+    // Lotte's decision at PSW, so there are access records to probe.
+    let a = crate::ijw::assigned(
+        &app,
+        today - chrono::Duration::days(5),
+        today + chrono::Duration::days(60),
+    )
+    .await;
+    let case = app.id_of("SELECT c.id FROM cases c JOIN persons p ON p.family_id = c.family_id WHERE p.name = 'Lotte Bakker'").await;
+    let person = app
+        .id_of("SELECT id FROM persons WHERE name = 'Mark Bakker'")
+        .await;
+    let decision = a.decision.clone();
+    let request = app
+        .id_of(&format!(
+            "SELECT request_id FROM decisions WHERE id = '{decision}'"
+        ))
+        .await;
+    let evaluation = app
+        .id_of(&format!(
+            "SELECT id FROM evaluations WHERE decision_id = '{decision}' LIMIT 1"
+        ))
+        .await;
+    let message = app
+        .id_of("SELECT id FROM ijw_messages WHERE direction = 'in' LIMIT 1")
+        .await;
+    let (worker, wcsrf) = app.login("demo.gezinswerker").await;
+    let (_, made) = crate::common::api(
+        &app,
+        &worker,
+        &wcsrf,
+        M::POST,
+        &format!("/api/v1/cases/{case}/consultations"),
+        serde_json::json!({"kind": "advice", "reason": "spar", "question": "Vraag.",
+            "anonymised_question": "Vraag zonder namen."}),
+    )
+    .await;
+    let consultation = made["id"].as_str().unwrap().to_owned();
+    let secret_names = ["Lotte", "Bakker", "Anouk"];
+
+    // (who, method, path): another team's case and family, the CJG's full access records
+    // for a provider, a team's consultation for someone outside it, another municipality's
+    // costs, a message outside one's scope.
+    let attacks: Vec<(&str, M, String)> = vec![
+        (
+            "demo.gezinswerker.weert",
+            M::GET,
+            format!("/api/v1/cases/{case}"),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::GET,
+            format!("/casussen/{case}"),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::GET,
+            format!("/api/v1/cases/{case}/plan"),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::GET,
+            format!("/casussen/{case}/plan/afdrukken"),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::PUT,
+            format!("/api/v1/cases/{case}/persons/{person}"),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::POST,
+            format!("/api/v1/cases/{case}/network"),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::GET,
+            format!("/api/v1/access-requests/{request}"),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::GET,
+            format!("/api/v1/decisions/{decision}"),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::GET,
+            format!("/beschikkingen/{decision}/brief"),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::POST,
+            format!("/api/v1/decisions/{decision}/evaluations/{evaluation}"),
+        ),
+        (
+            "demo.aanbieder",
+            M::GET,
+            format!("/api/v1/decisions/{decision}"),
+        ),
+        (
+            "demo.aanbieder",
+            M::GET,
+            format!("/api/v1/access-requests/{request}"),
+        ),
+        ("demo.aanbieder", M::GET, format!("/api/v1/cases/{case}")),
+        ("demo.ketenpartner", M::GET, format!("/api/v1/cases/{case}")),
+        ("demo.behandelteam", M::GET, format!("/api/v1/cases/{case}")),
+        (
+            "demo.gezinswerker.weert",
+            M::GET,
+            format!("/api/v1/consultations/{consultation}"),
+        ),
+        (
+            "demo.gedragswetenschapper",
+            M::GET,
+            format!("/api/v1/consultations/{consultation}"),
+        ),
+        (
+            "demo.beleid",
+            M::GET,
+            "/api/v1/costs?municipality=0988&from=2026-01-01&to=2026-12-31".to_owned(),
+        ),
+        (
+            "demo.gezinswerker.weert",
+            M::GET,
+            format!("/api/v1/ijw/messages/{message}"),
+        ),
+    ];
+    let mut refused = 0;
+    let mut clients = std::collections::HashMap::new();
+    for (who, method, path) in attacks {
+        if !clients.contains_key(who) {
+            clients.insert(who, app.login(who).await);
+        }
+        let (client, csrf) = &clients[who];
+        let before: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE outcome IN ('refused', 'failure')",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        let mut r = client
+            .request(method.clone(), app.url(&path))
+            .header("x-csrf-token", csrf.as_str());
+        if method != M::GET {
+            r = r.json(
+                &serde_json::json!({"version": 1, "name": "x", "relation": "y",
+                "done_on": "2026-01-01", "family_view": "x", "outcome": "continue", "scores": []}),
+            );
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap();
+        assert!(
+            status == 403 || status == 404,
+            "{who} {method} {path}: {status} {body}"
+        );
+        for name in secret_names {
+            assert!(!body.contains(name), "{who} {method} {path} shows {name}");
+        }
+        let after: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE outcome IN ('refused', 'failure')",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert!(
+            after > before,
+            "{who} {method} {path}: no audit record of the refusal"
+        );
+        refused += 1;
+    }
+    assert_eq!(refused, 19);
+}

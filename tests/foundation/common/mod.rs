@@ -228,7 +228,7 @@ impl TestApp {
             .await
             .unwrap();
         let csrf = csrf_of(&mfa);
-        let code = self.fresh_code(username).await;
+        let code = self.unused_code(username).await;
         let r = client
             .post(self.url("/login/mfa"))
             .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
