@@ -1538,6 +1538,7 @@ async function main() {
       await gotoChecked(page, 'beheerder-05-organisaties', '/organisaties');
       await gotoChecked(page, 'beheerder-06-beheer-gebruikers', '/beheer/gebruikers');
       await gotoChecked(page, 'beheerder-07-beheer-gebruikers-nieuw', '/beheer/gebruikers/nieuw');
+      await gotoChecked(page, 'beheerder-07b-goedkeuringen', '/beheer/goedkeuringen');
       await gotoChecked(page, 'beheerder-08-beheer-audit', '/beheer/audit');
       await gotoChecked(page, 'beheerder-09-account', '/account');
       await gotoChecked(page, 'beheerder-10-beheer-organisaties-nieuw', '/beheer/organisaties/nieuw');

@@ -256,6 +256,9 @@ enum UserCommand {
         /// Full name; defaults to the username.
         #[arg(long)]
         display_name: Option<String>,
+        /// Why: required for a role that reads client data (kept in the audit record).
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -365,7 +368,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             org,
             team,
             display_name,
-        })) => add_user(&store, &username, &role, &org, &team, display_name).await?,
+            reason,
+        })) => add_user(&store, &username, &role, &org, &team, display_name, reason).await?,
         Some(Command::Org(OrgCommand::Add {
             name,
             org_type,
@@ -894,6 +898,7 @@ async fn add_user(
     org: &str,
     teams: &[String],
     display_name: Option<String>,
+    reason: Option<String>,
 ) -> Result<()> {
     let Some(role) = Role::parse(role) else {
         let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
@@ -927,8 +932,9 @@ async fn add_user(
         organisation_id: organisation.id,
         team_ids,
         password: line.trim_end_matches(['\r', '\n']).to_owned(),
+        reason,
     };
-    let id = eenplan_app::users::create_user(store, &Actor::system("cli"), &account)
+    let (id, _) = eenplan_app::users::create_user(store, &Actor::system("cli"), &account)
         .await
         .map_err(cli_error)?;
     let creds = users::credentials_by_id(store, &id).await?;

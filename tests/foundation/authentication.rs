@@ -296,7 +296,8 @@ async fn a_new_user_enrols_the_second_factor_with_a_qr_code_at_first_login() {
         .post(app.url("/api/v1/users"))
         .header("x-csrf-token", &api_csrf)
         .json(&serde_json::json!({"username": "nieuwe.collega", "display_name": "Sem Bakker", "role": "family_worker",
-            "organisation_id": org, "password": "appel-trein-wolk-zeventien"}))
+            "organisation_id": org, "password": "appel-trein-wolk-zeventien",
+            "reason": "Nieuwe gezinswerker in Leudal"}))
         .send()
         .await
         .unwrap();
@@ -885,6 +886,7 @@ async fn tokens_end_with_what_they_were_made_under() {
             let path = format!("/api/v1/users/{id}");
             let (_, mut body) = api(app, admin, csrf, M::GET, &path, Value::Null).await;
             body[field] = value.into();
+            body["reason"] = "Andere taak in het team".into();
             let (status, _) = api(app, admin, csrf, M::PUT, &path, body).await;
             status
         }
@@ -902,6 +904,7 @@ async fn tokens_end_with_what_they_were_made_under() {
         &app.store,
         &eenplan_store::audit::Actor::system("test"),
         &gw,
+        None,
     )
     .await
     .unwrap();

@@ -164,3 +164,118 @@ async fn a_coordinator_neither_joins_the_team_nor_approves_their_own_hours() {
             .unwrap();
     assert_eq!(approved, None);
 }
+
+/// Giving an account a role that reads client data needs a reason and, with two
+/// administrators, the other's approval; so does resetting an administrator's second
+/// factor. Nobody approves their own request.
+#[tokio::test]
+async fn a_role_that_reads_client_data_waits_for_a_second_administrator() {
+    let app = TestApp::spawn().await;
+    let (admin, csrf) = app.login("demo.beheerder").await;
+    let target = app
+        .id_of("SELECT id FROM users WHERE username = 'demo.beleid'")
+        .await;
+    let path = format!("/api/v1/users/{target}");
+    let (_, mut body) = api(&app, &admin, &csrf, M::GET, &path, Value::Null).await;
+    body["role"] = "family_worker".into();
+    // No reason: refused, nothing changed.
+    let (status, answer) = api(&app, &admin, &csrf, M::PUT, &path, body.clone()).await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["problems"][0]["field"], "reason");
+    // A second administrator, made by the operator.
+    let org = app
+        .id_of("SELECT organisation_id FROM users WHERE username = 'demo.beheerder'")
+        .await;
+    let (second_id, _) = eenplan_app::users::create_user(
+        &app.store,
+        &eenplan_store::audit::Actor::system("test"),
+        &eenplan_app::users::NewAccount {
+            username: "tweede.beheerder".into(),
+            display_name: "Tweede Beheerder".into(),
+            role: "administrator".into(),
+            organisation_id: org,
+            team_ids: Vec::new(),
+            password: eenplan_store::demo::DEMO_PASSWORD.into(),
+            reason: None,
+        },
+    )
+    .await
+    .unwrap();
+    // With a reason: the rest is saved, the role waits (202).
+    body["reason"] = "Vervangt een zieke collega".into();
+    let (status, after) = api(&app, &admin, &csrf, M::PUT, &path, body).await;
+    assert_eq!(status, 202, "{after}");
+    assert_eq!(after["role"], "policy_officer");
+    let (_, pending) = api(
+        &app,
+        &admin,
+        &csrf,
+        M::GET,
+        "/api/v1/approvals",
+        Value::Null,
+    )
+    .await;
+    let approval = pending[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(pending[0]["reason"], "Vervangt een zieke collega");
+    // The one who asked cannot approve.
+    let (status, _) = api(
+        &app,
+        &admin,
+        &csrf,
+        M::POST,
+        &format!("/api/v1/approvals/{approval}"),
+        json!({"approve": true}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    // The second administrator approves: the role is given.
+    sqlx::query("UPDATE users SET totp_confirmed = 1 WHERE id = $1")
+        .bind(&second_id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (second, scsrf) = app.login("tweede.beheerder").await;
+    let (status, _) = api(
+        &app,
+        &second,
+        &scsrf,
+        M::POST,
+        &format!("/api/v1/approvals/{approval}"),
+        json!({"approve": true}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, now) = api(&app, &admin, &csrf, M::GET, &path, Value::Null).await;
+    assert_eq!(now["role"], "family_worker");
+    assert_eq!(app.audit_count("approval.request").await, 1);
+    assert_eq!(app.audit_count("approval.approve").await, 1);
+    // Resetting the other administrator's second factor waits too.
+    let form = admin
+        .get(app.url(&format!("/beheer/gebruikers/{second_id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = post_form(
+        &app,
+        &admin,
+        &format!("/beheer/gebruikers/{second_id}/mfa-reset"),
+        &[("csrf", &csrf_of(&form)), ("reason", "Telefoon kwijt")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("wacht=1")
+    );
+    let confirmed: i64 = sqlx::query_scalar("SELECT totp_confirmed FROM users WHERE id = $1")
+        .bind(&second_id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(confirmed, 1, "not reset before the approval");
+}

@@ -134,6 +134,7 @@ async fn form_errors_name_the_field_and_keep_the_input() {
                 &app.id_of("SELECT id FROM organisations LIMIT 1").await,
             ),
             ("password", "zeil-boom-kaars-negentien"),
+            ("reason", "Tweede gedragswetenschapper"),
         ])
         .send()
         .await

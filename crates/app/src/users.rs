@@ -4,8 +4,9 @@
 
 use crate::input::{choose, required_text};
 use crate::{Error, Problem, Result};
-use eenplan_domain::{Role, credentials, password};
+use eenplan_domain::{Role, credentials, password, policy};
 use eenplan_store::Store;
+use eenplan_store::approvals::{self, Kind};
 use eenplan_store::audit::{self, Action, Actor, Event, Outcome};
 use eenplan_store::users::{self, NewUser, UserUpdate};
 use serde::Deserialize;
@@ -23,10 +24,55 @@ pub struct NewAccount {
     pub team_ids: Vec<String>,
     /// Initial password: at least 12 characters, not a common password.
     pub password: String,
+    /// Why: required for a role that reads client data.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
-/// Adds the account; answers its id.
-pub async fn create_user(store: &Store, actor: &Actor, a: &NewAccount) -> Result<String> {
+/// What a change of an account came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    Done,
+    /// Waits for another administrator's approval (its id).
+    AwaitingApproval(String),
+}
+
+/// The reason a change that needs one gives (field `reason`).
+fn reason_for(reason: &Option<String>) -> Result<String> {
+    let mut errors = Vec::new();
+    let r = required_text(&mut errors, "reason", reason.as_deref().unwrap_or(""), 1000);
+    if errors.is_empty() {
+        Ok(r)
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// Whether a second administrator must approve: an administrator asks (the command
+/// line's operator, who holds the server, is not one) and there is another to ask.
+async fn four_eyes(store: &Store, actor: &Actor) -> Result<bool> {
+    Ok(actor.user_id.is_some() && users::active_administrators(store).await? >= 2)
+}
+
+/// The reason of a role given at once, kept with its audit record.
+async fn record_grant(
+    tx: &mut eenplan_store::Tx,
+    actor: &Actor,
+    id: &str,
+    reason: &str,
+) -> Result<()> {
+    let mut event = Event::new("user.role.granted", Action::Update).object("user", id);
+    event.purpose = Some(reason.to_owned());
+    Ok(audit::append(tx, actor, &event).await?)
+}
+
+/// Adds the account; answers its id and whether it waits (inactive) for a second
+/// administrator to approve its role.
+pub async fn create_user(
+    store: &Store,
+    actor: &Actor,
+    a: &NewAccount,
+) -> Result<(String, Applied)> {
     let new = parse_new_user(
         &a.username,
         &a.display_name,
@@ -36,12 +82,41 @@ pub async fn create_user(store: &Store, actor: &Actor, a: &NewAccount) -> Result
         &a.password,
     )
     .await?;
+    let reason = if policy::reads_client_data(new.role) {
+        Some(reason_for(&a.reason)?)
+    } else {
+        None
+    };
+    let waits = reason.is_some() && four_eyes(store, actor).await?;
     let mut tx = store.begin().await?;
     let id = users::create_user(&mut tx, actor, &new)
         .await
         .map_err(user_write_problem)?;
+    if let (Some(reason), false) = (&reason, waits) {
+        record_grant(&mut tx, actor, &id, reason).await?;
+    }
+    let applied = match &reason {
+        Some(reason) if waits => {
+            users::deactivate_new(&mut tx, &id).await?;
+            let requester = actor.user_id.as_deref().unwrap_or_default();
+            Applied::AwaitingApproval(
+                approvals::request(
+                    &mut tx,
+                    actor,
+                    Kind::Role,
+                    &id,
+                    Some(new.role),
+                    true,
+                    reason,
+                    requester,
+                )
+                .await?,
+            )
+        }
+        _ => Applied::Done,
+    };
     tx.commit().await?;
-    Ok(id)
+    Ok((id, applied))
 }
 
 /// A change of an account (its username stays).
@@ -57,6 +132,9 @@ pub struct ChangeAccount {
     /// The version that was read.
     #[schema(value_type = i64, required = true)]
     pub version: Option<i64>,
+    /// Why: required when the new role reads client data.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// Separation of duties: an administrator does not change their own role, organisation,
@@ -75,8 +153,15 @@ async fn refuse_own(store: &Store, actor: &Actor, id: &str, what: &str) -> Error
     }
 }
 
-/// Changes the account (409 on a stale version).
-pub async fn update_user(store: &Store, actor: &Actor, id: &str, c: &ChangeAccount) -> Result<()> {
+/// Changes the account (409 on a stale version). A new role that reads client data
+/// needs a reason and, with a second administrator, waits for their approval (the rest
+/// of the change is made now).
+pub async fn update_user(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    c: &ChangeAccount,
+) -> Result<Applied> {
     let current = users::user(store, id).await?;
     let input = parse_user(&c.display_name, &c.role, &c.organisation_id, &c.team_ids)
         .map_err(Error::Invalid)?;
@@ -94,9 +179,16 @@ pub async fn update_user(store: &Store, actor: &Actor, id: &str, c: &ChangeAccou
         }
     }
     let version = crate::cases::version_required(c.version)?;
+    let granted = input.role != current.role && policy::reads_client_data(input.role);
+    let reason = if granted {
+        Some(reason_for(&c.reason)?)
+    } else {
+        None
+    };
+    let waits = reason.is_some() && four_eyes(store, actor).await?;
     let update = UserUpdate {
         display_name: input.display_name,
-        role: input.role,
+        role: if waits { current.role } else { input.role },
         organisation_id: input.organisation_id,
         active: c.active,
         team_ids: input.team_ids,
@@ -105,18 +197,94 @@ pub async fn update_user(store: &Store, actor: &Actor, id: &str, c: &ChangeAccou
     users::update_user(&mut tx, actor, id, version, &update)
         .await
         .map_err(user_write_problem)?;
+    if let (Some(reason), false) = (&reason, waits) {
+        record_grant(&mut tx, actor, id, reason).await?;
+    }
+    let applied = match &reason {
+        Some(reason) if waits => Applied::AwaitingApproval(
+            approvals::request(
+                &mut tx,
+                actor,
+                Kind::Role,
+                id,
+                Some(input.role),
+                false,
+                reason,
+                actor.user_id.as_deref().unwrap_or_default(),
+            )
+            .await?,
+        ),
+        _ => Applied::Done,
+    };
     tx.commit().await?;
-    Ok(())
+    Ok(applied)
 }
 
 /// A fresh, unconfirmed second factor: the user enrols again at the next login. Never
-/// one's own.
-pub async fn reset_mfa(store: &Store, actor: &Actor, id: &str) -> Result<()> {
+/// one's own; an administrator's needs a reason and, with a second administrator, their
+/// approval.
+pub async fn reset_mfa(
+    store: &Store,
+    actor: &Actor,
+    id: &str,
+    reason: Option<String>,
+) -> Result<Applied> {
     if own_account(actor, id) {
         return Err(refuse_own(store, actor, id, "user.mfa_reset.own_refused").await);
     }
+    let target = users::user(store, id).await?;
+    if target.role == Role::Administrator {
+        let reason = reason_for(&reason)?;
+        if four_eyes(store, actor).await? {
+            let mut tx = store.begin().await?;
+            let approval = approvals::request(
+                &mut tx,
+                actor,
+                Kind::MfaReset,
+                id,
+                None,
+                false,
+                &reason,
+                actor.user_id.as_deref().unwrap_or_default(),
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(Applied::AwaitingApproval(approval));
+        }
+    }
     let mut tx = store.begin().await?;
     users::reset_mfa(&mut tx, actor, id, &credentials::new_totp_secret()).await?;
+    tx.commit().await?;
+    Ok(Applied::Done)
+}
+
+/// The changes waiting for a second administrator.
+pub async fn pending_approvals(store: &Store) -> Result<Vec<approvals::Approval>> {
+    Ok(approvals::pending(store).await?)
+}
+
+/// Another administrator than the one who asked approves (the change is made, in the
+/// same transaction) or refuses a waiting change.
+pub async fn decide(store: &Store, actor: &Actor, id: &str, approve: bool) -> Result<()> {
+    let decider = actor.user_id.clone().unwrap_or_default();
+    let mut tx = store.begin().await?;
+    let a = approvals::decide(&mut tx, actor, id, &decider, approve).await?;
+    if approve {
+        match a.kind {
+            Kind::Role => {
+                let role = a
+                    .role
+                    .as_deref()
+                    .and_then(Role::parse)
+                    .ok_or(Error::NotFound)?;
+                users::set_role(&mut tx, actor, &a.user_id, role, a.activate).await?;
+            }
+            Kind::MfaReset => {
+                users::reset_mfa(&mut tx, actor, &a.user_id, &credentials::new_totp_secret())
+                    .await?;
+            }
+        }
+    }
     tx.commit().await?;
     Ok(())
 }

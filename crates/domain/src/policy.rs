@@ -144,6 +144,21 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     }
 }
 
+/// Whether a role reads client data (cases, a provider's assignments, the treatment
+/// team's work, iJw messages): giving it needs a reason, and a second administrator's
+/// approval where there is one.
+pub fn reads_client_data(role: Role) -> bool {
+    use Permission::*;
+    [
+        ViewCases,
+        ProviderAssignments,
+        TreatmentTeamWork,
+        ExchangeMessages,
+    ]
+    .into_iter()
+    .any(|p| allows(role, p))
+}
+
 /// Whether a role sees counts below the small-number threshold in reports. Only the
 /// CJG's behavioural scientists, who see the cases behind them anyway; municipality
 /// staff, the pilot coordinator and the administrator see aggregates with small counts

@@ -8,6 +8,7 @@
 //! ([`audit::append`]): if the audit write fails, the change fails.
 
 pub mod access;
+pub mod approvals;
 pub mod audit;
 pub mod budgets;
 pub mod cases;

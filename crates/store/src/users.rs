@@ -286,3 +286,56 @@ pub async fn use_totp_step(tx: &mut Tx, id: &str, step: i64) -> Result<bool> {
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Active administrators: with two or more, some changes wait for a second one.
+pub async fn active_administrators(store: &Store) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE role = 'administrator' AND active = 1",
+        )
+        .fetch_one(store.pool())
+        .await?,
+    )
+}
+
+/// Gives the account a role (and activates it when asked): what was approved. Its
+/// sessions and tokens end, made under the old role.
+pub async fn set_role(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: &str,
+    role: Role,
+    activate: bool,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE users SET role = $1, active = CASE WHEN $2 = 1 THEN 1 ELSE active END,
+                version = version + 1, updated_at = $3
+         WHERE id = $4",
+    )
+    .bind(role.as_str())
+    .bind(i64::from(activate))
+    .bind(now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(crate::Error::NotFound);
+    }
+    crate::sessions::end_all_for_user(tx, id).await?;
+    crate::sessions::revoke_all_api_tokens(tx, id).await?;
+    audit::append(
+        tx,
+        actor,
+        &Event::new("user.role", Action::Update).object("user", id),
+    )
+    .await
+}
+
+/// A new account waits inactive until its role is approved.
+pub async fn deactivate_new(tx: &mut Tx, id: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET active = 0 WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

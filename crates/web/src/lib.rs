@@ -169,7 +169,9 @@ pub fn router(app: AppState) -> Router {
                 "/beheer/gebruikers/{id}",
                 get(admin::edit_user).post(admin::update_user),
             )
-            .route("/beheer/gebruikers/{id}/mfa-reset", post(admin::reset_mfa)),
+            .route("/beheer/gebruikers/{id}/mfa-reset", post(admin::reset_mfa))
+            .route("/beheer/goedkeuringen", get(admin::approvals))
+            .route("/beheer/goedkeuringen/{id}", post(admin::decide)),
     );
     let case_work = guarded(
         &app,

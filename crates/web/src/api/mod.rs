@@ -111,7 +111,9 @@ fn api_routes(app: &AppState) -> OpenApiRouter<AppState> {
             Permission::ManageUsers,
             OpenApiRouter::new()
                 .routes(routes!(list_users, create_user))
-                .routes(routes!(get_user, update_user)),
+                .routes(routes!(get_user, update_user))
+                .routes(routes!(list_approvals))
+                .routes(routes!(decide_approval)),
         ))
         .merge(guarded(
             app,
@@ -612,7 +614,9 @@ async fn list_users(State(app): State<AppState>) -> ApiResult<Json<Vec<UserDto>>
     ))
 }
 
-/// Creates a user account (administrator). The user enrols the second factor at first login.
+/// Creates a user account (administrator). The user enrols the second factor at first
+/// login. A role that reads client data needs a `reason`; with a second administrator the
+/// account waits inactive (`active: false`) for their approval (`/api/v1/approvals`).
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewAccount,
     responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_user(
@@ -620,7 +624,7 @@ async fn create_user(
     Auth(ctx): Auth,
     ApiJson(a): ApiJson<NewAccount>,
 ) -> ApiResult<(StatusCode, Json<UserDto>)> {
-    let id = app_users::create_user(&app.store, &ctx.actor(), &a).await?;
+    let (id, _) = app_users::create_user(&app.store, &ctx.actor(), &a).await?;
     Ok((
         StatusCode::CREATED,
         Json(users::user(&app.store, &id).await?.into()),
@@ -634,17 +638,50 @@ async fn get_user(State(app): State<AppState>, Path(id): Path<String>) -> ApiRes
     Ok(Json(users::user(&app.store, &id).await?.into()))
 }
 
-/// Changes a user account (administrator). 409 when `version` is stale.
+/// Changes a user account (administrator). 409 when `version` is stale. A new role that
+/// reads client data needs a `reason`; with a second administrator it waits for their
+/// approval (202: the rest of the change is made, the role not yet).
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)), request_body = ChangeAccount,
-    responses((status = 200, body = UserDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = UserDto), (status = 202, body = UserDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_user(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
     ApiJson(c): ApiJson<ChangeAccount>,
-) -> ApiResult<Json<UserDto>> {
-    app_users::update_user(&app.store, &ctx.actor(), &id, &c).await?;
-    Ok(Json(users::user(&app.store, &id).await?.into()))
+) -> ApiResult<(StatusCode, Json<UserDto>)> {
+    let status = match app_users::update_user(&app.store, &ctx.actor(), &id, &c).await? {
+        app_users::Applied::Done => StatusCode::OK,
+        app_users::Applied::AwaitingApproval(_) => StatusCode::ACCEPTED,
+    };
+    Ok((status, Json(users::user(&app.store, &id).await?.into())))
+}
+
+/// The changes waiting for a second administrator.
+#[utoipa::path(get, path = "/api/v1/approvals", tag = "users",
+    responses((status = 200, body = [eenplan_store::approvals::Approval]), (status = 403, body = ErrorBody)))]
+async fn list_approvals(
+    State(app): State<AppState>,
+) -> ApiResult<Json<Vec<eenplan_store::approvals::Approval>>> {
+    Ok(Json(app_users::pending_approvals(&app.store).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionBody {
+    /// true to approve (the change is made), false to refuse.
+    pub approve: bool,
+}
+
+/// Approves or refuses a waiting change; never one's own (404).
+#[utoipa::path(post, path = "/api/v1/approvals/{id}", tag = "users", params(("id" = String, Path)), request_body = DecisionBody,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn decide_approval(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DecisionBody>,
+) -> ApiResult<StatusCode> {
+    app_users::decide(&app.store, &ctx.actor(), &id, b.approve).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- audit ----

@@ -361,6 +361,8 @@ pub struct NoticeQuery {
     opgeslagen: Option<String>,
     #[serde(default)]
     mfa_reset: Option<String>,
+    #[serde(default)]
+    wacht: Option<String>,
 }
 
 pub async fn list_users(
@@ -389,7 +391,10 @@ pub async fn list_users(
     page(&UsersPage {
         t: Tr(lang),
         chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/beheer/gebruikers"),
-        notice: q.opgeslagen.map(|_| "form.saved"),
+        notice: q
+            .wacht
+            .map(|_| "users.awaiting_approval")
+            .or(q.opgeslagen.map(|_| "form.saved")),
         users,
     })
 }
@@ -412,6 +417,9 @@ pub struct UserFields {
     pub active: String,
     #[serde(default)]
     pub version: String,
+    /// Why: required for a role that reads client data.
+    #[serde(default)]
+    pub reason: String,
 }
 
 #[derive(Template)]
@@ -430,6 +438,7 @@ pub struct UserForm {
     pub role: String,
     pub organisation_id: String,
     pub active: bool,
+    pub reason: String,
     pub role_options: Vec<(&'static str, &'static str)>,
     pub organisation_options: Vec<(String, String)>,
     pub team_options: Vec<(String, String, bool)>,
@@ -466,6 +475,7 @@ async fn user_form(
         errors,
         is_new: id.is_none(),
         version: f.version.parse().unwrap_or(0),
+        reason: f.reason.clone(),
         role_options: Role::ALL
             .iter()
             .map(|r| (r.as_str(), role_label(*r, lang)))
@@ -527,8 +537,12 @@ pub async fn create_user(
         organisation_id: f.organisation_id.clone(),
         team_ids: f.team_ids.clone(),
         password: f.password.clone(),
+        reason: Some(f.reason.clone()),
     };
     match app_users::create_user(&app.store, &ctx.actor(), &new).await {
+        Ok((_, app_users::Applied::AwaitingApproval(_))) => {
+            return Ok(Redirect::to("/beheer/gebruikers?wacht=1").into_response());
+        }
         Ok(_) => {}
         Err(eenplan_app::Error::Invalid(errors)) => {
             return Ok(invalid_form(render(
@@ -557,10 +571,12 @@ pub async fn edit_user(
         password: String::new(),
         active: if u.active { "1".into() } else { String::new() },
         version: u.version.to_string(),
+        reason: String::new(),
     };
     let notice = q
         .mfa_reset
         .map(|_| "users.reset_mfa_done")
+        .or(q.wacht.map(|_| "users.awaiting_approval"))
         .or(q.opgeslagen.map(|_| "form.saved"));
     page(&user_form(&app, &ctx, lang, Some(&u.id), f, Vec::new(), notice).await?)
 }
@@ -581,9 +597,13 @@ pub async fn update_user(
         team_ids: f.team_ids.clone(),
         active: f.active == "1",
         version: f.version.trim().parse().ok(),
+        reason: Some(f.reason.clone()),
     };
     match app_users::update_user(&app.store, &ctx.actor(), &id, &change).await {
-        Ok(()) => {}
+        Ok(app_users::Applied::AwaitingApproval(_)) => {
+            return Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?wacht=1")).into_response());
+        }
+        Ok(app_users::Applied::Done) => {}
         Err(eenplan_app::Error::Invalid(errors)) => {
             return Ok(invalid_form(render(
                 &user_form(&app, &ctx, lang, Some(&id), f, errors, None).await?,
@@ -598,8 +618,67 @@ pub async fn reset_mfa(
     State(app): State<AppState>,
     Auth(ctx): Auth,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<crate::pages::login::Empty>,
+    CsrfForm(f): CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    app_users::reset_mfa(&app.store, &ctx.actor(), &id).await?;
-    Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?mfa_reset=1")).into_response())
+    let next = match app_users::reset_mfa(&app.store, &ctx.actor(), &id, Some(f.reason)).await? {
+        app_users::Applied::Done => "mfa_reset",
+        app_users::Applied::AwaitingApproval(_) => "wacht",
+    };
+    Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?{next}=1")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReasonForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Decision {
+    #[serde(default)]
+    pub approve: String,
+}
+
+#[derive(Template)]
+#[template(path = "approvals.html")]
+pub struct ApprovalsPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub approvals: Vec<(eenplan_store::approvals::Approval, &'static str)>,
+}
+
+/// The changes waiting for a second administrator.
+pub async fn approvals(
+    State(app): State<AppState>,
+    lang: Lang,
+    Auth(ctx): Auth,
+) -> Result<Html<String>, AppError> {
+    let approvals = app_users::pending_approvals(&app.store)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let role = a
+                .role
+                .as_deref()
+                .and_then(Role::parse)
+                .map_or("", |r| role_label(r, lang));
+            (a, role)
+        })
+        .collect();
+    page(&ApprovalsPage {
+        t: Tr(lang),
+        chrome: Chrome::for_user(&ctx, lang, app.config.demo_mode, "/beheer/goedkeuringen"),
+        approvals,
+    })
+}
+
+/// Approves or refuses a waiting change (never one's own: 404).
+pub async fn decide(
+    State(app): State<AppState>,
+    Auth(ctx): Auth,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Decision>,
+) -> Result<Response, AppError> {
+    app_users::decide(&app.store, &ctx.actor(), &id, f.approve == "1").await?;
+    Ok(Redirect::to("/beheer/goedkeuringen").into_response())
 }
