@@ -127,6 +127,28 @@ pub async fn persons(store: &Store, grant: &CaseGrant) -> Result<Vec<Person>> {
     .await
 }
 
+/// Keeps the values of the row `(id, family_id, version)` of `tables.0` that a change at
+/// `at` replaces, in `tables.1`, for the team of a closed case (see [`as_recorded`]).
+async fn keep_replaced(
+    tx: &mut Tx,
+    (table, versions): (&str, &str),
+    columns: &str,
+    (id, family_id, version): (&str, &str, i64),
+    at: &str,
+) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO {versions} ({columns}, replaced_at)
+         SELECT {columns}, $1 FROM {table} WHERE id = $2 AND family_id = $3 AND version = $4"
+    ))
+    .bind(at)
+    .bind(id)
+    .bind(family_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A family's rows of `tables.0` as the grant shows them: all of them, or for a former
 /// team those created before its case closed, each with the values it had then (the
 /// first version `tables.1` keeps of what was replaced after that moment).
@@ -213,17 +235,8 @@ pub async fn update_person(
 ) -> Result<()> {
     let family_id = grant.writable()?.family_id();
     let at = now();
-    // The values replaced, for the team of a closed case (see `persons`).
-    sqlx::query(&format!(
-        "INSERT INTO person_versions ({PERSON_COLUMNS}, replaced_at)
-         SELECT {PERSON_COLUMNS}, $1 FROM persons WHERE id = $2 AND family_id = $3 AND version = $4"
-    ))
-    .bind(&at)
-    .bind(id)
-    .bind(family_id)
-    .bind(version)
-    .execute(&mut **tx)
-    .await?;
+    let row = (id, family_id, version);
+    keep_replaced(tx, ("persons", "person_versions"), PERSON_COLUMNS, row, &at).await?;
     let done = sqlx::query(
         "UPDATE persons SET name = $1, name_key = $2, birth_date = $3, bsn = $4, municipality_code = $5,
                 has_authority = $6, phone = $7, version = version + 1, updated_at = $8
@@ -344,17 +357,9 @@ pub async fn update_network_member(
 ) -> Result<()> {
     let family_id = grant.writable()?.family_id();
     let at = now();
-    sqlx::query(&format!(
-        "INSERT INTO network_member_versions ({NETWORK_COLUMNS}, replaced_at)
-         SELECT {NETWORK_COLUMNS}, $1 FROM network_members
-         WHERE id = $2 AND family_id = $3 AND version = $4"
-    ))
-    .bind(&at)
-    .bind(id)
-    .bind(family_id)
-    .bind(version)
-    .execute(&mut **tx)
-    .await?;
+    let row = (id, family_id, version);
+    let tables = ("network_members", "network_member_versions");
+    keep_replaced(tx, tables, NETWORK_COLUMNS, row, &at).await?;
     let done = sqlx::query(
         "UPDATE network_members SET name = $1, relation = $2, contact = $3, contribution = $4,
                 version = version + 1, updated_at = $5
