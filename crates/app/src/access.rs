@@ -7,11 +7,11 @@
 //! to its own organisation, in the provider's view.
 
 use crate::case_access;
-use crate::cases::{form_version, version_required};
 use crate::input::{
     Fields, Whole, choose, has_error, not_in_future, optional_date, optional_text, required_date,
     required_text, today,
 };
+use crate::input::{form_version, version_required};
 use crate::{Caller, Error, Problem, Result};
 use eenplan_domain::AgbCode;
 use eenplan_domain::access::{

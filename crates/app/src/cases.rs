@@ -6,8 +6,8 @@
 
 use crate::case_access;
 use crate::input::{
-    Fields, choose, not_in_future, optional_bsn, optional_date, optional_text, parse_reason,
-    required_date, required_text, today,
+    Fields, choose, form_version, not_in_future, optional_bsn, optional_date, optional_text,
+    parse_reason, required_date, required_text, today, version_required,
 };
 use crate::{Caller, Error, Problem, Result};
 use chrono::NaiveDate;
@@ -18,22 +18,6 @@ use eenplan_store::cases::{self, NetworkMemberInput, PersonInput, Step};
 use eenplan_store::grant::CaseGrant;
 use serde::Deserialize;
 use utoipa::ToSchema;
-
-/// The version a form or body was read at (optimistic locking): required.
-pub fn version_required(v: Option<i64>) -> Result<i64> {
-    v.ok_or_else(|| {
-        Error::invalid(Problem::new(
-            "version",
-            "Versie ontbreekt; laad de gegevens opnieuw.",
-            "Version missing; reload the data.",
-        ))
-    })
-}
-
-/// A form's version field: a number, or missing.
-pub fn form_version(f: &Fields) -> Option<i64> {
-    f.get("version").trim().parse().ok()
-}
 
 // ---------------------------------------------------------------- the case
 

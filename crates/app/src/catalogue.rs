@@ -10,7 +10,7 @@ use eenplan_store::Store;
 use eenplan_store::catalogue::{self, ProductInput};
 
 fn form_version(f: &Fields) -> Option<i64> {
-    crate::cases::form_version(f)
+    crate::input::form_version(f)
 }
 
 fn price(errors: &mut Vec<Problem>, field: &'static str, s: &str) -> Option<i64> {
@@ -139,7 +139,7 @@ pub async fn update_product(
     id: &str,
     c: &ChangeProduct,
 ) -> Result<()> {
-    let version = crate::cases::version_required(c.version)?;
+    let version = crate::input::version_required(c.version)?;
     let mut errors = Vec::new();
     let input = c.product.parse(&mut errors, c.active);
     let (Some(input), true) = (input, errors.is_empty()) else {
@@ -186,7 +186,7 @@ pub async fn add_price(
     product_id: &str,
     c: &AddPrice,
 ) -> Result<()> {
-    let version = crate::cases::version_required(c.version)?;
+    let version = crate::input::version_required(c.version)?;
     let mut errors = Vec::new();
     let from = required_date(&mut errors, "valid_from", &c.valid_from);
     let cents = price(&mut errors, "price", &c.price);
@@ -290,7 +290,7 @@ pub async fn update_contract(
     id: &str,
     c: &ChangeContract,
 ) -> Result<()> {
-    let version = crate::cases::version_required(c.version)?;
+    let version = crate::input::version_required(c.version)?;
     let mut errors = Vec::new();
     let (from, to) = validity(&mut errors, &c.valid_from, &c.valid_to);
     let (Some(from), true) = (from, errors.is_empty()) else {

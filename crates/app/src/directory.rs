@@ -63,7 +63,7 @@ pub async fn update_organisation(
 ) -> Result<()> {
     directory::organisation(store, id).await?;
     let input = o.input()?;
-    let version = crate::cases::version_required(o.version)?;
+    let version = crate::input::version_required(o.version)?;
     let mut tx = store.begin().await?;
     directory::update_organisation(&mut tx, actor, id, version, &input)
         .await
@@ -170,7 +170,7 @@ pub async fn update_team(store: &Store, actor: &Actor, id: &str, t: &TeamDetails
     directory::team(store, id).await?;
     let input = parse_team(&t.organisation_id, &t.name, &t.team_type, &t.municipalities)
         .map_err(Error::Invalid)?;
-    let version = crate::cases::version_required(t.version)?;
+    let version = crate::input::version_required(t.version)?;
     let mut tx = store.begin().await?;
     directory::update_team(&mut tx, actor, id, version, &input)
         .await

@@ -41,15 +41,20 @@ impl<'de> serde::Deserialize<'de> for Whole {
     }
 }
 
-/// The version a form was loaded at, for optimistic locking.
-pub fn parse_version(field: &str, v: &str) -> Result<i64, Problem> {
-    v.trim().parse().map_err(|_| {
-        Problem::new(
-            field,
-            "Versie ontbreekt; laad de pagina opnieuw.",
-            "Version missing; reload the page.",
-        )
+/// The version a form or body was read at (optimistic locking): required.
+pub fn version_required(v: Option<i64>) -> crate::Result<i64> {
+    v.ok_or_else(|| {
+        crate::Error::invalid(Problem::new(
+            "version",
+            "Versie ontbreekt; laad de gegevens opnieuw.",
+            "Version missing; reload the data.",
+        ))
     })
+}
+
+/// A form's version field: a number, or missing.
+pub fn form_version(f: &Fields) -> Option<i64> {
+    f.get("version").trim().parse().ok()
 }
 
 /// An optional text field, trimmed, at most `max` characters; `None` when empty.

@@ -3,7 +3,7 @@
 //! family's, so it is reached through a case's grant.
 
 use crate::case_access;
-use crate::cases::version_required;
+use crate::input::version_required;
 use crate::input::{Fields, optional_text, required_text, today};
 use crate::{Caller, Error, Problem, Result};
 use eenplan_domain::family::{PersonKind, parse_date};
@@ -158,7 +158,7 @@ pub struct Coordinator {
 impl Coordinator {
     pub fn from_form(f: &Fields) -> Coordinator {
         Coordinator {
-            version: crate::cases::form_version(f),
+            version: crate::input::form_version(f),
             user_id: match f.get("user_id") {
                 "" | "family" => None,
                 u => Some(u.to_owned()),

@@ -3,10 +3,10 @@
 //! members and hours. Only the team's members reach its requests.
 
 use crate::case_access;
-use crate::cases::{form_version, version_required};
 use crate::input::{
     Fields, choose, not_in_future, optional_text, required_date, required_text, today, validity,
 };
+use crate::input::{form_version, version_required};
 use crate::{Caller, Error, Problem, Result};
 use chrono::NaiveDate;
 use eenplan_domain::treatment_team::{

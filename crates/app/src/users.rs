@@ -178,7 +178,7 @@ pub async fn update_user(
             return Err(refuse_own(store, actor, id, "user.update.own_refused").await);
         }
     }
-    let version = crate::cases::version_required(c.version)?;
+    let version = crate::input::version_required(c.version)?;
     let granted = input.role != current.role && policy::reads_client_data(input.role);
     let reason = if granted {
         Some(reason_for(&c.reason)?)

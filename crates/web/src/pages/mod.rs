@@ -22,7 +22,7 @@ use crate::error::{AppError, Problem};
 use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::response::Html;
-pub use eenplan_app::input::{Fields, has_error, optional_text, parse_version, required_text};
+pub use eenplan_app::input::{Fields, has_error, optional_text, required_text};
 use eenplan_domain::{Permission, Role, policy};
 
 pub fn render<T: Template>(page: &T) -> Html<String> {
